@@ -1,0 +1,38 @@
+"""cartqa: offline, document-grounded question answering.
+
+>>> from cartqa import answer, build_index                      # doctest: +SKIP
+>>> build_index(corpus_dir="corpus", index_dir="index").summary()  # doctest: +SKIP
+'added 1, updated 0, removed 0, unchanged 0 (9 chunks)'
+>>> answer("When was INT established?").text                    # doctest: +SKIP
+'1928'
+
+Importing cartqa loads no model: heavy modules are imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import CartqaError, CorpusError, IndexFormatError, InputError
+from .records import Answer, Chunk, Hit, IndexReport, Source
+
+if TYPE_CHECKING:
+    from .indexing import build_index
+    from .qa import answer
+
+__all__ = ["answer", "build_index", "Answer", "Source", "Chunk", "Hit", "IndexReport",
+           "CartqaError", "CorpusError", "IndexFormatError", "InputError"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # Lazy so that `import cartqa` stays cheap (no numpy/faiss/torch at import).
+    if name == "answer":
+        from .qa import answer
+
+        return answer
+    if name == "build_index":
+        from .indexing import build_index
+
+        return build_index
+    raise AttributeError(f"module 'cartqa' has no attribute {name!r}")

@@ -1,0 +1,35 @@
+"""Where the corpus and index live, from arguments or the environment.
+
+>>> import os; os.environ["CARTQA_INDEX"] = "/tmp/idx"
+>>> str(index_dir(None)), str(index_dir("other"))
+('/tmp/idx', 'other')
+>>> del os.environ["CARTQA_INDEX"]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MAX_QUESTION_CHARS = 2000
+
+
+def corpus_dir(value: str | Path | None = None) -> Path:
+    """``value``, else ``$CARTQA_CORPUS``, else ``./corpus``."""
+    return Path(value or os.environ.get("CARTQA_CORPUS") or "corpus")
+
+
+def index_dir(value: str | Path | None = None) -> Path:
+    """``value``, else ``$CARTQA_INDEX``, else ``./index``."""
+    return Path(value or os.environ.get("CARTQA_INDEX") or "index")
+
+
+def embedder_name(value: str | None = None) -> str:
+    """``value``, else ``$CARTQA_EMBEDDER``, else ``minilm`` (offline)."""
+    return value or os.environ.get("CARTQA_EMBEDDER") or "minilm"
+
+
+def qa_model(value: str | None = None) -> str | None:
+    """A transformers question-answering model (Hub name or folder) to use instead of
+    the built-in extractive answerer: ``value`` or ``$CARTQA_QA_MODEL``; ``None`` by default."""
+    return value or os.environ.get("CARTQA_QA_MODEL") or None

@@ -1,0 +1,52 @@
+"""One loaded index build, ready to answer: retriever, corpus view and embedder.
+
+Engines are cached per (index folder, build, embedder), so a process loads each
+model and build once and every later question is fast.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .embedders import Embedder, get_embedder
+from .errors import IndexFormatError
+from .grounding import CorpusView
+from .indexing import build_index, is_stale
+from .retrieval import Retriever
+from .store import Manifest, load_stored, read_manifest
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Everything needed to answer from one index build."""
+
+    manifest: Manifest
+    retriever: Retriever
+    view: CorpusView
+    embedder: Embedder
+
+
+_CACHE: dict[tuple[str, str], Engine] = {}
+_LOCK = threading.Lock()
+
+
+def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool = True) -> Engine:
+    """The engine for ``index_dir``, rebuilding the index first if the corpus changed."""
+    with _LOCK:
+        if refresh and is_stale(corpus_dir, index_dir):
+            build_index(corpus_dir, index_dir, embedder=embedder)
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise IndexFormatError(f"No index in {index_dir}; run 'cartqa index --index {index_dir}'.")
+        key = (str(Path(index_dir).resolve()), manifest.build_id)
+        engine = _CACHE.get(key)
+        if engine is None:
+            model = get_embedder(manifest.embedder)
+            stored = load_stored(index_dir, manifest)
+            engine = Engine(manifest, Retriever(stored.chunks, stored.vectors, model), CorpusView(stored.chunks), model)
+            for old in [k for k in _CACHE if k[0] == key[0]]:
+                del _CACHE[old]
+            _CACHE[key] = engine
+        return engine

@@ -1,0 +1,152 @@
+"""What a sentence is about: aliases, antecedents of referring sentences, term coverage.
+
+A sentence like "The Hospital is recognized as IRCCS ..." is about the hospital
+named earlier; :class:`CorpusView` finds that antecedent so a question about
+"San Raffaele" is grounded in it, and one about "Humanitas" is not.
+
+>>> from cartqa.records import Chunk
+>>> text = "The National Cancer Institute of Milan (INT) opened in 1928. The Institute has 464 beds."
+>>> view = CorpusView([Chunk("d", text, 0, len(text))])
+>>> view.aliases["int"]
+('national', 'cancer', 'institute', 'milan')
+>>> s = view.sentences["d"][1]
+>>> s.text, sorted(view.carried(s))[:3]
+('The Institute has 464 beds.', ['1928', 'cancer', 'institute'])
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .records import Chunk
+from .sentences import sentence_spans
+from .text import STOPWORDS, stem, words
+
+# "Long Name (ACR)" and "ACR (Long Name)".
+_LONG_THEN_SHORT = re.compile(r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|di|del|dei)\s+)*){1,8})\(([A-Z]{2,}[\w-]*)\)")
+_SHORT_THEN_LONG = re.compile(r"\b([A-Z]{2,}[\w-]*)\s+\(([A-Z][^()]{5,80})\)")
+# A sentence that opens with a definite common noun ("The Hospital is", "The center is").
+_DEFINITE_START = re.compile(r"^(?:The|This|These|That|Those|Such)\s+([A-Za-z][a-z]+)\b(?!\s+[A-Z])")
+_PRONOUN = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|Both)\b|\b(?:of them|its|their)\b")
+_LOOKBACK = 6
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document, with offsets into its normalised text."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class CorpusView:
+    """Sentences, aliases and term statistics of an index build, computed once."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.sentences: dict[str, list[Sentence]] = {}
+        for doc, text in _documents(chunks).items():
+            self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
+        every = [s for doc in self.sentences.values() for s in doc]
+        self.aliases = _aliases(" ".join(s.text for s in every))
+        df = Counter(t for s in every for t in set(stems(s.text)))
+        self._idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
+        self._max_idf = math.log(1 + max(len(every), 1))
+        self.vocabulary = frozenset(w for s in every for w in words(s.text))
+
+    def idf(self, term: str) -> float:
+        """Rarer terms weigh more; a term the corpus never uses weighs most."""
+        return self._idf.get(term, self._max_idf)
+
+    def sentence_at(self, doc: str, start: int) -> Sentence | None:
+        """The sentence of ``doc`` that contains absolute offset ``start``."""
+        for s in self.sentences.get(doc, []):
+            if s.start <= start < s.end:
+                return s
+        return None
+
+    def antecedent(self, sentence: Sentence) -> Sentence | None:
+        """The earlier sentence a referring sentence points back to, if any."""
+        before = self.sentences.get(sentence.doc, [])[max(0, sentence.index - _LOOKBACK): sentence.index]
+        definite = _DEFINITE_START.match(sentence.text)
+        if definite:
+            head = stem(definite.group(1).lower())
+            for prev in reversed(before):
+                if not refers_back(prev.text) and head in stems(prev.text):
+                    return prev
+        if _PRONOUN.search(sentence.text):
+            for prev in reversed(before):
+                if not refers_back(prev.text):
+                    return prev
+        return None
+
+    def carried(self, sentence: Sentence) -> frozenset[str]:
+        """Folded words the sentence is about without saying them: its antecedent's, plus aliases."""
+        prev = self.antecedent(sentence)
+        carried = {w for w in words(prev.text) if w not in STOPWORDS} if prev else set()
+        return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
+
+    def alias_words(self, present: set[str]) -> set[str]:
+        """Words of the aliases of whatever names ``present`` contains."""
+        out: set[str] = set()
+        for short, long in self.aliases.items():
+            if short in present or all(w in present for w in long):
+                out.add(short)
+                out.update(long)
+        return out
+
+
+def refers_back(text: str) -> bool:
+    """True for sentences that open with a definite common noun or a pronoun."""
+    return bool(_DEFINITE_START.match(text) or _PRONOUN.match(text))
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed non-stopword words."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def covers(term: str, available: frozenset[str] | set[str]) -> bool:
+    """``term`` is in ``available``, or spelt closely enough (Pagencell / Plagencell, Milan / Milano)."""
+    if term in available:
+        return True
+    if len(term) < 4 or term.isdigit():
+        return False
+    return _fuzzy(term, frozenset(available))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fuzzy(term: str, available: frozenset[str]) -> bool:
+    from rapidfuzz import fuzz, process
+
+    return process.extractOne(term, available, scorer=fuzz.ratio, score_cutoff=82) is not None
+
+
+def _documents(chunks: list[Chunk]) -> dict[str, str]:
+    """Rebuild each document's normalised text from its (overlapping) chunks."""
+    pieces: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        pieces.setdefault(c.doc, []).append(c)
+    docs = {}
+    for doc, parts in pieces.items():
+        size = max(c.end for c in parts)
+        buf = [" "] * size
+        for c in parts:
+            buf[c.start:c.end] = c.text
+        docs[doc] = "".join(buf)
+    return docs
+
+
+def _aliases(text: str) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for long, short in _LONG_THEN_SHORT.findall(text):
+        out[short.lower()] = tuple(w for w in words(long) if w not in STOPWORDS)
+    for short, long in _SHORT_THEN_LONG.findall(text):
+        out.setdefault(short.lower(), tuple(w for w in words(long) if w not in STOPWORDS))
+    return out

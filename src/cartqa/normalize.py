@@ -1,0 +1,58 @@
+"""Repair what text extraction typically breaks, without touching the source file.
+
+Offsets that cartqa reports index the *normalised* text, which is what this
+module returns; the source file is never rewritten.
+
+>>> normalize_text("in BergamoIRCCS Policlinico\\u00a0San Matteo")
+'in Bergamo\\nIRCCS Policlinico San Matteo'
+>>> normalize_text("treat-\\nment of “toxic” effects")
+'treatment of "toxic" effects'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
+# Zero-width and soft-hyphen characters survive copy-paste but break matching.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A word broken across a line by a hyphen: "treat-\nment".
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+# Words run together when a line break or cell border was lost: "BergamoIRCCS",
+# "PaviaIRCCS". Three lower-case letters first so "McDonald" or "iPhone" stay whole.
+# The lost break is restored as a line break, so list items stay separable.
+_RUN_TOGETHER = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")
+# A sentence glued to the next one: "in 1928.The Institute".
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
+
+
+def normalize_text(raw: str) -> str:
+    """Return ``raw`` with Unicode, quotes, spacing and run-together words repaired.
+
+    Paragraph breaks (blank lines) are kept as a single empty line; other runs
+    of whitespace become one space.
+    """
+    text = unicodedata.normalize("NFKC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = text.translate(_QUOTES).translate(_DASHES)
+    text = _HYPHEN_BREAK.sub("", text)
+    text = _GLUED_SENTENCE.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    text = _BLANK_LINES.sub("\n\n", text)
+    # Single line breaks inside a paragraph are layout, not meaning.
+    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+    text = re.sub(r" *\n\n *", "\n\n", text)
+    text = _RUN_TOGETHER.sub("\n", text)
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form for matching: ``fold("Città")`` -> ``'citta'``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -1,0 +1,109 @@
+"""The public entry point: :func:`answer` a question from the documents.
+
+>>> from cartqa import answer                                   # doctest: +SKIP
+>>> a = answer("When was INT established?")                     # doctest: +SKIP
+>>> a.text, a.found, a.sources[0].doc                           # doctest: +SKIP
+('1928', True, 'lombardy-car-t-research.txt')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import config
+from .errors import InputError
+from .extractive import Extraction, extract
+from .followup import resolve
+from .records import Answer, Hit, Source
+
+log = logging.getLogger(__name__)
+
+MODES = ("extractive", "generative")
+NOT_FOUND = "The documents don't say{about}."
+
+
+def answer(
+    question: str,
+    corpus_dir: str | Path | None = None,
+    index_dir: str | Path | None = None,
+    *,
+    history: Sequence[str | dict] | None = None,
+    mode: str = "extractive",
+    k: int = 5,
+    embedder: str | None = None,
+    qa_model: str | None = None,
+) -> Answer:
+    """Answer ``question`` from the corpus, refreshing the index if the corpus changed.
+
+    ``history`` (earlier turns) resolves follow-ups like "When was it
+    established?". ``mode="generative"`` lets a small local model phrase the
+    answer, checked against the passages. ``qa_model`` names a transformers
+    question-answering model (Hub name or folder) to use as the reader.
+    """
+    from .engine import get_engine
+
+    text = clean_question(question)
+    if mode not in MODES:
+        raise InputError(f"mode must be one of {', '.join(MODES)}. Currently, it is {mode!r}")
+    if k <= 0:
+        raise InputError(f"k must be greater than 0. Currently, it is {k}")
+    engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
+    resolved = resolve(text, history)
+    hits = engine.retriever.search(resolved, k=k)
+    reader = config.qa_model(qa_model)
+    if reader:
+        from .hub_reader import read_with_model
+
+        found = read_with_model(reader, resolved, hits, engine.view)
+    else:
+        found = extract(resolved, hits, engine.view, engine.retriever.sentence_similarity)
+    result = to_answer(found, hits, resolved)
+    if mode == "generative":
+        from .generative import generate
+
+        result = generate(resolved, hits, result)
+    return result
+
+
+def clean_question(question: object) -> str:
+    """The question as plain one-line text, or :class:`InputError` saying what is wrong."""
+    if not isinstance(question, str):
+        raise InputError(f"The question must be text. Currently, it is {type(question).__name__}")
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", question)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InputError("The question is empty. Ask something about the documents.")
+    if len(text) > config.MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The question is {len(text):,} characters long; the limit is {config.MAX_QUESTION_CHARS:,}. "
+            "Ask a shorter question."
+        )
+    if not re.search(r"\w", text):
+        raise InputError("The question has no words in it. Ask something about the documents.")
+    return text
+
+
+def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
+    """Shape an extraction as the public :class:`Answer`, the supporting passage first."""
+    sources = [Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end) for h in hits]
+    if not found.found or found.sentence is None:
+        return Answer(text=NOT_FOUND.format(about=_about(question)), found=False, sources=sources)
+    s = found.sentence
+    home = next((i for i, h in enumerate(hits)
+                 if h.chunk.doc == s.doc and h.chunk.start <= found.start and found.end <= h.chunk.end), None)
+    if home is None:  # the span sits in a sentence referred to from outside the passages
+        lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text)
+    else:
+        h = hits[home]
+        lead = Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end,
+                      (found.start - h.chunk.start, found.end - h.chunk.start), s.text)
+        del sources[home]
+    return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text)
+
+
+def _about(question: str) -> str:
+    q = question.rstrip(" ?.!")
+    return f": “{q}”" if len(q) <= 120 else ""

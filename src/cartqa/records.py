@@ -1,0 +1,99 @@
+"""Typed results passed between cartqa's stages.
+
+Every stage takes and returns these small frozen dataclasses, so the pure core
+(chunking, retrieval, answer extraction) can be tested without files or models.
+
+>>> c = Chunk(doc="a.txt", text="INT was established in 1928.", start=0, end=28)
+>>> Hit(chunk=c, score=0.5, rank=1).chunk.doc
+'a.txt'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one document; ``start``/``end`` index its normalised text."""
+
+    doc: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score (higher is better) and 1-based rank."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an answer comes from, as shown to users.
+
+    ``span`` is the answer's (start, end) within ``text`` when the answer was
+    taken from this passage, else ``None``.
+    """
+
+    doc: str
+    text: str
+    score: float
+    start: int = 0
+    end: int = 0
+    span: tuple[int, int] | None = None
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What :func:`cartqa.answer` returns.
+
+    ``text`` is the short answer, or a sentence saying the documents do not
+    contain it (then ``found`` is False). ``sentence`` is the supporting
+    sentence; ``sources`` are the passages looked at, best first.
+    """
+
+    text: str
+    found: bool
+    sources: list[Source] = field(default_factory=list)
+    sentence: str = ""
+    mode: str = "extractive"
+
+    def to_json(self) -> dict:
+        """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "text", "score"}]}``."""
+        return {
+            "answer": self.text,
+            "found": self.found,
+            "sentence": self.sentence,
+            "sources": [
+                {"doc": s.doc, "text": s.text, "score": round(s.score, 4), "span": s.span}
+                for s in self.sources
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """File counts from an incremental :func:`cartqa.build_index`."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    skipped: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line for humans, e.g. ``added 1, updated 0, removed 0, unchanged 3 (42 chunks)``."""
+        line = (
+            f"added {self.added}, updated {self.updated}, removed {self.removed}, "
+            f"unchanged {self.unchanged} ({self.chunks} chunks)"
+        )
+        if self.skipped:
+            line += f"; skipped {len(self.skipped)}: " + ", ".join(self.skipped)
+        return line

@@ -1,0 +1,53 @@
+"""Sentence spans in normalised text, with no model.
+
+A full stop ends a sentence unless it follows an initial ("G. Lanzani") or a
+common abbreviation; a paragraph break always does.
+
+>>> text = 'Founded by G. Lanzani in 1928. It has 464 beds.\\n\\nA list without a stop'
+>>> [text[s:e] for s, e in sentence_spans(text)]
+['Founded by G. Lanzani in 1928.', 'It has 464 beds.', 'A list without a stop']
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr vs etc e.g i.e fig no nos vol approx dept inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec ca cf al".split()
+)
+# A candidate boundary: terminal punctuation, optional closing quote/bracket, space,
+# then something that can start a sentence.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([\w.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    return len(token) == 1 or token in _ABBREVIATIONS
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of each sentence, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
+        start = para.start()
+        for m in _BOUNDARY.finditer(para.group()):
+            dot = para.start() + m.start()
+            if text[dot] == "." and _is_abbreviation(text, dot):
+                continue
+            end = para.start() + m.end()
+            spans.append((start, end))
+            start = end
+        spans.append((start, para.end()))
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,58 @@
+"""Word-level helpers shared by lexical retrieval and answer extraction.
+
+>>> terms("When was the National Cancer Institute established?")
+['nation', 'cancer', 'institut', 'establish']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .normalize import fold
+
+# English and Italian function words: they carry no topic, in either language.
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be been before being below between both
+    but by can could did do does doing down during each few for from further had has have having he her
+    here hers him his how i if in into is it its itself just me more most my no nor not now of off on
+    once only or other our out over own same she should so some such than that the their them then there
+    these they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours one ones name named many much tell give list please
+    il lo la i gli le un uno una di del dello della dei degli delle a al allo alla ai agli alle da dal
+    dalla dai dagli dalle in nel nello nella nei negli nelle su sul sulla sui sugli sulle con per tra fra
+    e ed o che chi cui non come dove quando quale quali quanto quanti quanta quante cosa perche è e' sono
+    era erano ha hanno ho essere avere stato stata stati state si ci ne anche piu più suo sua suoi sue
+    loro questo questa questi queste quello quella""".split()
+)
+_WORD = re.compile(r"[\w'-]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """English Snowball stem of a folded word: ``stem("established")`` -> ``'establish'``."""
+    return _stemmer().stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, with possessive 's and edge hyphens/quotes removed."""
+    out = []
+    for token in _WORD.findall(fold(text)):
+        token = re.sub(r"'s$", "", token)
+        # Italian elision: "l'istituto" -> "istituto", "dell'IEO" -> "ieo".
+        token = re.sub(r"^(?:l|dell|all|nell|sull|dall|un|d|c|quell|quest)'(?=\w)", "", token).strip("'-")
+        if token:
+            out.append(token)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words of ``text`` in order (stopwords dropped)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
