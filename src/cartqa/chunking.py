@@ -20,6 +20,8 @@ class ChunkSettings:
 
     max_tokens: int = 128
     overlap_sentences: int = 1
+    # Bumped when the chunking algorithm changes, so old indexes are rebuilt.
+    algorithm: int = 2
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:
@@ -55,6 +57,10 @@ def chunk_text(
         chunks.append(Chunk(doc=doc, text=text[start:end], start=start, end=end))
         if j >= len(spans):
             break
-        # Step back by the overlap, but always move forward by at least one sentence.
-        i = max(i + 1, j - overlap)
+        # Step back by the overlap, but only as far as still leaves room for the next
+        # new sentence: otherwise a chunk would repeat the previous one's tail alone.
+        nxt = max(i + 1, j - overlap)
+        while nxt < j and sum(sizes[nxt:j + 1]) > max_tokens:
+            nxt += 1
+        i = nxt
     return chunks

@@ -31,7 +31,6 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("question")
     dirs(sp)
     sp.add_argument("--json", action="store_true", help="print the answer as JSON")
-    sp.add_argument("--mode", default="extractive", choices=["extractive", "generative"])
     sp = sub.add_parser("serve", help="start the chat in the browser (like python app.py)")
     sp.add_argument("--host", default=None, help="address to bind (default 127.0.0.1 or $GRADIO_SERVER_NAME)")
     sp.add_argument("--port", type=int, default=None, help="port (default 7860 or $GRADIO_SERVER_PORT)")
@@ -68,7 +67,7 @@ def _index(args) -> int:
 def _ask(args) -> int:
     from .qa import answer
 
-    a = answer(args.question, args.corpus, args.index, mode=args.mode)
+    a = answer(args.question, args.corpus, args.index)
     if args.json:
         print(json.dumps(a.to_json(), ensure_ascii=False, indent=1))
     else:

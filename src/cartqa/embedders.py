@@ -108,7 +108,8 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+        vectors = self.model.encode(list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
+                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -101,6 +101,18 @@ def _score(q: Question, s: Sentence, sim: float, view: CorpusView) -> _Scored:
     return _Scored(s, coverage, sim, entities_ok, context)
 
 
+def grounded(question: str, sentence: Sentence, view: CorpusView) -> bool:
+    """Would :func:`extract` accept ``sentence`` as support for ``question``?
+
+    Used to check spans proposed by other readers (e.g. a Hub QA model).
+    """
+    q = analyse(question)
+    if _names_unknown_entity(q, view):
+        return False
+    cand = _score(q, sentence, 0.0, view)
+    return cand.entities_ok and cand.coverage >= MIN_COVERAGE
+
+
 def _entity_grounded(entity: tuple[str, ...], context: frozenset[str]) -> bool:
     hits = sum(covers(w, context) for w in entity)
     return hits * 2 >= len(entity)
@@ -120,7 +132,7 @@ def _pick_span(q: Question, cand: _Scored, view: CorpusView) -> tuple[Sentence, 
         return (s, *span) if span else None
     if q.answer_type in ("NAME", "PLACE"):
         return _name(q, s, view, asked, anchor)
-    return _phrase(s, asked, anchor)
+    return _list_pick(s, asked) or _phrase(s, asked, anchor)
 
 
 def _anchor(text: str, asked: frozenset[str]) -> int:
@@ -152,16 +164,9 @@ def _number(s: Sentence, q: Question, anchor: int) -> tuple[Sentence, int, int] 
 
 
 def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int):
-    items = list_items(s.text)
-    if len(items) >= 3:
-        # Question words outside the list's head ("in Pavia") pick the item(s) asked about.
-        head = frozenset(stems(_list_head(s.text)))
-        qualifiers = [t for t in asked if not covers(t, head)]
-        chosen = [it for it in items if any(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers)]
-        if len(chosen) == 1:
-            return s, *chosen[0]
-        pick = chosen or items
-        return s, pick[0][0], pick[-1][1]
+    listed = _list_pick(s, asked)
+    if listed:
+        return listed
     if refers_back(s.text) and not _names_subject(q, s, view):
         prev = view.antecedent(s)
         head = stem(s.text.split()[1].lower()) if len(s.text.split()) > 1 else ""
@@ -173,7 +178,23 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
     if q.answer_type == "PLACE":
         spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
                  or s.text[sp[1]:sp[1] + 6].startswith("-based")] or spans
-    return _nearest(s, spans, anchor) if spans else _phrase(s, asked, anchor)
+    if spans:
+        return _nearest(s, spans, anchor)
+    return _phrase(s, asked, anchor)
+
+
+def _list_pick(s: Sentence, asked: frozenset[str]) -> tuple[Sentence, int, int] | None:
+    """In an enumeration, the item(s) the question's other words point at ("in Pavia")."""
+    items = list_items(s.text)
+    if len(items) < 3:
+        return None
+    head = frozenset(stems(_list_head(s.text)))
+    qualifiers = [t for t in asked if not covers(t, head)]
+    chosen = [it for it in items if any(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers)]
+    if len(chosen) == 1:
+        return s, *chosen[0]
+    pick = chosen or items
+    return s, pick[0][0], pick[-1][1]
 
 
 def _list_head(text: str) -> str:
@@ -194,18 +215,49 @@ def _all_asked(span: str, asked: frozenset[str]) -> bool:
     return bool(content) and all(covers(t, asked) for t in content)
 
 
+_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
+_STOP_TOKENS = frozenset(",;:.()[]\"!?")
+MAX_ANSWER_WORDS = 10
+
+
 def _phrase(s: Sentence, asked: frozenset[str], anchor: int):
-    best, best_score = None, -1.0
-    for a, b in phrase_segments(s.text):
-        piece = s.text[a:b]
-        content = [stem(w) for w in words(piece) if w not in STOPWORDS]
-        if not content:
-            continue
-        new = sum(not covers(t, asked) for t in content) / len(content)
-        size = len(piece.split())
-        score = new - 0.02 * max(0, size - 12) - 0.001 * abs(a - anchor)
-        if new > 0 and score > best_score:
-            best, best_score = (a, b), score
-    if best is None:
+    """The words right after (or else before) the question's words in the sentence.
+
+    A question restates most of its sentence; what it leaves out is the answer:
+    "In what are the hematologists expert?" / "hematologists expert in *stem
+    cell transplant*".
+    """
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    matched = [i for i, (_, _, w) in enumerate(toks)
+               if w[0].isalnum() and w.lower() not in STOPWORDS and covers(stem(w.lower()), asked)]
+    if not matched:
         return None
-    return s, *best
+    runs = [_run(toks, matched[-1] + 1, 1, set(matched)), _run(toks, matched[0] - 1, -1, set(matched))]
+    runs = [r for r in runs if r and _new_words(s.text[r[0]:r[1]], asked)]
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: _new_words(s.text[r[0]:r[1]], asked))
+    return s, a, b
+
+
+def _run(toks: list[tuple[int, int, str]], i: int, step: int, matched: set[int]) -> tuple[int, int] | None:
+    """Up to MAX_ANSWER_WORDS tokens from ``i`` in direction ``step``, stopping at punctuation
+    or at another question word; leading function words are skipped."""
+    picked: list[int] = []
+    while 0 <= i < len(toks):
+        word = toks[i][2]
+        if word in _STOP_TOKENS or i in matched or len(picked) >= MAX_ANSWER_WORDS:
+            break
+        if picked or word.lower() not in STOPWORDS:
+            picked.append(i)
+        i += step
+    while picked and toks[picked[-1]][2].lower() in STOPWORDS:
+        picked.pop()
+    if not picked:
+        return None
+    lo, hi = min(picked), max(picked)
+    return toks[lo][0], toks[hi][1]
+
+
+def _new_words(piece: str, asked: frozenset[str]) -> int:
+    return sum(not covers(stem(w), asked) for w in words(piece) if w not in STOPWORDS)

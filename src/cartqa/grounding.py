@@ -72,13 +72,18 @@ class CorpusView:
         return None
 
     def antecedent(self, sentence: Sentence) -> Sentence | None:
-        """The earlier sentence a referring sentence points back to, if any."""
+        """The earlier sentence a referring sentence points back to, if any.
+
+        "The Hospital ..." points to the nearest earlier sentence naming a
+        hospital other than by its own opening "The Hospital"; a pronoun points to
+        the nearest earlier sentence that does not itself refer back.
+        """
         before = self.sentences.get(sentence.doc, [])[max(0, sentence.index - _LOOKBACK): sentence.index]
         definite = _DEFINITE_START.match(sentence.text)
         if definite:
             head = stem(definite.group(1).lower())
             for prev in reversed(before):
-                if not refers_back(prev.text) and head in stems(prev.text):
+                if head in stems(_without_opening(prev.text)):
                     return prev
         if _PRONOUN.search(sentence.text):
             for prev in reversed(before):
@@ -100,6 +105,12 @@ class CorpusView:
                 out.add(short)
                 out.update(long)
         return out
+
+
+def _without_opening(text: str) -> str:
+    """The sentence minus a referring opening ("The Institute ..."), which names nothing."""
+    m = _DEFINITE_START.match(text)
+    return text[m.end():] if m else text
 
 
 def refers_back(text: str) -> bool:
@@ -136,7 +147,9 @@ def _documents(chunks: list[Chunk]) -> dict[str, str]:
     docs = {}
     for doc, parts in pieces.items():
         size = max(c.end for c in parts)
-        buf = [" "] * size
+        # Gaps between chunks are inter-sentence whitespace; a newline keeps a
+        # paragraph break (two characters) from fusing two paragraphs.
+        buf = ["\n"] * size
         for c in parts:
             buf[c.start:c.end] = c.text
         docs[doc] = "".join(buf)

@@ -49,15 +49,18 @@ def build_index(
         wanted = Manifest(model_id=model.model_id, dim=model.dim, embedder=name, chunking=asdict(settings))
         reusable = old if old and old.settings() == wanted.settings() else None
         stored = load_stored(index_dir, reusable) if reusable else None
-        return _update(Path(index_dir), files, wanted, stored, model, settings, progress)
+        previous = set(old.files) if old else set()
+        return _update(Path(index_dir), files, wanted, stored, previous, model, settings, progress)
 
 
 def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: StoredIndex | None,
-            model: Embedder, settings: ChunkSettings, progress: bool | None) -> IndexReport:
+            previous: set[str], model: Embedder, settings: ChunkSettings, progress: bool | None) -> IndexReport:
+    """``stored`` is the reusable old build (None after a settings change); ``previous``
+    the documents the old manifest listed, so a forced re-embed reports "updated"."""
     old_files = stored.manifest.files if stored else {}
     kept = {f.doc for f in files if f.doc in old_files and old_files[f.doc].sha256 == f.sha256}
     changed = [f for f in files if f.doc not in kept]
-    removed = sorted(set(old_files) - {f.doc for f in files})
+    removed = sorted(previous - {f.doc for f in files})
     if stored and not changed and not removed:
         # Only timestamps may differ (e.g. a touched file): refresh them, keep the build.
         entries = {f.doc: FileEntry(f.sha256, f.size, f.mtime_ns, old_files[f.doc].chunks, old_files[f.doc].error)
@@ -78,8 +81,8 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     matrix = np.concatenate(vectors) if vectors else np.zeros((0, model.dim), np.float32)
     manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, matrix)
     report = IndexReport(
-        added=sum(f.doc not in old_files for f in changed),
-        updated=sum(f.doc in old_files for f in changed),
+        added=sum(f.doc not in previous for f in changed),
+        updated=sum(f.doc in previous for f in changed),
         removed=len(removed), unchanged=len(kept), chunks=manifest.chunks, skipped=tuple(skipped),
     )
     log.info("index %s: %s", index_dir, report.summary())

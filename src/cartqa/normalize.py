@@ -26,7 +26,7 @@ _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
 # The lost break is restored as a line break, so list items stay separable.
 _RUN_TOGETHER = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")
 # A sentence glued to the next one: "in 1928.The Institute".
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z])")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
 

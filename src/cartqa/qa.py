@@ -21,7 +21,7 @@ from .records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
 
-MODES = ("extractive", "generative")
+MODES = ("extractive",)
 NOT_FOUND = "The documents don't say{about}."
 
 
@@ -31,7 +31,7 @@ def answer(
     index_dir: str | Path | None = None,
     *,
     history: Sequence[str | dict] | None = None,
-    mode: str = "extractive",
+    mode: str = "extractive",  # the only mode so far; generative is planned (see issues)
     k: int = 5,
     embedder: str | None = None,
     qa_model: str | None = None,
@@ -39,9 +39,9 @@ def answer(
     """Answer ``question`` from the corpus, refreshing the index if the corpus changed.
 
     ``history`` (earlier turns) resolves follow-ups like "When was it
-    established?". ``mode="generative"`` lets a small local model phrase the
-    answer, checked against the passages. ``qa_model`` names a transformers
-    question-answering model (Hub name or folder) to use as the reader.
+    established?". ``qa_model`` (or ``$CARTQA_QA_MODEL``) names a transformers
+    question-answering model (Hub name or folder) to read spans instead of the
+    built-in extractive answerer; its answers pass the same grounding checks.
     """
     from .engine import get_engine
 
@@ -60,12 +60,7 @@ def answer(
         found = read_with_model(reader, resolved, hits, engine.view)
     else:
         found = extract(resolved, hits, engine.view, engine.retriever.sentence_similarity)
-    result = to_answer(found, hits, resolved)
-    if mode == "generative":
-        from .generative import generate
-
-        result = generate(resolved, hits, result)
-    return result
+    return to_answer(found, hits, resolved)
 
 
 def clean_question(question: object) -> str:

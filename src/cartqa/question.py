@@ -24,7 +24,9 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"^where\b|\b(what|which) (city|town|region|country|place)\b|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|\bwhom\b|\bwhose\b|^chi\b", "NAME"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b|^why\b|^perche\b", "CLAUSE"),
-    (r"^(what|which|name|list|quale|quali|cosa|che cosa|elenca)\b", "NAME"),
+    # "which hospital", "what consortium": the focus noun names a kind of named thing.
+    (r"\b(which|what|name|quale|quali)\b(\s+\w+){0,2}\s+(hospital|institute|institution|centre|center|consortium|"
+     r"organi[sz]ation|foundation|university|company|project|region|person|ospedale|istituto|consorzio|progetto)s?\b", "NAME"),
 )
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
 _ITALIAN_MARKERS = frozenset(

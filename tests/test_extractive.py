@@ -1,0 +1,57 @@
+"""The extractive answerer on a small synthetic document (no model: similarity is None)."""
+
+import pytest
+
+from cartqa.extractive import extract
+from cartqa.grounding import CorpusView
+from cartqa.records import Chunk, Hit
+
+DOC = (
+    "Lombardy hosts many oncology institutes. The city of Milano alone hosts 17 of them.\n\n"
+    "The Institutes in the project are 4 cell factories: \"Stefano Verri\" - ASST Monza, "
+    "Papa Giovanni in Bergamo\nIRCCS San Matteo Foundation in Pavia and Besta Institute in Milano\n\n"
+    "The partner is the Milano-based Hospital San Raffaele.\n\n"
+    "The Hospital is recognized as IRCCS for its research and has over 1,340 beds.\n\n"
+    "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
+    "The National Cancer Institute of Milan (INT), established in 1928, is a center of excellence. "
+    "INT has 464 inpatient beds and provides more than 400,000 outpatient visits per year.\n\n"
+    "The ultimate goal of EURE-CART is to bring Europe to the forefront of immunotherapy, extending it."
+)
+
+
+@pytest.fixture(scope="module")
+def ask():
+    chunk = Chunk("d.txt", DOC, 0, len(DOC))
+    view = CorpusView([chunk])
+    return lambda q: extract(q, [Hit(chunk, 1.0, 1)], view)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("When was the National Cancer Institute of Milan established?", "1928"),
+    ("How many inpatient beds does INT have?", "464"),
+    ("How many outpatient visits does INT provide per year?", "400,000"),
+    ("How many beds does San Raffaele have?", "1,340"),
+    ("How many oncology institutes does Milano host?", "17"),
+    ("Which cell factory is in Pavia?", "San Matteo"),
+    ("What is the ultimate goal of EURE-CART?", "bring Europe to the forefront"),
+    ("In what are the Humanitas hematologists expert?", "stem cell transplant"),
+])
+def test_short_verbatim_answers(ask, question, expected):
+    got = ask(question)
+    assert got.found, question
+    assert expected in got.text and len(got.text.split()) <= 12
+    assert DOC[got.start:got.end] == got.text, "answers are verbatim spans with offsets"
+
+
+@pytest.mark.parametrize("question", [
+    "How many beds does Humanitas have?",         # a figure of one hospital asked of another
+    "When was Humanitas established?",
+    "How many beds does the Mayo Clinic have?",   # an entity the documents never mention
+    "When was IEO established?",
+])
+def test_refuses_what_the_documents_do_not_say(ask, question):
+    assert not ask(question).found
+
+
+def test_no_hits_is_a_refusal():
+    assert not extract("When was INT established?", [], CorpusView([])).found

@@ -1,0 +1,92 @@
+import json
+import os
+
+import pytest
+
+from cartqa import build_index
+from cartqa.errors import CorpusError
+from cartqa.indexing import is_stale
+from cartqa.store import load_stored, read_manifest
+
+
+def build(corpus, index):
+    return build_index(corpus, index, embedder="hash")
+
+
+def test_incremental_build_reports_each_kind_of_change(tiny_corpus, tmp_path):
+    index = tmp_path / "index"
+    r = build(tiny_corpus, index)
+    assert (r.added, r.updated, r.removed, r.unchanged) == (2, 0, 0, 0)
+    r = build(tiny_corpus, index)
+    assert (r.added, r.updated, r.removed, r.unchanged) == (0, 0, 0, 2)
+    (tiny_corpus / "new.txt").write_text("Humanitas has a CAR-T unit.", encoding="utf-8")
+    (tiny_corpus / "int.txt").write_text("INT was established in 1928.", encoding="utf-8")
+    (tiny_corpus / "ieo.md").unlink()
+    r = build(tiny_corpus, index)
+    assert (r.added, r.updated, r.removed, r.unchanged) == (1, 1, 1, 0)
+    stored = load_stored(index, read_manifest(index))
+    assert sorted({c.doc for c in stored.chunks}) == ["int.txt", "new.txt"]
+    assert len(stored.vectors) == len(stored.chunks)
+
+
+def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.embedders import HashEmbedder
+
+    embedder = HashEmbedder()
+    build_index(tiny_corpus, tmp_path / "i", embedder=embedder)
+    seen = []
+    real = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
+    (tiny_corpus / "new.txt").write_text("A new fact about Pavia.", encoding="utf-8")
+    build_index(tiny_corpus, tmp_path / "i", embedder=embedder)
+    assert seen == ["A new fact about Pavia."]
+
+
+def test_manifest_describes_the_index(tiny_corpus, tmp_path):
+    build(tiny_corpus, tmp_path / "i")
+    data = json.loads((tmp_path / "i" / "manifest.json").read_text())
+    assert data["format_version"] == 1 and data["model_id"] == "hash-64" and data["dim"] == 64
+    assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
+    assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
+    assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
+
+
+def test_changed_settings_rebuild_everything(tiny_corpus, tmp_path):
+    build(tiny_corpus, tmp_path / "i")
+    r = build_index(tiny_corpus, tmp_path / "i", embedder="hash-32")
+    assert r.updated == 2 and r.unchanged == 0
+
+
+def test_staleness_follows_content_not_timestamps(tiny_corpus, tmp_path):
+    index = tmp_path / "i"
+    assert is_stale(tiny_corpus, index)
+    build(tiny_corpus, index)
+    assert not is_stale(tiny_corpus, index)
+    os.utime(tiny_corpus / "int.txt", ns=(1, 1))  # touched, same bytes
+    assert not is_stale(tiny_corpus, index)
+    (tiny_corpus / "int.txt").write_text("changed", encoding="utf-8")
+    assert is_stale(tiny_corpus, index)
+
+
+def test_unreadable_file_is_reported_and_loses_nothing(tiny_corpus, tmp_path):
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    (tiny_corpus / "int.txt").write_bytes(b"\x00\x01binary\x00")
+    r = build(tiny_corpus, index)
+    assert r.skipped and "int.txt" in r.skipped[0]
+    stored = load_stored(index, read_manifest(index))
+    assert any("1928" in c.text for c in stored.chunks), "the last good version is kept"
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="not found"):
+        build(tmp_path / "nope", tmp_path / "i")
+
+
+def test_old_builds_are_cleaned_and_no_temp_left(tiny_corpus, tmp_path):
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    (tiny_corpus / "x.txt").write_text("More text here.", encoding="utf-8")
+    build(tiny_corpus, index)
+    dirs = [p.name for p in index.iterdir() if p.is_dir()]
+    assert dirs == [read_manifest(index).build_id]

@@ -1,0 +1,44 @@
+import pytest
+
+from cartqa.loaders import strip_markdown
+from cartqa.normalize import fold, normalize_text
+from cartqa.sentences import sentence_spans
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("a\u00a0b", "a b"),
+    ("in BergamoIRCCS Policlinico", "in Bergamo\nIRCCS Policlinico"),
+    ("McDonald and iPhone", "McDonald and iPhone"),
+    ("“quoted” – dash", '"quoted" - dash'),
+    ("treat-\nment", "treatment"),
+    ("in 1928.The Institute", "in 1928. The Institute"),
+    ("zero\u200bwidth\ufeff", "zerowidth"),
+    ("line one\nline two\n\n\n\nnext para", "line one line two\n\nnext para"),
+    ("", ""),
+    ("ctrl\x00\x07chars", "ctrl chars"),
+])
+def test_normalize_repairs_extraction_damage(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_seed_text_is_repaired_not_edited():
+    from conftest import CORPUS
+
+    raw = (CORPUS / "lombardy-car-t-research.txt").read_text(encoding="utf-8")
+    assert "\u00a0" in raw and "BergamoIRCCS" in raw  # the source stays as written
+    text = normalize_text(raw)
+    assert "\u00a0" not in text and "Bergamo\nIRCCS" in text and "Pavia\nIRCCS" in text
+
+
+def test_fold_drops_accents_and_case():
+    assert fold("Città È") == "citta e"
+
+
+def test_sentences_keep_initials_and_paragraphs():
+    text = 'Founded by G. Lanzani in 1928. It has 464 beds, e.g. many.\n\nA list without a stop\n\nLast one!'
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Founded by G. Lanzani in 1928.", "It has 464 beds, e.g. many.", "A list without a stop", "Last one!"]
+
+
+def test_strip_markdown_keeps_words():
+    assert strip_markdown("## Title\n- item **bold** [link](http://x)") == "Title\nitem bold link"

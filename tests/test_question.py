@@ -1,0 +1,41 @@
+import pytest
+
+from cartqa.followup import resolve
+from cartqa.question import analyse
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("When was INT established?", "DATE"),
+    ("In what year did the project start?", "DATE"),
+    ("How many beds does INT have?", "NUMBER"),
+    ("Where is the Besta institute?", "PLACE"),
+    ("Who coordinates the trials?", "NAME"),
+    ("Which hospital is a partner of the project?", "NAME"),
+    ("What is the goal of EURE-CART?", "CLAUSE"),
+    ("What are the nurses expert in?", "ANY"),
+    ("Quando è stato fondato l'INT?", "DATE"),
+    ("Quanti posti letto ha l'INT?", "NUMBER"),
+    ("Dove si trova il Besta?", "PLACE"),
+])
+def test_answer_type(question, kind):
+    assert analyse(question).answer_type == kind
+
+
+def test_entities_and_language():
+    q = analyse("How many beds does San Raffaele have?")
+    assert q.entities == (("san", "raffaele"),) and q.language == "en" and q.focus == "bed"
+    assert analyse("Quanti posti letto ha l'Ospedale San Raffaele?").language == "it"
+
+
+@pytest.mark.parametrize("history", [
+    ["When was INT established?"],
+    [{"role": "user", "content": "When was INT established?"}, {"role": "assistant", "content": "1928"}],
+    [{"role": "user", "content": [{"type": "text", "text": "When was INT established?"}]}],
+])
+def test_follow_up_pronoun_takes_last_name(history):
+    assert resolve("How many beds does it have?", history) == "How many beds does INT have?"
+
+
+def test_follow_up_leaves_explicit_questions_alone():
+    assert resolve("How many beds does IEO have?", ["About INT"]) == "How many beds does IEO have?"
+    assert resolve("How many beds does it have?", []) == "How many beds does it have?"

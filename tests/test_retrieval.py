@@ -1,0 +1,37 @@
+from cartqa.embedders import HashEmbedder
+from cartqa.records import Chunk
+from cartqa.retrieval import Retriever, closest_terms, reciprocal_rank_fusion
+
+TEXTS = ["The Pagencell project started in 2020.", "INT was established in 1928.",
+         "IEO treats breast cancer.", "Humanitas has a CAR-T unit."]
+
+
+def make():
+    chunks = [Chunk("d", t, i * 100, i * 100 + len(t)) for i, t in enumerate(TEXTS)]
+    e = HashEmbedder()
+    return Retriever(chunks, e.embed_passages(TEXTS), e)
+
+
+def test_rrf_rewards_agreement():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1]])
+    assert list(fused)[0] == 1 and fused[1] > fused[3] > fused[2]
+
+
+def test_search_ranks_the_matching_chunk_first():
+    hits = make().search("When was INT established?", k=2)
+    assert hits[0].chunk.text == TEXTS[1] and hits[0].rank == 1 and len(hits) == 2
+    assert hits[0].score >= hits[1].score
+
+
+def test_spelling_variants_are_expanded():
+    r = make()
+    assert "pagencel" in closest_terms("plagencel", r.vocabulary)
+    assert r.search("When did Plagencell start?", k=1)[0].chunk.text == TEXTS[0]
+
+
+def test_empty_index_and_bad_k_return_nothing():
+    e = HashEmbedder()
+    import numpy as np
+
+    assert Retriever([], np.zeros((0, 64), np.float32), e).search("anything") == []
+    assert make().search("INT", k=0) == []
