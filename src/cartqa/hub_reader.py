@@ -15,31 +15,53 @@ from .extractive import Extraction, grounded
 from .grounding import CorpusView
 from .records import Hit
 
-MIN_SCORE = 0.05
+MIN_SCORE = 0.01
 _LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=2)
-def _pipeline(name: str):
-    from transformers import pipeline
+def _load(name: str):
+    # transformers 5 dropped the question-answering pipeline; the model class remains.
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    return pipeline("question-answering", model=name, tokenizer=name, device=-1)
+    return AutoTokenizer.from_pretrained(name), AutoModelForQuestionAnswering.from_pretrained(name).eval()
+
+
+def best_span(name: str, question: str, context: str, max_tokens: int = 30) -> tuple[int, int, float] | None:
+    """``(start, end, probability)`` of the model's best answer span in ``context``."""
+    import torch
+
+    tokenizer, model = _load(name)
+    enc = tokenizer(question, context, truncation="only_second", max_length=384,
+                    return_offsets_mapping=True, return_tensors="pt")
+    offsets = enc.pop("offset_mapping")[0].tolist()
+    in_context = [sid == 1 for sid in enc.sequence_ids(0)]
+    with torch.no_grad():
+        out = model(**enc)
+    start_p = torch.softmax(out.start_logits[0], -1).tolist()
+    end_p = torch.softmax(out.end_logits[0], -1).tolist()
+    best = None
+    for i, ok in enumerate(in_context):
+        if not ok:
+            continue
+        for j in range(i, min(i + max_tokens, len(in_context))):
+            if in_context[j] and (best is None or start_p[i] * end_p[j] > best[2]):
+                best = (offsets[i][0], offsets[j][1], start_p[i] * end_p[j])
+    return best
 
 
 def read_with_model(name: str, question: str, hits: Sequence[Hit], view: CorpusView, top: int = 3) -> Extraction:
     """Best grounded span the model finds in the top passages, or a refusal."""
     best: Extraction | None = None
     with _LOCK:
-        qa = _pipeline(name)
-        outputs = [(hit, qa(question=question, context=hit.chunk.text)) for hit in hits[:top]]
-    for hit, out in outputs:
-        if not out or out["score"] < MIN_SCORE or not out["answer"].strip():
+        spans = [(hit, best_span(name, question, hit.chunk.text)) for hit in hits[:top]]
+    for hit, span in spans:
+        if span is None or span[2] < MIN_SCORE or not hit.chunk.text[span[0]:span[1]].strip():
             continue
-        start = hit.chunk.start + int(out["start"])
+        start, end = hit.chunk.start + span[0], hit.chunk.start + span[1]
         sentence = view.sentence_at(hit.chunk.doc, start)
-        if sentence is None or not grounded(question, sentence, view):
+        if sentence is None or end > sentence.end or not grounded(question, sentence, view):
             continue
-        if best is None or out["score"] > best.confidence:
-            best = Extraction(True, out["answer"].strip(), sentence, start, hit.chunk.start + int(out["end"]),
-                              float(out["score"]))
+        if best is None or span[2] > best.confidence:
+            best = Extraction(True, hit.chunk.text[span[0]:span[1]], sentence, start, end, span[2])
     return best or Extraction(False)
