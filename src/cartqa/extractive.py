@@ -126,7 +126,7 @@ def _pick_span(q: Question, cand: _Scored, view: CorpusView) -> tuple[Sentence, 
     if q.answer_type == "DATE":
         return _nearest(s, year_spans(text), anchor)
     if q.answer_type == "NUMBER":
-        return _number(s, q, anchor)
+        return _number(s, q, anchor, cand.context)
     if q.answer_type == "CLAUSE":
         span = clause_after(text, 0)
         return (s, *span) if span else None
@@ -148,19 +148,25 @@ def _nearest(s: Sentence, spans: list[tuple[int, int]], anchor: int) -> tuple[Se
     return s, a, b
 
 
-def _number(s: Sentence, q: Question, anchor: int) -> tuple[Sentence, int, int] | None:
+def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str]) -> tuple[Sentence, int, int] | None:
+    """The count of the thing asked about: "how many *beds*" -> "464 inpatient beds".
+
+    A number counting something else ("two teams" for "how many patients") is no answer.
+    """
     spans = number_spans(s.text)
     if not spans:
         return None
-    if q.focus:
-        # "464 inpatient beds": the number a few words before the noun asked about.
-        for m in re.finditer(r"[\w'-]+", s.text):
-            if stem(m.group().lower()) == q.focus or covers(stem(m.group().lower()), frozenset([q.focus])):
-                before = [sp for sp in spans if 0 <= m.start() - sp[1] <= 40]
-                if before:
-                    a, _ = before[-1]
-                    return s, a, m.end()
-    return _nearest(s, spans, anchor)
+    if not q.focus:
+        return _nearest(s, spans, anchor)
+    focus = frozenset([q.focus])
+    mentions = [m for m in re.finditer(r"[\w'-]+", s.text) if covers(stem(m.group().lower()), focus)]
+    for m in mentions:
+        before = [sp for sp in spans if 0 <= m.start() - sp[1] <= 40]
+        if before:
+            return s, before[-1][0], m.end()
+    if not mentions and covers(q.focus, frozenset(stem(w) for w in context)):
+        return _nearest(s, spans, anchor)  # "17 of them": the counted noun is in the antecedent
+    return None
 
 
 def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int):
@@ -191,10 +197,11 @@ def _list_pick(s: Sentence, asked: frozenset[str]) -> tuple[Sentence, int, int] 
     head = frozenset(stems(_list_head(s.text)))
     qualifiers = [t for t in asked if not covers(t, head)]
     chosen = [it for it in items if any(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers)]
+    if not chosen:
+        return None  # an enumeration, but the question does not point into it
     if len(chosen) == 1:
         return s, *chosen[0]
-    pick = chosen or items
-    return s, pick[0][0], pick[-1][1]
+    return s, chosen[0][0], chosen[-1][1]
 
 
 def _list_head(text: str) -> str:
