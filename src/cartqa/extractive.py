@@ -201,7 +201,12 @@ def _list_pick(s: Sentence, asked: frozenset[str]) -> tuple[Sentence, int, int] 
         return None  # an enumeration, but the question does not point into it
     if len(chosen) == 1:
         return s, *chosen[0]
-    return s, chosen[0][0], chosen[-1][1]
+    # Several items named: answer with all of them only for a real enumeration
+    # ("...: A, B and C") whose chosen items sit together; otherwise read the clause.
+    adjacent = chosen == items[items.index(chosen[0]):items.index(chosen[0]) + len(chosen)]
+    if ":" in s.text and adjacent:
+        return s, chosen[0][0], chosen[-1][1]
+    return None
 
 
 def _list_head(text: str) -> str:
