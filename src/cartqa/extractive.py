@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .grounding import CorpusView, Sentence, covers, refers_back, stems
 from .question import Question, analyse
 from .records import Hit
-from .spans import clause_after, list_items, name_spans, number_spans, phrase_segments, year_spans
+from .spans import clause_after, list_items, name_spans, number_spans, year_spans
 from .text import STOPWORDS, stem, words
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]

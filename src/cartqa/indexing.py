@@ -115,7 +115,8 @@ def _read_and_chunk(file: CorpusFile, model: Embedder, settings: ChunkSettings) 
 
 def _embed(model: Embedder, chunks: list[Chunk], stored: StoredIndex | None) -> np.ndarray:
     if stored is not None:  # re-use the last good vectors of an unreadable file
-        rows = [i for i, c in enumerate(stored.chunks) if c in set(chunks)]
+        wanted = set(chunks)
+        rows = [i for i, c in enumerate(stored.chunks) if c in wanted]
         return stored.vectors[rows].reshape(-1, model.dim)
     return model.embed_passages([c.text for c in chunks]).reshape(-1, model.dim)
 

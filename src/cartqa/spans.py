@@ -94,17 +94,3 @@ def clause_after(sentence: str, position: int) -> tuple[int, int] | None:
         return None
     end = re.search(r"[,;:.(]|\s+-\s+|$", sentence[m.end():])
     return m.end(), m.end() + (end.start() if end else len(sentence) - m.end())
-
-
-def phrase_segments(sentence: str) -> list[tuple[int, int]]:
-    """Pieces between punctuation: the fallback candidates for "what ..." questions."""
-    out = []
-    for m in re.finditer(r"[^,;:()\n]+", sentence):
-        a, b = m.span()
-        while a < b and sentence[a] in " \"'-":
-            a += 1
-        while b > a and sentence[b - 1] in " .\"'-":
-            b -= 1
-        if b > a:
-            out.append((a, b))
-    return out
