@@ -22,7 +22,7 @@ from .text import STOPWORDS, stem, words
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
-# Calibrated on eval/questions.jsonl (English); see README "Answer quality".
+# Set by hand while reading `cartqa eval --failures` on eval/questions.jsonl (English).
 MIN_CONFIDENCE = 0.50
 MIN_COVERAGE = 0.34
 SENTENCES_FROM_HITS = 4
@@ -38,7 +38,6 @@ class Extraction:
     start: int = 0
     end: int = 0
     confidence: float = 0.0
-    considered: tuple[Sentence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,10 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     q = analyse(question)
     sentences = _candidate_sentences(hits, view)
     if not sentences or _names_unknown_entity(q, view):
-        return Extraction(False, considered=tuple(sentences[:3]))
+        return Extraction(False)
     sims = list(similarity(question, [s.text for s in sentences])) if similarity else [0.0] * len(sentences)
     scored = sorted((_score(q, s, sim, view) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
-    considered = tuple(s.sentence for s in scored[:3])
     for cand in scored:
         if not cand.entities_ok or cand.coverage < MIN_COVERAGE or cand.confidence < MIN_CONFIDENCE:
             continue
@@ -71,8 +69,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         if span:
             sentence, a, b = span
             return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
-                              cand.confidence, considered)
-    return Extraction(False, considered=considered)
+                              cand.confidence)
+    return Extraction(False)
 
 
 def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence]:
@@ -102,9 +100,10 @@ def _score(q: Question, s: Sentence, sim: float, view: CorpusView) -> _Scored:
 
 
 def grounded(question: str, sentence: Sentence, view: CorpusView) -> bool:
-    """Would :func:`extract` accept ``sentence`` as support for ``question``?
+    """Does ``sentence`` ground ``question`` (entities and key terms covered)?
 
-    Used to check spans proposed by other readers (e.g. a Hub QA model).
+    The checks :func:`extract` applies before its confidence threshold; used on
+    spans proposed by other readers (e.g. a Hub QA model), which bring their own score.
     """
     q = analyse(question)
     if _names_unknown_entity(q, view):
@@ -132,7 +131,7 @@ def _pick_span(q: Question, cand: _Scored, view: CorpusView) -> tuple[Sentence, 
         return (s, *span) if span else None
     if q.answer_type in ("NAME", "PLACE"):
         return _name(q, s, view, asked, anchor)
-    return _list_pick(s, asked) or _phrase(s, asked, anchor)
+    return _list_pick(s, asked) or _phrase(s, asked)
 
 
 def _anchor(text: str, asked: frozenset[str]) -> int:
@@ -186,7 +185,7 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
                  or s.text[sp[1]:sp[1] + 6].startswith("-based")] or spans
     if spans:
         return _nearest(s, spans, anchor)
-    return _phrase(s, asked, anchor)
+    return _phrase(s, asked)
 
 
 def _list_pick(s: Sentence, asked: frozenset[str]) -> tuple[Sentence, int, int] | None:
@@ -218,8 +217,8 @@ def _names_subject(q: Question, s: Sentence, view: CorpusView) -> bool:
     prev = view.antecedent(s)
     if not prev or not q.entities:
         return False
-    return any(_entity_grounded(e, frozenset(words(prev.text)) | view.alias_words(set(words(prev.text))))
-               for e in q.entities)
+    named = set(words(prev.text))
+    return any(_entity_grounded(e, frozenset(named | view.alias_words(named))) for e in q.entities)
 
 
 def _all_asked(span: str, asked: frozenset[str]) -> bool:
@@ -232,7 +231,7 @@ _STOP_TOKENS = frozenset(",;:.()[]\"!?")
 MAX_ANSWER_WORDS = 10
 
 
-def _phrase(s: Sentence, asked: frozenset[str], anchor: int):
+def _phrase(s: Sentence, asked: frozenset[str]):
     """The words right after (or else before) the question's words in the sentence.
 
     A question restates most of its sentence; what it leaves out is the answer:

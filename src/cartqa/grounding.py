@@ -59,6 +59,9 @@ class CorpusView:
         self._idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
         self._max_idf = math.log(1 + max(len(every), 1))
         self.vocabulary = frozenset(w for s in every for w in words(s.text))
+        # Antecedents depend only on the text: resolve them once, not per question.
+        self._antecedents = {(s.doc, s.index): self._find_antecedent(s) for s in every}
+        self._carried = {(s.doc, s.index): self._carry(s) for s in every}
 
     def idf(self, term: str) -> float:
         """Rarer terms weigh more; a term the corpus never uses weighs most."""
@@ -72,6 +75,16 @@ class CorpusView:
         return None
 
     def antecedent(self, sentence: Sentence) -> Sentence | None:
+        """The earlier sentence a referring sentence points back to, if any."""
+        key = (sentence.doc, sentence.index)
+        return self._antecedents[key] if key in self._antecedents else self._find_antecedent(sentence)
+
+    def carried(self, sentence: Sentence) -> frozenset[str]:
+        """Folded words the sentence is about without saying them: its antecedent's, plus aliases."""
+        key = (sentence.doc, sentence.index)
+        return self._carried[key] if key in self._carried else self._carry(sentence)
+
+    def _find_antecedent(self, sentence: Sentence) -> Sentence | None:
         """The earlier sentence a referring sentence points back to, if any.
 
         "The Hospital ..." points to the nearest earlier sentence naming a
@@ -91,9 +104,8 @@ class CorpusView:
                     return prev
         return None
 
-    def carried(self, sentence: Sentence) -> frozenset[str]:
-        """Folded words the sentence is about without saying them: its antecedent's, plus aliases."""
-        prev = self.antecedent(sentence)
+    def _carry(self, sentence: Sentence) -> frozenset[str]:
+        prev = self._find_antecedent(sentence)
         carried = {w for w in words(prev.text) if w not in STOPWORDS} if prev else set()
         return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
 

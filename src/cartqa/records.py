@@ -62,7 +62,6 @@ class Answer:
     found: bool
     sources: list[Source] = field(default_factory=list)
     sentence: str = ""
-    mode: str = "extractive"
 
     def to_json(self) -> dict:
         """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "text", "score"}]}``."""

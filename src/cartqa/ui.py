@@ -61,13 +61,12 @@ def index_status(corpus_dir: str | Path | None = None, index_dir: str | Path | N
 
 def rebuild(corpus_dir: str | Path | None = None, index_dir: str | Path | None = None, progress=None) -> str:
     """Pick up added, changed and deleted documents without restarting."""
-    from . import config as c
     from .indexing import build_index
 
     if progress is not None:
         progress(0.1, desc="Checking documents…")
     try:
-        report = build_index(c.corpus_dir(corpus_dir), c.index_dir(index_dir), embedder=c.embedder_name())
+        report = build_index(config.corpus_dir(corpus_dir), config.index_dir(index_dir), embedder=config.embedder_name())
     except CartqaError as exc:
         return f"Rebuild failed: {exc}"
     return f"Rebuilt: {report.summary()}.  \n" + index_status(corpus_dir, index_dir)
