@@ -15,6 +15,7 @@ from .errors import IndexFormatError
 from .grounding import CorpusView
 from .indexing import build_index, is_stale
 from .retrieval import Retriever
+from .semantic import Relatedness
 from .store import Manifest, load_stored, read_manifest
 
 
@@ -26,10 +27,18 @@ class Engine:
     retriever: Retriever
     view: CorpusView
     embedder: Embedder
+    related: Relatedness
 
 
 _CACHE: dict[tuple[str, str], Engine] = {}
 _LOCK = threading.Lock()
+
+
+def _parser():
+    """spaCy's parser when its model is installed; extraction degrades gracefully without."""
+    from . import syntax
+
+    return syntax.Parser() if syntax.available() else None
 
 
 def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool = True) -> Engine:
@@ -45,7 +54,8 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
         if engine is None:
             model = get_embedder(manifest.embedder)
             stored = load_stored(index_dir, manifest)
-            engine = Engine(manifest, Retriever(stored.chunks, stored.vectors, model), CorpusView(stored.chunks), model)
+            view = CorpusView(stored.chunks, _parser())
+            engine = Engine(manifest, Retriever(stored.chunks, stored.vectors, model), view, model, Relatedness(model))
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
             _CACHE[key] = engine

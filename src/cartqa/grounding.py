@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Protocol
 
 from .records import Chunk
 from .sentences import sentence_spans
@@ -30,9 +31,18 @@ from .text import STOPWORDS, stem, words
 _LONG_THEN_SHORT = re.compile(r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|di|del|dei)\s+)*){1,8})\(([A-Z]{2,}[\w-]*)\)")
 _SHORT_THEN_LONG = re.compile(r"\b([A-Z]{2,}[\w-]*)\s+\(([A-Z][^()]{5,80})\)")
 # A sentence that opens with a definite common noun ("The Hospital is", "The center is").
-_DEFINITE_START = re.compile(r"^(?:The|This|These|That|Those|Such)\s+([A-Za-z][a-z]+)\b(?!\s+[A-Z])")
+# "The city of Milano" names its referent, so it does not refer back.
+_DEFINITE_START = re.compile(r"^(?:The|This|These|That|Those|Such)\s+([A-Za-z][a-z]+)\b(?!\s+[A-Z])(?!\s+of\s+[A-Z])")
 _PRONOUN = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|Both)\b|\b(?:of them|its|their)\b")
 _LOOKBACK = 6
+
+
+class Parser(Protocol):
+    """What a :class:`CorpusView` needs from a syntactic parser (see :mod:`cartqa.syntax`)."""
+
+    def sentences(self, texts: list[str]) -> list: ...  # objects with .phrases and .subject
+
+    def wh_is_subject(self, question: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class Sentence:
 class CorpusView:
     """Sentences, aliases and term statistics of an index build, computed once."""
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], parser: Parser | None = None) -> None:
         self.sentences: dict[str, list[Sentence]] = {}
         for doc, text in _documents(chunks).items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
@@ -59,9 +69,30 @@ class CorpusView:
         self._idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
         self._max_idf = math.log(1 + max(len(every), 1))
         self.vocabulary = frozenset(w for s in every for w in words(s.text))
+        # Words written capitalised inside a sentence are names, even where they open one.
+        self.proper = frozenset(m.group(1).lower() for s in every
+                                for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'-]+)", s.text))
         # Antecedents depend only on the text: resolve them once, not per question.
         self._antecedents = {(s.doc, s.index): self._find_antecedent(s) for s in every}
         self._carried = {(s.doc, s.index): self._carry(s) for s in every}
+        # Noun phrases and subjects (offsets within each sentence), when a parser is given.
+        self._parser = parser
+        parsed = parser.sentences([s.text for s in every]) if parser and every else []
+        self._parsed = {(s.doc, s.index): p for s, p in zip(every, parsed)}
+
+    def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
+        """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""
+        p = self._parsed.get((sentence.doc, sentence.index))
+        return p.phrases if p else ()
+
+    def subject(self, sentence: Sentence) -> tuple[int, int] | None:
+        """The subject of the sentence's main verb, as (start, end) within its text."""
+        p = self._parsed.get((sentence.doc, sentence.index))
+        return p.subject if p else None
+
+    def wh_is_subject(self, question: str) -> bool:
+        """Does the question's wh-phrase stand as its subject? False without a parser."""
+        return bool(self._parser and self._parser.wh_is_subject(question))
 
     def idf(self, term: str) -> float:
         """Rarer terms weigh more; a term the corpus never uses weighs most."""
@@ -148,7 +179,10 @@ def covers(term: str, available: frozenset[str] | set[str]) -> bool:
 def _fuzzy(term: str, available: frozenset[str]) -> bool:
     from rapidfuzz import fuzz, process
 
-    return process.extractOne(term, available, scorer=fuzz.ratio, score_cutoff=82) is not None
+    if process.extractOne(term, available, scorer=fuzz.ratio, score_cutoff=82) is not None:
+        return True
+    # The head of a compound: "therapy" in "immunotherapy", "specialty" in "multi-specialty".
+    return len(term) >= 5 and any(len(w) > len(term) + 2 and w.endswith(term) for w in available)
 
 
 def _documents(chunks: list[Chunk]) -> dict[str, str]:

@@ -59,7 +59,7 @@ def answer(
 
         found = read_with_model(reader, resolved, hits, engine.view)
     else:
-        found = extract(resolved, hits, engine.view, engine.retriever.sentence_similarity)
+        found = extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best)
     return to_answer(found, hits, resolved)
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import fold
-from .text import STOPWORDS, stem, terms, words
+from .text import STOPWORDS, stem, words
 
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
@@ -22,13 +22,16 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\bhow (many|much)\b|\bnumber of\b|\bwhat (number|percentage|share)\b", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
     (r"^where\b|\b(what|which) (city|town|region|country|place)\b|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
-    (r"^who\b|\bwhom\b|\bwhose\b|^chi\b", "NAME"),
+    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b", "NAME"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b|^why\b|^perche\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
     (r"\b(which|what|name|quale|quali)\b(\s+\w+){0,2}\s+(hospital|institute|institution|centre|center|consortium|"
      r"organi[sz]ation|foundation|university|company|project|region|person|ospedale|istituto|consorzio|progetto)s?\b", "NAME"),
 )
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
+# Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
+_FRAME = frozenset("kind kinds type types sort form acronym abbreviation stand stands example examples cited "
+                   "called mean means term terms".split())
 _ITALIAN_MARKERS = frozenset(
     "il lo gli della delle dei degli nel nella quale quali quando dove chi quanti quante quanto perche cosa "
     "sono stato stata fondato fondata anno citta ha hanno di".split()
@@ -47,19 +50,35 @@ class Question:
     terms: tuple[str, ...]  # stemmed content words
     entities: tuple[tuple[str, ...], ...]  # folded words of each named entity
     language: str  # "en" or "it"
+    term_words: tuple[str, ...] = ()  # the folded words behind ``terms``, same order
+    focus_words: tuple[str, ...] = ()  # stems of the whole wh-phrase, head last ("cell", "bank")
+    kind: bool = False  # "what kind of X", "how is X described": asks for X's modifiers
+    preposition: str = ""  # "In what ...", "... come from?": the answer is that preposition's object
+    single: bool = False  # "name one of", "an example of": one item of a list, not all
+    expansion: bool = False  # "what does ACR stand for"
+    predicate: str = ""  # the word saying what is asked of the subject: "who *leads*", "how much did it *cost*"
 
 
 def analyse(question: str) -> Question:
     """Classify ``question``; pure and cheap (no model)."""
     folded = fold(question).strip()
     answer_type = next((t for pattern, t in _TYPE_RULES if re.search(pattern, folded)), "ANY")
+    focus_words = _focus_words(folded)
+    content = [w for w in words(question) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
     return Question(
         text=question,
         answer_type=answer_type,
-        focus=_focus(folded),
-        terms=tuple(t for t in terms(question) if t not in _WH),
+        focus=focus_words[-1] if focus_words else "",
+        focus_words=focus_words,
+        terms=tuple(stem(w) for w in content),
+        term_words=tuple(content),
         entities=tuple(_entities(question)),
         language=detect_language(question),
+        kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded)),
+        preposition=_preposition(folded),
+        single=bool(_SINGLE.search(folded)),
+        expansion=bool(_EXPANSION.search(folded)),
+        predicate=_predicate(folded, focus_words, question),
     )
 
 
@@ -72,15 +91,67 @@ def detect_language(text: str) -> str:
     return "it" if italian > english else "en"
 
 
-def _focus(folded: str) -> str:
-    """The noun right after the wh-phrase: "how many *beds*", "which *institute*"."""
-    m = re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che)\s+([\w-]+(?:\s+[\w-]+)?)", folded)
-    if not m:
-        return ""
-    for word in m.group(1).split():
-        if word not in STOPWORDS and word not in _WH:
-            return stem(word)
+_KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
+_DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
+_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|which)\b.* (?:is|was) one of\b"
+                     r"|\b(?:an|one) example\b"
+                     r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
+_EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b")
+_PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
+_FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b")
+_STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$")
+_VERBISH = re.compile(r"(?:ed|ing)$")
+
+
+def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
+    """What a who- or how-much question asks about, when no noun after the wh-word says it.
+
+    "Who is the *director* of INT", "Who *coordinates* EURE-CART", "How much did it *cost*".
+    """
+    named = {w for e in _entities(question) for w in e}
+    m = re.match(r"who (?:is|are|was|were) (?:the |a |an )?([\w-]+)", folded)
+    if m:
+        return m.group(1)
+    if folded.startswith("who "):
+        return next((w for w in words(folded)[1:] if w not in STOPWORDS and w not in named), "")
+    m = re.match(r"how much (?:did|does|do|is|was|were|will|would) .*?([\w-]+)\W*$", folded)
+    if m and not focus_words:
+        return m.group(1)
     return ""
+
+
+def _preposition(folded: str) -> str:
+    if _EXPANSION.search(folded):
+        return ""
+    m = _FRONTED.search(folded) or _STRANDED.search(folded)
+    return m.group(1) if m else ""
+
+
+def _focus_words(folded: str) -> tuple[str, ...]:
+    """Stems of the wh-phrase, head last: "how many inpatient *beds*", "what kind of cell *banks*".
+
+    The phrase runs from the wh-word to the first function word or verb-like
+    word. "How is X described" asks about X.
+    """
+    described = _DESCRIBED.search(folded)
+    m = described and re.search(r"^how \w+ (.+) \w+$", folded[:described.end()])
+    m = m or re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che)\s+"
+                       r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w-]+\s+){0,4}[\w-]+)", folded)
+    if not m:
+        return ()
+    phrase: list[str] = []
+    for word in m.group(1).split():
+        if not phrase and word in _LEADING:
+            continue
+        if word in STOPWORDS or word in _WH or (phrase and _VERBISH.search(word)):
+            if described and word in _LEADING:
+                continue
+            break
+        phrase.append(stem(word))
+    return tuple(phrase)
+
+
+_LEADING = frozenset("the other a an of and".split())
 
 
 def _entities(question: str) -> list[tuple[str, ...]]:

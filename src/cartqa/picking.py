@@ -1,0 +1,398 @@
+"""Choose the short answer span inside a supporting sentence, by the form of the question.
+
+Pure: works on a :class:`~cartqa.question.Question`, a sentence and the
+:class:`~cartqa.grounding.CorpusView` (for antecedents and noun phrases).
+
+The rules follow the question's grammar, in this order:
+
+- a date, a count or a purpose clause when the question asks for one;
+- "what does ACR stand for": the long form written next to the acronym;
+- an enumeration the question points into ("which institute in Pavia"), one item
+  when the question asks for one ("name one of");
+- the noun phrase headed by the wh-phrase's noun ("what kind of cell *banks*":
+  its modifiers; "which *tumours*": the whole phrase);
+- a fronted or stranded preposition ("*In* what ...", "... come *from*?"): the
+  object of that preposition in the sentence;
+- names for who/where questions, following a referring sentence back to its
+  antecedent ("The Institute has ..." -> the National Cancer Institute);
+- otherwise what the question leaves out of the sentence: the words between
+  (or after, or before) the words it shares with it.
+
+>>> from cartqa.grounding import CorpusView
+>>> from cartqa.question import analyse
+>>> from cartqa.records import Chunk
+>>> text = "INT is the Italian coordinator of numerous clinical trials."
+>>> view = CorpusView([Chunk("d", text, 0, len(text))])
+>>> s = view.sentences["d"][0]
+>>> _, a, b = pick(analyse("What role does INT play in numerous clinical trials?"), s, view, frozenset())
+>>> text[a:b]
+'Italian coordinator'
+"""
+
+from __future__ import annotations
+
+import re
+
+from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers, refers_back, stems
+from .question import Question
+from .semantic import Related
+from .spans import clause_after, list_items, name_spans, number_spans, year_spans
+from .text import STOPWORDS, stem, words
+
+Span = tuple[Sentence, int, int]
+
+_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
+_STOP_TOKENS = frozenset(",;:.()[]\"!?“”")
+MAX_ANSWER_WORDS = 10
+_PRONOUN_START = re.compile(r"(?:It|Its|They|Their|He|She|His|Her)\b")
+_DETERMINERS = frozenset("a an the this that these those its their his her our".split())
+
+
+def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
+         related: Related | None = None) -> Span | None:
+    """The answer span for ``q`` in ``s`` (possibly in its antecedent), or None if there is none.
+
+    ``context`` holds the folded words the sentence is about (its own and its antecedent's);
+    ``related`` (word, candidates) -> cosine lets a list item be chosen by meaning.
+    """
+    text = s.text
+    asked = frozenset(q.terms)
+    anchor = _anchor(text, asked)
+    if q.answer_type == "DATE":
+        return _nearest(s, year_spans(text), anchor)
+    if q.answer_type == "NUMBER":
+        return _number(s, q, anchor, context)
+    if q.answer_type == "CLAUSE":
+        span = clause_after(text, 0)
+        return (s, *span) if span else None
+    if q.expansion:
+        return _expansion(q, s)
+    return (_list_pick(q, s, asked, related)
+            or _focus_phrase(q, s, view, asked)
+            or _preposition_object(q, s, view, asked)
+            or _subject(q, s, view, asked)
+            or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
+            or _left_out(s, asked))
+
+
+def _anchor(text: str, asked: frozenset[str]) -> int:
+    """Character position of the question's terms in the sentence (their mean)."""
+    positions = [m.start() for m in re.finditer(r"[\w'-]+", text) if covers(stem(m.group().lower()), asked)]
+    return sum(positions) // len(positions) if positions else 0
+
+
+def _nearest(s: Sentence, spans: list[tuple[int, int]], anchor: int) -> Span | None:
+    if not spans:
+        return None
+    a, b = min(spans, key=lambda sp: abs(sp[0] - anchor))
+    return s, a, b
+
+
+def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str]) -> Span | None:
+    """The count of the thing asked about: "how many *beds*" -> "464 inpatient beds".
+
+    A number counting something else ("two teams" for "how many patients") is no answer.
+    """
+    spans = number_spans(s.text)
+    if not spans:
+        return None
+    if not q.focus:
+        return _nearest(s, spans, anchor)
+    focus = frozenset([q.focus])
+    mentions = [m for m in re.finditer(r"[\w'-]+", s.text) if covers(stem(m.group().lower()), focus)]
+    for m in mentions:
+        before = [sp for sp in spans if 0 <= m.start() - sp[1] <= 40]
+        if before:
+            return s, before[-1][0], m.end()
+    if not mentions and covers(q.focus, frozenset(stem(w) for w in context)):
+        return _nearest(s, spans, anchor)  # "17 of them": the counted noun is in the antecedent
+    return None
+
+
+def _expansion(q: Question, s: Sentence) -> Span | None:
+    """The long form written beside an acronym of the question: "Women Cancer Center (WCC)"."""
+    acronyms = {w for e in q.entities for w in e}
+    for m in _LONG_THEN_SHORT.finditer(s.text):
+        if m.group(2).lower() in acronyms:
+            a, b = m.span(1)
+            lead = re.match(r"(?:(?:Its|Their|The|Our|His|Her|This)\s+)+", s.text[a:b])
+            return s, a + (lead.end() if lead else 0), len(s.text[:b].rstrip())
+    for m in re.finditer(r"\b([A-Z]{2,}[\w-]*)\s+\(([^()]{5,80})\)", s.text):
+        if m.group(1).lower() in acronyms:
+            return s, *m.span(2)
+    return None
+
+
+def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related | None) -> Span | None:
+    """In an enumeration, the item(s) the question's other words point at ("in Pavia").
+
+    Failing that, the one item closest in meaning to them ("blood diseases" ->
+    "hematology"); when the question asks for one item ("name one of the
+    departments"), the first item that the question does not itself name.
+    """
+    single = q.single
+    items = list_items(s.text)
+    if len(items) < 3 or not _enumeration(s.text, items):
+        return None
+    head = frozenset(stems(_list_head(s.text)))
+    qualifiers = [t for t in asked if not covers(t, head)]
+    chosen = [it for it in items if any(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers)]
+    if not chosen and related:
+        chosen = _closest_item(q, s, items, head, related)
+    if single:
+        # An item naming most of the question is the list's lead-in, not an answer.
+        free = [it for it in items if _new_words(s.text[it[0]:it[1]], asked) and len(words(s.text[it[0]:it[1]])) <= 8]
+        pointed = [it for it in chosen if it in free]
+        if pointed:
+            return s, *pointed[0]
+        if free and (":" in s.text or len(free) >= 3):
+            return s, *free[0]
+        return None
+    if not chosen:
+        return None  # an enumeration, but the question does not point into it
+    if len(chosen) == 1:
+        return s, *chosen[0]
+    # Several items named: answer with all of them only for a real enumeration
+    # ("...: A, B and C") whose chosen items sit together; otherwise read the clause.
+    adjacent = chosen == items[items.index(chosen[0]):items.index(chosen[0]) + len(chosen)]
+    if ":" in s.text and adjacent:
+        return s, chosen[0][0], chosen[-1][1]
+    return None
+
+
+LIST_MEANING = 0.45  # cosine an item needs to be picked by meaning alone
+
+
+def _closest_item(q: Question, s: Sentence, items: list[tuple[int, int]], head: frozenset[str],
+                  related: Related) -> list[tuple[int, int]]:
+    """The item nearest in meaning to the question's words that the sentence lacks."""
+    present = frozenset(stems(s.text))
+    loose = [w for t, w in zip(q.terms, q.term_words) if not covers(t, present) and not covers(t, head)]
+    if not loose:
+        return []
+    texts = [s.text[a:b] for a, b in items]
+    scores = [max(related(w, [t]) for w in loose) for t in texts]
+    best = max(range(len(items)), key=scores.__getitem__)
+    return [items[best]] if scores[best] >= LIST_MEANING else []
+
+
+def _subject(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """"Which institute has ...?" asks for the subject: "*IEO* is one of ...".
+
+    A referring subject ("The Institute has ...") is followed back to the name
+    it refers to. A subject the question already names is no answer.
+    """
+    if q.answer_type not in ("NAME", "PLACE", "ANY") or not view.wh_is_subject(q.text):
+        return None
+    span = view.subject(s)
+    if span is None:
+        return None
+    a, b = span
+    if refers_back(s.text[a:b]):
+        named = _antecedent_name(s, view)
+        if named is None:
+            return None
+        s, a, b = named
+    if _all_asked(s.text[a:b], asked | _aliases_of(view, asked)):
+        return None
+    return s, a, b
+
+
+def _aliases_of(view: CorpusView, asked: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in view.alias_words(set(asked)))
+
+
+def _antecedent_name(s: Sentence, view: CorpusView) -> Span | None:
+    """The name a referring sentence ("The Institute ...", "It ...") stands for."""
+    head = stem(s.text.split()[1].lower()) if len(s.text.split()) > 1 else ""
+    prev = view.antecedent(s)
+    for _ in range(3):  # "The Institute ..." after "The Institute ..." after "INT ..."
+        if prev is None or not refers_back(prev.text):
+            break
+        prev = view.antecedent(prev) or prev
+    if prev is None:
+        return None
+    subject = view.subject(prev)
+    if subject and not refers_back(prev.text[subject[0]:subject[1]]) and (
+            head in stems(prev.text[subject[0]:subject[1]]) or _PRONOUN_START.match(s.text)):
+        return prev, *subject
+    for a, b in name_spans(prev.text):
+        if head in stems(prev.text[a:b]) and not refers_back(prev.text[a:b]):
+            return prev, a, b
+    return None
+
+
+def _enumeration(text: str, items: list[tuple[int, int]]) -> bool:
+    """A list rather than a sentence with commas: introduced by a colon or line breaks, or short items."""
+    if ":" in text or "\n" in text:
+        return True
+    lengths = sorted(len(words(text[a:b])) for a, b in items)
+    return lengths[len(lengths) // 2] <= 4
+
+
+def _list_head(text: str) -> str:
+    return text.split(":", 1)[0] if ":" in text else ""
+
+
+def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """The noun phrase of the sentence headed by the question's wh-noun.
+
+    "What kind of cell banks" -> the new modifiers of "... allogeneic cell banks";
+    "which tumours" -> "incurable tumours". A phrase adding nothing to the
+    question is no answer.
+    """
+    if not q.focus_words:
+        return None
+    for focus in reversed(q.focus_words):
+        for a, b in view.phrases(s):
+            phrase = s.text[a:b]
+            tokens = [(m.start() + a, m.end() + a, m.group()) for m in _TOKEN.finditer(phrase)]
+            if not any(covers(stem(t[2].lower()), frozenset([focus])) for t in tokens):
+                continue
+            new = [t for t in tokens if _is_new(t[2], asked)]
+            if not new:
+                continue
+            if q.kind:
+                return s, new[0][0], new[-1][1]
+            start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
+            return s, start, b
+    return None
+
+
+def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """"In what are the hematologists expert?" -> the object of "in" after "expert" in the sentence."""
+    if not q.preposition:
+        return None
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    places = [i for i, t in enumerate(toks) if t[2].lower() == q.preposition]
+    if not places:
+        return None
+
+    def support(i: int) -> int:
+        return sum(covers(stem(t[2].lower()), asked) for t in toks[max(0, i - 3):i] if t[2][0].isalnum())
+
+    best = max(places, key=lambda i: (support(i), -i))
+    if support(best) == 0 and len(places) > 1:
+        return None
+    after = toks[best][1]
+    span = _phrase_at(s, view, after) or _run(toks, best + 1, 1, set())
+    if span and _new_words(s.text[span[0]:span[1]], asked):
+        return s, *span
+    return None
+
+
+def _phrase_at(s: Sentence, view: CorpusView, position: int) -> tuple[int, int] | None:
+    """The noun phrase starting right after ``position``, with its "of ..." complements."""
+    phrases = view.phrases(s)
+    first = next(((a, b) for a, b in phrases if position <= a <= position + 2), None)
+    if first is None:
+        return None
+    a, b = first
+    while True:
+        m = re.match(r"\s+of\s+", s.text[b:])
+        nxt = m and next(((c, d) for c, d in phrases if c == b + m.end()), None)
+        if not nxt:
+            break
+        b = nxt[1]
+    start = a
+    for m in _TOKEN.finditer(s.text[a:b]):
+        if m.group().lower() in _DETERMINERS or m.group() in _STOP_TOKENS:
+            start = a + m.end()
+            continue
+        start = a + m.start()
+        break
+    return start, b
+
+
+def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
+    if refers_back(s.text) and not _names_subject(q, s, view):
+        named = _antecedent_name(s, view)
+        if named:
+            return named
+    spans = [sp for sp in name_spans(s.text) if not _all_asked(s.text[sp[0]:sp[1]], asked)]
+    first = re.match(r"[A-Z][\w'-]+", s.text)
+    if first and first.group().lower() in view.proper and not _all_asked(first.group(), asked):
+        spans.insert(0, first.span())  # a proper name opening the sentence ("Lombardy is ...")
+    if q.answer_type == "PLACE":
+        spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
+                 or s.text[sp[1]:sp[1] + 6].startswith("-based")] or spans
+    if spans:
+        return _nearest(s, spans, anchor)
+    return None
+
+
+def _names_subject(q: Question, s: Sentence, view: CorpusView) -> bool:
+    """Does the question itself name what a referring sentence is about?"""
+    prev = view.antecedent(s)
+    if not prev or not q.entities:
+        return False
+    named = set(words(prev.text))
+    return any(entity_grounded(e, frozenset(named | view.alias_words(named))) for e in q.entities)
+
+
+def entity_grounded(entity: tuple[str, ...], context: frozenset[str]) -> bool:
+    hits = sum(covers(w, context) for w in entity)
+    return hits * 2 >= len(entity)
+
+
+def _all_asked(span: str, asked: frozenset[str]) -> bool:
+    content = [stem(w) for w in words(span) if w not in STOPWORDS]
+    return bool(content) and all(covers(t, asked) for t in content)
+
+
+def _left_out(s: Sentence, asked: frozenset[str]) -> Span | None:
+    """What the question leaves out of the sentence it restates.
+
+    "What does INT carry out that is characterized by ..." / "INT carries out
+    *a public service* characterized by ...": first the words between two of
+    the question's words, else the words after them, else before.
+    """
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    matched = [i for i, (_, _, w) in enumerate(toks)
+               if w[0].isalnum() and w.lower() not in STOPWORDS and covers(stem(w.lower()), asked)]
+    if not matched:
+        return None
+    inside = set(matched)
+    gaps = []
+    for lo, hi in zip(matched, matched[1:]):
+        between = toks[lo + 1:hi]
+        if between and not any(t[2] in _STOP_TOKENS for t in between) and len(between) <= MAX_ANSWER_WORDS:
+            run = _run(toks, lo + 1, 1, inside)
+            if run and _new_words(s.text[run[0]:run[1]], asked):
+                gaps.append(run)
+    if gaps:
+        a, b = max(gaps, key=lambda r: _new_words(s.text[r[0]:r[1]], asked))
+        return s, a, b
+    runs = [_run(toks, matched[-1] + 1, 1, inside), _run(toks, matched[0] - 1, -1, inside)]
+    runs = [r for r in runs if r and _new_words(s.text[r[0]:r[1]], asked)]
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: _new_words(s.text[r[0]:r[1]], asked))
+    return s, a, b
+
+
+def _run(toks: list[tuple[int, int, str]], i: int, step: int, matched: set[int]) -> tuple[int, int] | None:
+    """Up to MAX_ANSWER_WORDS tokens from ``i`` in direction ``step``, stopping at punctuation
+    or at another question word; leading function words are skipped."""
+    picked: list[int] = []
+    while 0 <= i < len(toks):
+        word = toks[i][2]
+        if word in _STOP_TOKENS or i in matched or len(picked) >= MAX_ANSWER_WORDS:
+            break
+        if picked or word.lower() not in STOPWORDS:
+            picked.append(i)
+        i += step
+    while picked and toks[picked[-1]][2].lower() in STOPWORDS:
+        picked.pop()
+    if not picked:
+        return None
+    lo, hi = min(picked), max(picked)
+    return toks[lo][0], toks[hi][1]
+
+
+def _is_new(word: str, asked: frozenset[str]) -> bool:
+    return word[0].isalnum() and word.lower() not in STOPWORDS and not covers(stem(word.lower()), asked)
+
+
+def _new_words(piece: str, asked: frozenset[str]) -> int:
+    return sum(not covers(stem(w), asked) for w in words(piece) if w not in STOPWORDS)

