@@ -13,16 +13,37 @@ import html
 from .records import Answer, Source
 
 
-def marked_passage(source: Source, limit: int = 700) -> str:
+def passage_window(text: str, span: tuple[int, int] | None, limit: int = 420) -> tuple[int, int]:
+    """About ``limit`` characters of ``text`` around ``span``, cut between words.
+
+    >>> text = "one two three four five six"
+    >>> lo, hi = passage_window(text, (8, 13), limit=12)
+    >>> text[lo:hi]
+    'two three'
+    """
+    a, b = span or (0, 0)
+    lo = max(0, min(a - limit // 2, len(text) - limit))
+    hi = min(len(text), max(lo + limit, b))
+    if lo > 0:  # start after a space so the passage does not open mid-word
+        cut = text.find(" ", lo, a)
+        lo = cut + 1 if cut != -1 else lo
+    if hi < len(text):
+        cut = text.rfind(" ", b, hi)
+        hi = cut if cut != -1 else hi
+    return lo, hi
+
+
+def marked_passage(source: Source, limit: int = 420) -> str:
     """The passage as HTML-escaped text with the answer span in ``<mark>``."""
     text = source.text
+    lo, hi = passage_window(text, source.span, limit)
     if source.span:
         a, b = source.span
-        lo = max(0, min(a - limit // 2, len(text) - limit))
-        hi = min(len(text), max(lo + limit, b))
-        body = html.escape(text[lo:a], quote=False) + "<mark>" + html.escape(text[a:b], quote=False) + "</mark>" + html.escape(text[b:hi], quote=False)
-        return ("…" if lo else "") + body + ("…" if hi < len(text) else "")
-    return html.escape(text[:limit], quote=False) + ("…" if len(text) > limit else "")
+        body = (html.escape(text[lo:a], quote=False) + "<mark>" + html.escape(text[a:b], quote=False) + "</mark>"
+                + html.escape(text[b:hi], quote=False))
+    else:
+        body = html.escape(text[lo:hi], quote=False)
+    return ("…" if lo else "") + body + ("…" if hi < len(text) else "")
 
 
 def sources_markdown(answer: Answer, n: int = 3) -> str:
