@@ -1,5 +1,5 @@
-"""End-to-end tests of the Gradio app: launch ``app.py`` in a subprocess and talk to it
-through ``gradio_client``, the way a real API user would.
+"""End-to-end tests of the Gradio app: talk to ``app.py`` (launched once per session by
+``conftest.launched_app``) through ``gradio_client``, the way a real API user would.
 
 Run with ``pytest -m ui -s`` to see the 8-user p95 reply time.
 """
@@ -7,14 +7,8 @@ Run with ``pytest -m ui -s`` to see the 8-user p95 reply time.
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +16,7 @@ gradio_client = pytest.importorskip("gradio_client")
 
 pytestmark = pytest.mark.ui
 
-REPO = Path(__file__).resolve().parents[1]
 DOC = "lombardy-car-t-research.txt"
-STARTUP_TIMEOUT = 180.0
 REQUEST_TIMEOUT = 120.0
 CONCURRENT_TIMEOUT = 300.0
 
@@ -36,84 +28,14 @@ KNOWN = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _log_text(path: Path, tail: int = 8000) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[-tail:]
-    except OSError as exc:  # pragma: no cover - only used in failure messages
-        return f"<could not read {path}: {exc}>"
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 def _client(url: str):
     return gradio_client.Client(url, verbose=False)
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """Start ``app.py`` on a free port against a temporary copy of the corpus; yield its URL."""
-    root = tmp_path_factory.mktemp("ui")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    docs = sorted((REPO / "corpus").glob("*.txt"))
-    assert docs, f"no .txt documents in {REPO / 'corpus'}"
-    for doc in docs:
-        shutil.copy2(doc, corpus / doc.name)
-    index = root / "index"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-
-    env = dict(os.environ)
-    env.update({
-        "CARTQA_CORPUS": str(corpus),
-        "CARTQA_INDEX": str(index),
-        "GRADIO_SERVER_PORT": str(port),
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    })
-    env.pop("GRADIO_SERVER_NAME", None)
-    env.pop("CARTQA_AUTH", None)
-
-    log_path = root / "app.log"
-    log_file = open(log_path, "wb")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=REPO, env=env,
-                            stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        last_error: Exception | None = None
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"app.py exited with code {proc.returncode} before serving.\n"
-                            f"--- log ---\n{_log_text(log_path)}")
-            try:
-                _client(url)
-                break
-            except Exception as exc:  # noqa: BLE001 - not up yet
-                last_error = exc
-            if time.monotonic() > deadline:
-                pytest.fail(f"app.py did not serve {url} within {STARTUP_TIMEOUT:.0f} s "
-                            f"(last error: {last_error!r}).\n--- log ---\n{_log_text(log_path)}")
-            time.sleep(1.0)
-        yield url
-    finally:
-        _stop(proc)
-        log_file.close()
+def app_url(launched_app):
+    """The session's app (see conftest.py), started on a private copy of the corpus."""
+    return launched_app.url
 
 
 @pytest.fixture(scope="module")
