@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test index eval bench install clean
+.PHONY: run test index eval bench install chromium screenshots clean
 
 install: $(STAMP)
 
@@ -26,8 +26,20 @@ index: $(STAMP)
 run: index
 	$(PY) app.py
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs the
+# internet). Installs only when missing; `make run` does not need it.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# Refresh docs/screenshot-desktop.png and docs/screenshot-phone.png (shown in the README).
+screenshots: $(STAMP) chromium
+	CARTQA_SCREENSHOTS=docs $(PY) -m pytest -m browser -k screenshot
 
 eval: index
 	$(VENV)/bin/cartqa eval eval/questions.jsonl
