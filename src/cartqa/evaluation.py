@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,13 +119,19 @@ def metrics(outcomes: list[Outcome], lang: str | None = None) -> dict[str, float
     }
 
 
+def paths(outcomes: list[Outcome]) -> dict[str, int]:
+    """How many answers each path produced (``Answer.via``), e.g. ``{"generative": 40, "fallback": 70}``."""
+    return dict(Counter(o.answer.via for o in outcomes).most_common())
+
+
 def failures(outcomes: list[Outcome]) -> list[str]:
     """One line per wrong answer or wrong refusal, for tuning by hand."""
     lines = []
     for o in outcomes:
         g, a = o.gold, o.answer
+        via = "" if a.via == "extractive" else f" [{a.via}]"
         if g.answerable and not (a.found and short_answer_correct(a.text, g.answers)):
-            lines.append(f"{g.id} WRONG  {g.question!r} -> {a.text!r} (want {list(g.answers)[:2]})")
+            lines.append(f"{g.id} WRONG  {g.question!r} -> {a.text!r}{via} (want {list(g.answers)[:2]})")
         elif not g.answerable and a.found:
-            lines.append(f"{g.id} ANSWERED {g.question!r} -> {a.text!r}")
+            lines.append(f"{g.id} ANSWERED {g.question!r} -> {a.text!r}{via}")
     return lines

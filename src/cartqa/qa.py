@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import config
@@ -21,7 +22,8 @@ from .records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
 
-MODES = ("extractive",)
+MODES = ("extractive", "generative")  # offered to users (the chat's choices)
+EVAL_MODES = (*MODES, "free")  # free: the model's reply unchecked, for measuring only
 NOT_FOUND = "The documents don't say{about}."
 
 
@@ -31,10 +33,11 @@ def answer(
     index_dir: str | Path | None = None,
     *,
     history: Sequence[str | dict] | None = None,
-    mode: str = "extractive",  # the only mode so far; generative is planned (see issues)
+    mode: str | None = None,
     k: int = 5,
     embedder: str | None = None,
     qa_model: str | None = None,
+    llm: str | None = None,
 ) -> Answer:
     """Answer ``question`` from the corpus, refreshing the index if the corpus changed.
 
@@ -42,25 +45,46 @@ def answer(
     established?". ``qa_model`` (or ``$CARTQA_QA_MODEL``) names a transformers
     question-answering model (Hub name or folder) to read spans instead of the
     built-in extractive answerer; its answers pass the same grounding checks.
+
+    ``mode`` (or ``$CARTQA_MODE``): ``extractive`` (default), ``generative`` (a
+    local model, ``llm`` or ``$CARTQA_LLM``, default SmolLM2, writes the answer;
+    kept only if it checks out against the passages, else the extractive answer)
+    or ``free`` (the model's reply unchecked; for measuring only).
     """
     from .engine import get_engine
 
     text = clean_question(question)
-    if mode not in MODES:
-        raise InputError(f"mode must be one of {', '.join(MODES)}. Currently, it is {mode!r}")
+    mode = config.mode(mode)
+    if mode not in EVAL_MODES:
+        raise InputError(f"mode must be one of {', '.join(EVAL_MODES)}. Currently, it is {mode!r}")
     if k <= 0:
         raise InputError(f"k must be greater than 0. Currently, it is {k}")
     engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
     resolved = resolve(text, history)
     hits = engine.retriever.search(resolved, k=k)
     reader = config.qa_model(qa_model)
-    if reader:
-        from .hub_reader import read_with_model
 
-        found = read_with_model(reader, resolved, hits, engine.view)
-    else:
-        found = extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best)
-    return to_answer(found, hits, resolved)
+    def read() -> Extraction:
+        if reader:
+            from .hub_reader import read_with_model
+
+            return read_with_model(reader, resolved, hits, engine.view)
+        return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best)
+
+    if mode == "extractive":
+        return to_answer(read(), hits, resolved)
+    return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
+
+
+def _with_model(mode: str, question: str, hits: Sequence[Hit], view, read, llm: str | None) -> Answer:
+    from .generative import generate
+    from .llm import get_generator
+
+    g = generate(question, hits, view, read, get_generator(llm), checked=mode == "generative")
+    if g.via == "free":
+        sources = [Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end) for h in hits]
+        return Answer(g.reply or NOT_FOUND.format(about=_about(question)), g.extraction.found, sources, via="free")
+    return replace(to_answer(g.extraction, hits, question), via=g.via)
 
 
 def clean_question(question: object) -> str:

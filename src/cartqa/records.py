@@ -55,13 +55,17 @@ class Answer:
 
     ``text`` is the short answer, or a sentence saying the documents do not
     contain it (then ``found`` is False). ``sentence`` is the supporting
-    sentence; ``sources`` are the passages looked at, best first.
+    sentence; ``sources`` are the passages looked at, best first. ``via`` says
+    what produced it: ``extractive``, or in the generative mode ``generative``
+    (the model's checked answer), ``fallback`` (its answer failed the checks, so
+    the extractive one), ``model-refusal`` or, unchecked, ``free``.
     """
 
     text: str
     found: bool
     sources: list[Source] = field(default_factory=list)
     sentence: str = ""
+    via: str = "extractive"
 
     def to_json(self) -> dict:
         """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "text", "score"}]}``."""
@@ -69,6 +73,7 @@ class Answer:
             "answer": self.text,
             "found": self.found,
             "sentence": self.sentence,
+            "via": self.via,
             "sources": [
                 {"doc": s.doc, "text": s.text, "score": round(s.score, 4), "span": s.span}
                 for s in self.sources
