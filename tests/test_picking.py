@@ -10,6 +10,7 @@ import pytest
 from cartqa.extractive import extract
 from cartqa.grounding import CorpusView
 from cartqa.records import Chunk, Hit
+from cartqa.syntax import QuestionParse
 
 DOC = (
     "In 2020, Lombardy Region started the Pagencell Project, aimed at creating CAR-T allogeneic cell banks "
@@ -44,8 +45,8 @@ class ScriptedParser:
             out.append(Parsed(spans, subject))
         return out
 
-    def wh_is_subject(self, question):
-        return question in self._subject_questions
+    def question(self, question):
+        return QuestionParse(question in self._subject_questions, "")
 
 
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
@@ -69,7 +70,7 @@ def ask():
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("What kind of CAR-T cell banks is the Pagencell Project aimed at creating?", "allogeneic"),
+    ("What kind of CAR-T cell banks is the Pagencell Project aimed at creating?", "allogeneic cell banks"),
     ("Where do the cells of the Pagencell banks come from?", "umbilical cords' blood"),
     ("In what are the hematologists of Humanitas expert?", "stem cell transplant"),
     ("What does WCC stand for?", "Women Cancer Center"),
@@ -108,5 +109,7 @@ def test_real_parser_finds_phrases_and_subjects():
     parsed = parser.sentences([text])[0]
     assert text[slice(*parsed.subject)] == "IEO"
     assert "breast cancer" in [text[a:b] for a, b in parsed.phrases]
-    assert parser.wh_is_subject("Which institute has the largest number of patients?")
-    assert not parser.wh_is_subject("In what are the hematologists expert?")
+    assert parser.question("Which institute has the largest number of patients?") == QuestionParse(True, "institute")
+    assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
+    assert parser.question("How many cell factories participate?").focus == "factories"
+    assert parser.question("What kind of cell banks is it creating?").focus == "banks"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .grounding import CorpusView, Sentence, covers
 from .picking import entity_grounded, pick
-from .question import Question, analyse
+from .question import Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
 from .text import STOPWORDS, stem, words
@@ -27,6 +27,9 @@ MIN_CONFIDENCE = 0.50
 MIN_COVERAGE = 0.34
 # A question word absent from the sentence still counts in part when a sentence word
 # means nearly the same: no credit at cosine SOFT_FLOOR, full credit at SOFT_FULL.
+# Words of the sentence a referring one points back to ("its", "17 of them") count
+# half: they say who it is about, but what the earlier sentence said is not restated.
+CARRIED_CREDIT = 0.5
 SOFT_FLOOR = 0.35
 SOFT_FULL = 0.60
 SENTENCES_FROM_HITS = 4
@@ -48,12 +51,14 @@ class Extraction:
 class _Scored:
     sentence: Sentence
     coverage: float
-    similarity: float
+    similarity: float | None  # None when no sentence-similarity function was given
     entities_ok: bool
     context: frozenset[str]
 
     @property
     def confidence(self) -> float:
+        if self.similarity is None:
+            return self.coverage
         return 0.6 * self.coverage + 0.4 * max(self.similarity, 0.0)
 
 
@@ -64,11 +69,11 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ``similarity`` scores the question against whole sentences; ``related``
     lets a paraphrased question word count as covered by a word of like meaning.
     """
-    q = analyse(question)
+    q = with_parse(analyse(question), view.parse_question(question))
     sentences = _candidate_sentences(hits, view)
     if not sentences or _names_unknown_entity(q, view):
         return Extraction(False)
-    sims = list(similarity(question, [s.text for s in sentences])) if similarity else [0.0] * len(sentences)
+    sims = list(similarity(question, [s.text for s in sentences])) if similarity else [None] * len(sentences)
     scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
     for cand in scored:
@@ -100,8 +105,10 @@ def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
     return any(not any(covers(w, view.vocabulary) for w in entity) for entity in q.entities)
 
 
-def _score(q: Question, s: Sentence, sim: float, view: CorpusView, related: Related | None = None) -> _Scored:
-    context = frozenset(words(s.text)) | view.carried(s)
+def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
+    own = frozenset(words(s.text)) | view.carried_names(s)
+    context = own | view.carried(s)
+    own_stems = frozenset(stem(w) for w in own)
     context_stems = frozenset(stem(w) for w in context)
     named = {w for e in q.entities for w in e}
     content = None
@@ -110,8 +117,10 @@ def _score(q: Question, s: Sentence, sim: float, view: CorpusView, related: Rela
     for t, w in zip(q.terms, q.term_words):
         weight = view.idf(t)
         total += weight
-        if covers(t, context_stems):
+        if covers(t, own_stems):
             covered += weight
+        elif covers(t, context_stems):
+            covered += weight * CARRIED_CREDIT
         elif related and w not in named:  # names are matched by spelling, never by meaning
             content = content or [c for c in context if c not in STOPWORDS and not c.isdigit()]
             cos = related(w, content)

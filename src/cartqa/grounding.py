@@ -42,7 +42,7 @@ class Parser(Protocol):
 
     def sentences(self, texts: list[str]) -> list: ...  # objects with .phrases and .subject
 
-    def wh_is_subject(self, question: str) -> bool: ...
+    def question(self, question: str): ...  # an object with .subject (bool) and .focus (str)
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class CorpusView:
         # Antecedents depend only on the text: resolve them once, not per question.
         self._antecedents = {(s.doc, s.index): self._find_antecedent(s) for s in every}
         self._carried = {(s.doc, s.index): self._carry(s) for s in every}
+        self._carried_names = {(s.doc, s.index): self._carry_names(s) for s in every}
         # Noun phrases and subjects (offsets within each sentence), when a parser is given.
         self._parser = parser
         parsed = parser.sentences([s.text for s in every]) if parser and every else []
@@ -90,9 +91,9 @@ class CorpusView:
         p = self._parsed.get((sentence.doc, sentence.index))
         return p.subject if p else None
 
-    def wh_is_subject(self, question: str) -> bool:
-        """Does the question's wh-phrase stand as its subject? False without a parser."""
-        return bool(self._parser and self._parser.wh_is_subject(question))
+    def parse_question(self, question: str):
+        """The parser's reading of the question's wh-phrase (``subject``, ``focus``), or None."""
+        return self._parser.question(question) if self._parser else None
 
     def idf(self, term: str) -> float:
         """Rarer terms weigh more; a term the corpus never uses weighs most."""
@@ -114,6 +115,11 @@ class CorpusView:
         """Folded words the sentence is about without saying them: its antecedent's, plus aliases."""
         key = (sentence.doc, sentence.index)
         return self._carried[key] if key in self._carried else self._carry(sentence)
+
+    def carried_names(self, sentence: Sentence) -> frozenset[str]:
+        """The part of :meth:`carried` that names who or what the sentence is about."""
+        key = (sentence.doc, sentence.index)
+        return self._carried_names[key] if key in self._carried_names else self._carry_names(sentence)
 
     def _find_antecedent(self, sentence: Sentence) -> Sentence | None:
         """The earlier sentence a referring sentence points back to, if any.
@@ -139,6 +145,12 @@ class CorpusView:
         prev = self._find_antecedent(sentence)
         carried = {w for w in words(prev.text) if w not in STOPWORDS} if prev else set()
         return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
+
+    def _carry_names(self, sentence: Sentence) -> frozenset[str]:
+        prev = self._find_antecedent(sentence)
+        names = {w for m in re.finditer(r"\b[A-Z][\w'-]*", prev.text) for w in words(m.group())
+                 if w not in STOPWORDS} if prev else set()
+        return frozenset(names | self.alias_words(names | set(words(sentence.text))))
 
     def alias_words(self, present: set[str]) -> set[str]:
         """Words of the aliases of whatever names ``present`` contains."""

@@ -66,9 +66,10 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         span = clause_after(text, 0)
         return (s, *span) if span else None
     if q.expansion:
-        return _expansion(q, s)
+        return _expansion(q, s, asked)
     return (_list_pick(q, s, asked, related)
-            or _focus_phrase(q, s, view, asked)
+            or (_example(s, view) if q.example else None)
+            or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked)
             or _subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
@@ -109,10 +110,13 @@ def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str]) -> S
     return None
 
 
-def _expansion(q: Question, s: Sentence) -> Span | None:
-    """The long form written beside an acronym of the question: "Women Cancer Center (WCC)"."""
+def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
+    """The long form written beside an acronym of the question: "Women Cancer Center (WCC)",
+    or the acronym of a long form the question names."""
     acronyms = {w for e in q.entities for w in e}
     for m in _LONG_THEN_SHORT.finditer(s.text):
+        if _all_asked(m.group(1), asked) and m.group(2).lower() not in acronyms:
+            return s, *m.span(2)  # "What is the acronym of the National Cancer Institute?" -> INT
         if m.group(2).lower() in acronyms:
             a, b = m.span(1)
             lead = re.match(r"(?:(?:Its|Their|The|Our|His|Her|This)\s+)+", s.text[a:b])
@@ -121,6 +125,21 @@ def _expansion(q: Question, s: Sentence) -> Span | None:
         if m.group(1).lower() in acronyms:
             return s, *m.span(2)
     return None
+
+
+_EXAMPLE = re.compile(r"\b(?:such as|for example|for instance|e\.g\.|including|like)\s+", re.I)
+
+
+def _example(s: Sentence, view: CorpusView) -> Span | None:
+    """"Which treatment is cited as an example?" -> what follows "such as" in the sentence."""
+    m = _EXAMPLE.search(s.text)
+    if not m:
+        return None
+    span = _phrase_at(s, view, m.end() - 1)
+    if span is None:
+        end = re.search(r"[,;:.()]|\s+and\s+", s.text[m.end():])
+        span = (m.end(), m.end() + (end.start() if end else len(s.text) - m.end()))
+    return s, *span
 
 
 def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related | None) -> Span | None:
@@ -139,10 +158,11 @@ def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related
     chosen = [it for it in items if any(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers)]
     if not chosen and related:
         chosen = _closest_item(q, s, items, head, related)
+    # An item naming most of the question is the list's lead-in, not an answer.
+    free = [it for it in items if _new_words(s.text[it[0]:it[1]], asked) and len(words(s.text[it[0]:it[1]])) <= 12]
+    chosen = [it for it in chosen if it in free]
     if single:
-        # An item naming most of the question is the list's lead-in, not an answer.
-        free = [it for it in items if _new_words(s.text[it[0]:it[1]], asked) and len(words(s.text[it[0]:it[1]])) <= 8]
-        pointed = [it for it in chosen if it in free]
+        pointed = chosen
         if pointed:
             return s, *pointed[0]
         if free and (":" in s.text or len(free) >= 3):
@@ -161,6 +181,7 @@ def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related
 
 
 LIST_MEANING = 0.45  # cosine an item needs to be picked by meaning alone
+FOCUS_MEANING = 0.40  # ... and a phrase to stand for "what kind of <noun>" without the noun
 
 
 def _closest_item(q: Question, s: Sentence, items: list[tuple[int, int]], head: frozenset[str],
@@ -182,7 +203,7 @@ def _subject(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) 
     A referring subject ("The Institute has ...") is followed back to the name
     it refers to. A subject the question already names is no answer.
     """
-    if q.answer_type not in ("NAME", "PLACE", "ANY") or not view.wh_is_subject(q.text):
+    if q.answer_type not in ("NAME", "PLACE", "ANY") or not q.wh_subject:
         return None
     span = view.subject(s)
     if span is None:
@@ -234,28 +255,68 @@ def _list_head(text: str) -> str:
     return text.split(":", 1)[0] if ":" in text else ""
 
 
-def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],
+                  related: Related | None = None) -> Span | None:
     """The noun phrase of the sentence headed by the question's wh-noun.
 
-    "What kind of cell banks" -> the new modifiers of "... allogeneic cell banks";
-    "which tumours" -> "incurable tumours". A phrase adding nothing to the
-    question is no answer.
+    "What kind of cell banks" -> "allogeneic cell banks" (from the first new
+    modifier); "which tumours" -> "incurable tumours". Failing a phrase with the
+    noun itself, one whose words mean nearly the same ("facilities" -> "cell
+    factories"). A phrase adding nothing to the question is no answer.
     """
     if not q.focus_words:
         return None
-    for focus in reversed(q.focus_words):
+    found = _phrase_with_focus(q, s, view, asked)
+    if found is None and related and q.kind:
+        found = _phrase_meaning_focus(q, s, view, asked, related)
+    if found is None:
+        return None
+    tokens, new = found
+    a, b = tokens[0][0], tokens[-1][1]
+    if q.kind:  # the modifiers with their noun: "allogeneic cell banks", "breast cancer"
+        return s, new[0][0], b
+    start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
+    return s, start, b
+
+
+Token = tuple[int, int, str]
+
+
+def _phrase_tokens(s: Sentence, a: int, b: int) -> list[Token]:
+    return [(m.start() + a, m.end() + a, m.group()) for m in _TOKEN.finditer(s.text[a:b])]
+
+
+def _phrase_meaning_focus(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],
+                          related: Related) -> tuple[list[Token], list[Token]] | None:
+    """No phrase names the focus; take the one whose words mean most nearly the same
+    ("facilities" / "cell factories"), if any comes close enough."""
+    focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
+    if not focus_word:
+        return None
+    best, best_cos = None, FOCUS_MEANING
+    for a, b in view.phrases(s):
+        tokens = _phrase_tokens(s, a, b)
+        new = [t for t in tokens if _is_new(t[2], asked)]
+        if not new:
+            continue
+        cos = related(focus_word, [t[2].lower() for t in new])
+        if cos >= best_cos:
+            best, best_cos = (tokens, new), cos
+    return best
+
+
+def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,
+                       asked: frozenset[str]) -> tuple[list[Token], list[Token]] | None:
+    # A phrase headed by the focus noun first ("particular CARCIK *cells*"), then one containing it.
+    for focus, headed in [(f, h) for h in (True, False) for f in reversed(q.focus_words)]:
         for a, b in view.phrases(s):
-            phrase = s.text[a:b]
-            tokens = [(m.start() + a, m.end() + a, m.group()) for m in _TOKEN.finditer(phrase)]
-            if not any(covers(stem(t[2].lower()), frozenset([focus])) for t in tokens):
+            tokens = _phrase_tokens(s, a, b)
+            inside = tokens[-1:] if headed else tokens
+            if not any(covers(stem(t[2].lower()), frozenset([focus])) for t in inside):
                 continue
             new = [t for t in tokens if _is_new(t[2], asked)]
-            if not new:
-                continue
-            if q.kind:
-                return s, new[0][0], new[-1][1]
-            start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
-            return s, start, b
+            if new:
+                return tokens, new
     return None
 
 

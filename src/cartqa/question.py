@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .normalize import fold
 from .text import STOPWORDS, stem, words
@@ -19,7 +19,8 @@ from .text import STOPWORDS, stem, words
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b", "DATE"),
     (r"\b(in che|in quale|che) anno\b|^quando\b|\bda quando\b", "DATE"),
-    (r"\bhow (many|much)\b|\bnumber of\b|\bwhat (number|percentage|share)\b", "NUMBER"),
+    (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
+     r"|\bwhat (number|percentage|share)\b", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
     (r"^where\b|\b(what|which) (city|town|region|country|place)\b|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b", "NAME"),
@@ -56,6 +57,8 @@ class Question:
     preposition: str = ""  # "In what ...", "... come from?": the answer is that preposition's object
     single: bool = False  # "name one of", "an example of": one item of a list, not all
     expansion: bool = False  # "what does ACR stand for"
+    example: bool = False  # "which treatment is cited as an example": what "such as" introduces
+    wh_subject: bool = False  # the wh-phrase is the subject ("Which institute has ..."); set from a parse
     predicate: str = ""  # the word saying what is asked of the subject: "who *leads*", "how much did it *cost*"
 
 
@@ -78,8 +81,25 @@ def analyse(question: str) -> Question:
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
         expansion=bool(_EXPANSION.search(folded)),
+        example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)) and not _SINGLE.search(folded),
         predicate=_predicate(folded, focus_words, question),
     )
+
+
+def with_parse(q: Question, parsed) -> Question:
+    """``q`` refined by a parser's reading of its wh-phrase (see :meth:`cartqa.syntax.Parser.question`).
+
+    The parser knows "participate" is the verb in "how many cell factories
+    participate", which the word patterns above cannot.
+    """
+    if parsed is None:
+        return q
+    focus_words = q.focus_words
+    if parsed.focus:
+        focus = stem(fold(parsed.focus).lower())
+        focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
+    return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
+                   wh_subject=parsed.subject)
 
 
 def detect_language(text: str) -> str:
@@ -94,7 +114,7 @@ def detect_language(text: str) -> str:
 _KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
 _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
 _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|which)\b.* (?:is|was) one of\b"
-                     r"|\b(?:an|one) example\b"
+                     r"|\bone example\b"
                      r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
 _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b")
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
@@ -135,7 +155,8 @@ def _focus_words(folded: str) -> tuple[str, ...]:
     """
     described = _DESCRIBED.search(folded)
     m = described and re.search(r"^how \w+ (.+) \w+$", folded[:described.end()])
-    m = m or re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che)\s+"
+    m = m or re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che"
+                       r"|(?:name|give|list|mention|cite) (?:one|an?|some)(?: (?:of|among) the)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w-]+\s+){0,4}[\w-]+)", folded)
     if not m:
         return ()

@@ -6,8 +6,8 @@ parse. The model loads lazily, once per process.
 >>> p = Parser()                                               # doctest: +SKIP
 >>> p.sentences(["INT has 464 inpatient beds."])[0]            # doctest: +SKIP
 Parsed(phrases=((0, 3), (8, 26)), subject=(0, 3))
->>> p.wh_is_subject("Which institute has 464 beds?")           # doctest: +SKIP
-True
+>>> p.question("Which institute has 464 beds?")               # doctest: +SKIP
+QuestionParse(subject=True, focus='institute')
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ class Parsed:
 
     phrases: tuple[tuple[int, int], ...] = ()
     subject: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class QuestionParse:
+    """What the parser says about a question's wh-phrase."""
+
+    subject: bool = False  # "Which institute has ..." (the answer is the sentence's subject)
+    focus: str = ""  # its head noun, as written: "factories" in "how many cell factories participate"
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,15 +63,40 @@ class Parser:
         return [_parsed(doc) for doc in _nlp().pipe(texts, batch_size=64)]
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Parser per process
-    def wh_is_subject(self, question: str) -> bool:
-        """Does the wh-phrase stand as the subject ("*Which institute* has ...", "*Who* launched ...")?"""
+    def question(self, question: str) -> QuestionParse:
+        """The wh-phrase's head noun, and whether the wh-phrase is the subject."""
         doc = _nlp()(question)
-        wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$")), None)
-        if wh is None or (wh.i > 0 and doc[wh.i - 1].pos_ == "ADP"):  # "In what ..." is no subject
-            return False
-        while wh.dep_ in ("det", "amod", "compound") and wh.head is not wh:
-            wh = wh.head
-        return wh.dep_ in ("nsubj", "nsubjpass")
+        wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+        if wh is None:
+            return QuestionParse()
+        return QuestionParse(_wh_subject(doc, wh), _wh_head(wh))
+
+
+_FRAME_NOUNS = frozenset("kind kinds type types sort sorts form forms".split())
+
+
+def _wh_subject(doc, wh) -> bool:
+    """"*Which institute* has ...", "*Who* launched ..."; "In what ..." is no subject."""
+    if wh.tag_ == "WRB" or (wh.i > 0 and doc[wh.i - 1].pos_ == "ADP"):
+        return False
+    while wh.dep_ in ("det", "amod", "compound") and wh.head is not wh:
+        wh = wh.head
+    return wh.dep_ in ("nsubj", "nsubjpass")
+
+
+def _wh_head(wh) -> str:
+    """"which *region*", "how many cell *factories*", "what kind of cell *banks*"."""
+    if wh.tag_ == "WRB":  # how many / how much + noun
+        adj = wh.head
+        return adj.head.text if adj.tag_ == "JJ" and adj.head.pos_ in ("NOUN", "PROPN") else ""
+    if wh.dep_ != "det":
+        return ""
+    head = wh.head
+    if head.text.lower() in _FRAME_NOUNS:  # "what kind of X" asks about X
+        of = next((c for c in head.children if c.dep_ == "prep" and c.text.lower() == "of"), None)
+        obj = of and next((c for c in of.children if c.dep_ == "pobj"), None)
+        head = obj if obj is not None else head
+    return head.text if head.pos_ in ("NOUN", "PROPN") else ""
 
 
 def _parsed(doc) -> Parsed:
