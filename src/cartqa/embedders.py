@@ -113,6 +113,11 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        # Retrieval and sentence scoring both embed the question: encode it once.
+        return self._query_vector(text).copy()
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - embedders live for the process (get_embedder caches them)
+    def _query_vector(self, text: str) -> np.ndarray:
         return self.embed_passages([text])[0]
 
     def count_tokens(self, text: str) -> int:
