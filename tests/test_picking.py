@@ -16,6 +16,7 @@ DOC = (
     "In 2020, Lombardy Region started the Pagencell Project, aimed at creating CAR-T allogeneic cell banks "
     "obtained from umbilical cords' blood.\n\n"
     "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
+    "Humanitas studies new treatments, such as gene therapy.\n\n"
     "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology programs.\n\n"
     "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
     "INT has 464 inpatient beds.\n\n"
@@ -78,6 +79,9 @@ def ask():
     ("Name one of the departments of the center.", "medical oncology"),
     ("Which department of the center deals with blood?", "hematology"),
     ("Who launched the Pagencell Project?", "Lombardy Region"),
+    ("What is WCC?", "Women Cancer Center"),
+    ("Which treatment is cited as an example of what Humanitas studies?", "gene therapy"),
+    ("Besides medical oncology, hematology and radiotherapy, which other area do the departments cover?", "surgery"),
 ])
 def test_span_by_question_form(ask, question, expected):
     got = ask(question)

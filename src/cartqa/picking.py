@@ -44,6 +44,7 @@ Span = tuple[Sentence, int, int]
 _TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
 _STOP_TOKENS = frozenset(",;:.()[]\"!?“”")
 MAX_ANSWER_WORDS = 10
+_PLACE_NOUNS = frozenset(stem(w) for w in "city town region country place area village province".split())
 _PRONOUN_START = re.compile(r"(?:It|Its|They|Their|He|She|His|Her)\b")
 _DETERMINERS = frozenset("a an the this that these those its their his her our".split())
 
@@ -61,19 +62,23 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     if q.answer_type == "DATE":
         return _nearest(s, year_spans(text), anchor)
     if q.answer_type == "NUMBER":
-        return _number(s, q, anchor, context)
+        return _number(s, q, anchor, context, related)
     if q.answer_type == "CLAUSE":
         span = clause_after(text, 0)
         return (s, *span) if span else None
-    if q.expansion:
-        return _expansion(q, s, asked)
+    if q.expansion or q.definition:
+        found = _expansion(q, s, asked)
+        if found or not q.definition:
+            return found
+        return _appositive(q, s, view, asked)
     return (_list_pick(q, s, asked, related)
             or (_example(s, view) if q.example else None)
             or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked)
             or _subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
-            or _left_out(s, asked))
+            # "name one of ..." wants a member of something the sentence lists, not leftover words
+            or (None if q.single else _left_out(s, asked)))
 
 
 def _anchor(text: str, asked: frozenset[str]) -> int:
@@ -89,7 +94,8 @@ def _nearest(s: Sentence, spans: list[tuple[int, int]], anchor: int) -> Span | N
     return s, a, b
 
 
-def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str]) -> Span | None:
+def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str],
+            related: Related | None = None) -> Span | None:
     """The count of the thing asked about: "how many *beds*" -> "464 inpatient beds".
 
     A number counting something else ("two teams" for "how many patients") is no answer.
@@ -107,7 +113,27 @@ def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str]) -> S
             return s, before[-1][0], m.end()
     if not mentions and covers(q.focus, frozenset(stem(w) for w in context)):
         return _nearest(s, spans, anchor)  # "17 of them": the counted noun is in the antecedent
+    if related and not mentions:
+        return _counted_by_meaning(s, q, spans, related)
     return None
+
+
+COUNT_MEANING = 0.45  # cosine the counted noun needs to the noun asked about
+
+
+def _counted_by_meaning(s: Sentence, q: Question, spans: list[tuple[int, int]], related: Related) -> Span | None:
+    """"How many facilities" -> "5 academic cell factories": the counted noun means nearly the same."""
+    focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
+    best, best_cos = None, COUNT_MEANING
+    for a, b in spans:
+        counted = re.match(r"(?:\s+[\w'-]+){1,4}", s.text[b:])
+        if not counted:
+            continue
+        nouns = [w for w in words(counted.group()) if w not in STOPWORDS][:4]
+        cos = related(focus_word, nouns) if nouns and focus_word else 0.0
+        if cos >= best_cos:
+            best, best_cos = (s, a, b + counted.end()), cos
+    return best
 
 
 def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
@@ -124,6 +150,19 @@ def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
     for m in re.finditer(r"\b([A-Z]{2,}[\w-]*)\s+\(([^()]{5,80})\)", s.text):
         if m.group(1).lower() in acronyms:
             return s, *m.span(2)
+    return None
+
+
+def _appositive(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """"What is EURE-CART?" -> the words beside the name in its noun phrase: "European consortium"."""
+    named = {w for e in q.entities for w in e}
+    for a, b in view.phrases(s):
+        tokens = _phrase_tokens(s, a, b)
+        if not any(t[2].lower() in named for t in tokens):
+            continue
+        new = [t for t in tokens if _is_new(t[2], asked) and t[2].lower() not in _DETERMINERS]
+        if new:
+            return s, new[0][0], new[-1][1]
     return None
 
 
@@ -155,7 +194,15 @@ def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related
         return None
     head = frozenset(stems(_list_head(s.text)))
     qualifiers = [t for t in asked if not covers(t, head)]
-    chosen = [it for it in items if any(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers)]
+    pointing = {it: sum(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers) for it in items}
+    if q.excluding:  # "Besides A, B and C, which other ...": the item the question does not name
+        parts = [(a + m.start(), a + m.end()) for a, b in items for m in re.finditer(r"\S(?:.*?\S)?(?=\s+and\s+|$)",
+                                                                                    s.text[a:b])]
+        rest = [it for it in parts if _new_words(s.text[it[0]:it[1]], asked)]
+        return (s, *rest[0]) if len(rest) == 1 or (rest and q.single) else None
+    most = max(pointing.values(), default=0)
+    # The item the question points at most ("the Monza factory of the Tettamanti Foundation").
+    chosen = [it for it in items if most and pointing[it] == most]
     if not chosen and related:
         chosen = _closest_item(q, s, items, head, related)
     # An item naming most of the question is the list's lead-in, not an answer.
@@ -273,6 +320,14 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
         return None
     tokens, new = found
     a, b = tokens[0][0], tokens[-1][1]
+    if q.answer_type in ("NAME", "PLACE") and not any(t[2][0].isupper() for t in new):
+        return None  # "which institution": "the 6 institutes" is the category, not a name
+    if q.single:
+        if new[-1] is tokens[-1]:  # the focus modifies a new head: "professional *nurses*" is a member
+            return s, new[0][0], b
+        # "name one of the activities": one coordinated modifier, not the category itself
+        conjunct = re.match(r"\s*([\w'-]+(?:\s+[\w'-]+)?)\s*(?:,|\band\b|\bor\b)", s.text[new[0][0]:b])
+        return (s, new[0][0], new[0][0] + conjunct.end(1)) if conjunct else None
     if q.kind:  # the modifiers with their noun: "allogeneic cell banks", "breast cancer"
         return s, new[0][0], b
     start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
@@ -337,6 +392,8 @@ def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: froze
         return None
     after = toks[best][1]
     span = _phrase_at(s, view, after) or _run(toks, best + 1, 1, set())
+    if span and q.focus in _PLACE_NOUNS and not s.text[span[0]].isupper():
+        return None  # "In which city ...": "in molecular medicine" names no place
     if span and _new_words(s.text[span[0]:span[1]], asked):
         return s, *span
     return None
@@ -374,9 +431,9 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
     first = re.match(r"[A-Z][\w'-]+", s.text)
     if first and first.group().lower() in view.proper and not _all_asked(first.group(), asked):
         spans.insert(0, first.span())  # a proper name opening the sentence ("Lombardy is ...")
-    if q.answer_type == "PLACE":
+    if q.answer_type == "PLACE":  # a place is named as one: "in Pavia", "Milano-based"
         spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
-                 or s.text[sp[1]:sp[1] + 6].startswith("-based")] or spans
+                 or s.text[sp[1]:sp[1] + 6].startswith("-based")]
     if spans:
         return _nearest(s, spans, anchor)
     return None

@@ -56,7 +56,9 @@ class Question:
     kind: bool = False  # "what kind of X", "how is X described": asks for X's modifiers
     preposition: str = ""  # "In what ...", "... come from?": the answer is that preposition's object
     single: bool = False  # "name one of", "an example of": one item of a list, not all
+    excluding: bool = False  # "Besides A and B, which other ...": not the items the question names
     expansion: bool = False  # "what does ACR stand for"
+    definition: bool = False  # "What is EURE-CART?": its long form or what it is called
     example: bool = False  # "which treatment is cited as an example": what "such as" introduces
     wh_subject: bool = False  # the wh-phrase is the subject ("Which institute has ..."); set from a parse
     predicate: str = ""  # the word saying what is asked of the subject: "who *leads*", "how much did it *cost*"
@@ -66,6 +68,8 @@ def analyse(question: str) -> Question:
     """Classify ``question``; pure and cheap (no model)."""
     folded = fold(question).strip()
     answer_type = next((t for pattern, t in _TYPE_RULES if re.search(pattern, folded)), "ANY")
+    if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
+        answer_type = "ANY"  # "what kind of center" asks for a category, not a name
     focus_words = _focus_words(folded)
     content = [w for w in words(question) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
     return Question(
@@ -80,7 +84,10 @@ def analyse(question: str) -> Question:
         kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded)),
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
+        excluding=bool(re.search(r"^(?:besides|apart from|other than|except(?: for)?|aside from|oltre a)\b|\bother than\b",
+                                 folded)),
         expansion=bool(_EXPANSION.search(folded)),
+        definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)) and not _SINGLE.search(folded),
         predicate=_predicate(folded, focus_words, question),
     )
@@ -116,6 +123,8 @@ _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz
 _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|which)\b.* (?:is|was) one of\b"
                      r"|\bone example\b"
                      r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
+# "What is EURE-CART?", "What is the WCC at IEO?": a name, and nothing asked about it.
+_DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
 _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b")
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
 _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b")

@@ -66,7 +66,9 @@ class Parser:
     def question(self, question: str) -> QuestionParse:
         """The wh-phrase's head noun, and whether the wh-phrase is the subject."""
         doc = _nlp()(question)
-        wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+        # The question word opens the question, or follows its preposition ("In which ...");
+        # a later "that"/"which" opens a relative clause.
+        wh = next((t for t in doc[:3] if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
         if wh is None:
             return QuestionParse()
         return QuestionParse(_wh_subject(doc, wh), _wh_head(wh))
