@@ -43,6 +43,7 @@ screenshots: $(STAMP) chromium
 
 eval: index
 	$(VENV)/bin/cartqa eval eval/questions.jsonl
+	$(VENV)/bin/cartqa eval eval/heldout.jsonl
 
 bench: index
 	$(PY) bench/bench.py
