@@ -126,7 +126,7 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
             cos = related(w, content)
             covered += weight * min(max((cos - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0.0), 1.0)
     coverage = covered / (total or 1.0)
-    entities_ok = all(entity_grounded(e, context) for e in q.entities)
+    entities_ok = all(entity_grounded(e, context, view.idf) for e in q.entities)
     return _Scored(s, coverage, sim, entities_ok, context)
 
 

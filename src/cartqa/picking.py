@@ -32,6 +32,7 @@ The rules follow the question's grammar, in this order:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers, refers_back, stems
 from .question import Question
@@ -448,9 +449,18 @@ def _names_subject(q: Question, s: Sentence, view: CorpusView) -> bool:
     return any(entity_grounded(e, frozenset(named | view.alias_words(named))) for e in q.entities)
 
 
-def entity_grounded(entity: tuple[str, ...], context: frozenset[str]) -> bool:
+def entity_grounded(entity: tuple[str, ...], context: frozenset[str], idf: Callable[[str], float] | None = None) -> bool:
+    """Half of a name's words are in ``context``, including (given ``idf``) its rarest one.
+
+    "Research Hospital Humanitas" is not grounded by "Hospital San Raffaele": the
+    word that tells hospitals apart is missing.
+    """
     hits = sum(covers(w, context) for w in entity)
-    return hits * 2 >= len(entity)
+    if hits * 2 < len(entity):
+        return False
+    if idf is not None and len(entity) > 1:
+        return covers(max(entity, key=lambda w: idf(stem(w))), context)
+    return True
 
 
 def _all_asked(span: str, asked: frozenset[str]) -> bool:
