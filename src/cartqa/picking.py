@@ -450,7 +450,7 @@ def _names_subject(q: Question, s: Sentence, view: CorpusView) -> bool:
 
 
 def entity_grounded(entity: tuple[str, ...], context: frozenset[str], idf: Callable[[str], float] | None = None) -> bool:
-    """Half of a name's words are in ``context``, including (given ``idf``) its rarest one.
+    """Three quarters of a name's words are in ``context``, or half including (given ``idf``) its rarest.
 
     "Research Hospital Humanitas" is not grounded by "Hospital San Raffaele": the
     word that tells hospitals apart is missing.
@@ -458,7 +458,7 @@ def entity_grounded(entity: tuple[str, ...], context: frozenset[str], idf: Calla
     hits = sum(covers(w, context) for w in entity)
     if hits * 2 < len(entity):
         return False
-    if idf is not None and len(entity) > 1:
+    if idf is not None and len(entity) > 1 and hits * 4 < 3 * len(entity):
         return covers(max(entity, key=lambda w: idf(stem(w))), context)
     return True
 
