@@ -60,8 +60,9 @@ def answer(
     if k <= 0:
         raise InputError(f"k must be greater than 0. Currently, it is {k}")
     engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
-    from .crosslingual import prepare  # Italian: English pseudo-question, e5 sentence similarity
-    resolved, engine = prepare(resolve(text, history), engine, config.index_dir(index_dir))
+    from .crosslingual import prepare  # an Italian question becomes an English pseudo-question
+
+    resolved = prepare(resolve(text, history), engine, config.index_dir(index_dir))
     hits = engine.retriever.search(resolved, k=k)
     reader = config.qa_model(qa_model)
 
