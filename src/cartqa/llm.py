@@ -33,6 +33,7 @@ DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 THREADS = 2
 MAX_NEW_TOKENS = 32
 STALE_TEMP_SECONDS = 3600
+_LOAD_LOCK = threading.Lock()
 
 Messages = list[dict[str, str]]
 Generator = Callable[[Messages], str]
@@ -48,9 +49,14 @@ def default_gguf() -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=2)
 def get_generator(name: str | None = None) -> Generator:
     """A function from chat messages to the model's greedy reply; ``None`` is SmolLM2."""
+    with _LOAD_LOCK:  # two first questions at once (the chat) load the model once
+        return _generator(name)
+
+
+@functools.lru_cache(maxsize=2)
+def _generator(name: str | None) -> Generator:
     tokenizer, model = _load(name)
     lock = threading.Lock()  # one generation at a time: the chat may call from several threads
 
