@@ -95,6 +95,40 @@ def test_the_answer_is_what_the_reply_adds_to_the_question(scripted, tiny_corpus
     assert (a.text, a.via) == (text, "generative")
 
 
+@pytest.fixture
+def int_corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "int.txt").write_text(
+        "The National Cancer Institute of Milan (INT), established in 1928, is a center of excellence for research. "
+        "INT has 464 inpatient beds and provides 400,000 outpatient visits per year. "
+        "Its cells are stored according to an off the shelf approach. "
+        "IEO is one of the most important Centres of Excellence for the treatment of breast cancer.", encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize("question, reply, text", [
+    ("According to what approach are the cells stored?", "The answer is: off the shelf approach", "off the shelf approach"),
+    ("For which type of cancer is IEO a Centre of Excellence?", "IEO is a centre of excellence for breast cancer.",
+     "breast cancer"),
+])
+def test_spans_follow_what_the_reply_copied(scripted, int_corpus, tmp_path, question, reply, text):
+    a = ask(scripted, reply, int_corpus, tmp_path / "i", question=question)
+    assert (a.text, a.via) == (text, "generative")
+
+
+@pytest.mark.parametrize("question, reply", [
+    ("How many outpatient visits does INT provide per year?", "464"),  # a true number, counting beds
+    ("How many beds does INT have?", "INT has inpatient beds."),  # no number for "how many"
+    ("What is INT?", "The National Cancer Institute of Milan (INT), established in 1928, is a center of excellence "
+                     "for research."),  # a whole sentence is no short answer
+])
+def test_replies_that_do_not_fit_the_question_fall_back(scripted, int_corpus, tmp_path, question, reply):
+    a = ask(scripted, reply, int_corpus, tmp_path / "i", question=question)
+    assert a.via == "fallback"
+    assert a.text == answer(question, int_corpus, tmp_path / "i", mode="extractive").text
+
+
 def test_an_invented_number_falls_back_to_the_extractive_answer(scripted, tiny_corpus, tmp_path):
     a = ask(scripted, "It was established in 1930.", tiny_corpus, tmp_path / "i")
     assert (a.found, a.text, a.via) == (True, "1928", "fallback")

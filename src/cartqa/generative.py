@@ -5,7 +5,8 @@ inpatient beds." it answers "How many beds does Humanitas have?" with
 "Humanitas has 464 inpatient beds.". So a reply is kept only when
 
 1. every number, name and content word in it occurs in the passages it was shown,
-2. what it adds to the question maps onto a verbatim span of one source sentence, and
+2. what it adds to the question maps onto a short verbatim span of one source
+   sentence (a number when the question asks how many, counting what is asked), and
 3. that sentence grounds the question (the extractive mode's own check);
 
 the answer is then that verbatim span, with its offsets. Otherwise the extractive
@@ -33,12 +34,16 @@ from dataclasses import dataclass
 from .extractive import Extraction, grounded
 from .grounding import CorpusView, Sentence, covers
 from .llm import Generator, Messages
+from .question import Question, analyse
 from .records import Hit
 from .text import STOPWORDS, stem, terms, words
 
 log = logging.getLogger(__name__)
 
 PASSAGES = 3  # shown to the model: more lengthens the prompt (and latency) more than it helps
+MAX_WORDS = 12  # a longer span is a sentence, not a short answer: the extractive mode does better
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundred "
+                         "hundreds thousand thousands million millions".split())
 SYSTEM = ("Answer the question using only the numbered passages. Reply with the short answer only: "
           "a name, number, date or phrase copied from the passages. "
           "If the passages do not contain the answer, reply: I don't know.")
@@ -101,11 +106,30 @@ def check(question: str, reply: str, hits: Sequence[Hit], view: CorpusView) -> t
         return f"not in the passages: {', '.join(missing)}", None
     placed = align(question, reply, _sentences(hits, view), view)
     if placed is None:
-        return "no source sentence holds it", None
+        return "no source sentence holds what it adds to the question", None
     sentence, a, b, score = placed
+    misfit = _misfit(analyse(question), sentence.text, a, b)
+    if misfit:
+        return misfit, None
     if not grounded(question, sentence, view):
         return "its sentence does not ground the question", None
     return "accepted", Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b, score)
+
+
+def _misfit(q: Question, text: str, a: int, b: int) -> str:
+    """Why ``text[a:b]`` cannot answer ``q`` (too long, no number for "how many", counts
+    something other than what is asked), or ""."""
+    span = text[a:b]
+    if len(span.split()) > MAX_WORDS:
+        return f"{len(span.split())} words is no short answer"
+    if q.answer_type not in ("DATE", "NUMBER"):
+        return ""
+    if not re.search(r"\d", span) and not set(words(span)) & NUMBER_WORDS:
+        return f"no number in a {q.answer_type.lower()} answer"
+    after = {stem(w) for w in words(text[a:])[:len(words(span)) + 4]}
+    if q.answer_type == "NUMBER" and q.focus and q.focus in {stem(w) for w in words(text)} and q.focus not in after:
+        return f"the number does not count {q.focus!r}"
+    return ""
 
 
 def clean_reply(reply: str) -> str:
@@ -151,6 +175,10 @@ def align(question: str, reply: str, sentences: Sequence[Sentence],
     wanted = [t for t in dict.fromkeys(_term(tok) for tok in _TOKEN.findall(reply)) if t and not covers(t, asked)]
     if not wanted:
         return None  # the reply only restates the question
+    copied = _copied(reply, sentences)
+    if copied:
+        return copied
+    said = {_term(tok) for tok in _TOKEN.findall(reply)} - {None}
     best = None
     for rank, s in enumerate(sentences):
         toks = [(m.start(), m.end(), _term(m.group())) for m in _TOKEN.finditer(s.text)]
@@ -160,11 +188,25 @@ def align(question: str, reply: str, sentences: Sequence[Sentence],
         if not placed or any(not where[t] and not covers(t, context) for t in wanted):
             continue
         i, j = _window([where[t] for t in placed])
+        while j + 1 < len(toks) and toks[j + 1][2] in said and not s.text[toks[j][1]:toks[j + 1][0]].strip():
+            j += 1  # what the reply says right after ("breast" -> "breast cancer"), though asked
         a, b = toks[i][0], toks[j][1] + (s.text[toks[j][1]:toks[j][1] + 1] == "%")
         key = (-len(placed), b - a, rank)
         if best is None or key < best[0]:
             best = (key, (s, a, b, len(placed) / len(wanted)))
     return best[1] if best else None
+
+
+def _copied(reply: str, sentences: Sequence[Sentence]) -> tuple[Sentence, int, int, float] | None:
+    """Where a sentence holds the reply word for word (as asked: "copied from the passages")."""
+    phrase = reply.strip().rstrip(".!;:,").strip()
+    if not phrase:
+        return None
+    for s in sentences:
+        i = s.text.lower().find(phrase.lower()) if len(s.text.lower()) == len(s.text) else -1
+        if i >= 0 and not s.text[i - 1:i].isalnum() and not s.text[i + len(phrase):i + len(phrase) + 1].isalnum():
+            return s, i, i + len(phrase), 1.0
+    return None
 
 
 def _window(positions: list[list[int]]) -> tuple[int, int]:
