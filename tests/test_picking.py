@@ -21,7 +21,8 @@ DOC = (
     "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
     "INT has 464 inpatient beds.\n\n"
     "The center is divided into departments that come together in: medical oncology, hematology, "
-    "surgery and radiotherapy."
+    "surgery and radiotherapy.\n\n"
+    "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART."
 )
 
 
@@ -34,9 +35,10 @@ class Parsed:
 class ScriptedParser:
     """Noun phrases = the listed strings wherever they occur; subject = the first listed one in the sentence."""
 
-    def __init__(self, phrases, subject_questions=()):
+    def __init__(self, phrases, subject_questions=(), verbs=None):
         self._phrases = phrases
         self._subject_questions = set(subject_questions)
+        self._verbs = verbs or {}
 
     def sentences(self, texts):
         out = []
@@ -47,13 +49,19 @@ class ScriptedParser:
         return out
 
     def question(self, question):
-        return QuestionParse(question in self._subject_questions, "")
+        return QuestionParse(question in self._subject_questions, "", self._verbs.get(question, ""))
 
 
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
-           "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator"]
+           "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator",
+           "San Raffaele"]
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
-           ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30}
+           ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
+           ("centres of excellence", "institutes of excellence"): 0.69, ("hospitals", "inpatient"): 0.63,
+           ("takes part", "participate"): 0.65}
+SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
+                     "Which institution coordinates EURE-CART?"}
+VERBS = {"Which institution coordinates EURE-CART?": "coordinates"}
 
 
 def related(word, candidates):
@@ -63,7 +71,8 @@ def related(word, candidates):
 @pytest.fixture(scope="module")
 def ask():
     chunk = Chunk("d.txt", DOC, 0, len(DOC))
-    view = CorpusView([chunk], ScriptedParser(PHRASES, {"Who launched the Pagencell Project?"}))
+    view = CorpusView([chunk], ScriptedParser(PHRASES, SUBJECT_QUESTIONS, VERBS))
+
     def similarity(question, sentences):  # a fixed, fairly close sentence similarity
         return [0.7] * len(sentences)
 
@@ -95,6 +104,28 @@ def test_a_paraphrase_counts_only_through_a_word_of_like_meaning(ask):
     assert ask(question).text == "stem cell transplant"  # ... but "hematologists expert" means nearly that
 
 
+def test_a_count_of_a_phrase_of_like_meaning(ask):
+    question = "How many centres of excellence participate in EURE-CART?"
+    assert not ask(question, None).found  # "centres" is not in the text
+    assert ask(question).text == "6 institutes of excellence"
+
+
+def test_a_number_counts_its_head_noun_not_its_modifiers(ask):
+    # "hospitals" is near "inpatient", but 464 counts beds.
+    assert not ask("How many hospitals does INT have?").found
+
+
+def test_adjacent_words_match_as_a_phrase(ask):
+    question = "Which hospital takes part in EURE-CART?"
+    assert not ask(question, None).found  # neither "takes" nor "part" is in the text
+    assert ask(question).text == "San Raffaele"  # ... but "takes part" means "participate"
+
+
+def test_a_subject_answers_only_with_the_verb_asked(ask):
+    # San Raffaele *participates* in EURE-CART; the question asks who *coordinates* it.
+    assert not ask("Which institution coordinates EURE-CART?").found
+
+
 @pytest.mark.parametrize("question", [
     "Who leads the Women Cancer Center?",  # the center is there, but nobody leading it
     "Who is the director of INT?",
@@ -114,6 +145,8 @@ def test_real_parser_finds_phrases_and_subjects():
     assert text[slice(*parsed.subject)] == "IEO"
     assert "breast cancer" in [text[a:b] for a, b in parsed.phrases]
     assert parser.question("Which institute has the largest number of patients?") == QuestionParse(True, "institute")
+    assert parser.question("Which institution coordinates EURE-CART?").verb == "coordinates"
+    assert parser.question("Which hospital takes part in EURE-CART?").verb == ""  # a light verb
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"

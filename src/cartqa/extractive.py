@@ -81,7 +81,10 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
             continue
         if q.predicate and not _says(q.predicate, cand.context, related):
             continue  # about the right thing, but not what is asked of it ("who *leads* the WCC")
-        span = pick(q, cand.sentence, view, cand.context, related)
+        # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
+        # saying who *participates*: an answer found only by its place in the sentence needs the verb.
+        positional = not q.subject_verb or _says(q.subject_verb, cand.context, related)
+        span = pick(q, cand.sentence, view, cand.context, related, positional=positional)
         if span:
             sentence, a, b = span
             return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
@@ -111,23 +114,61 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
     own_stems = frozenset(stem(w) for w in own)
     context_stems = frozenset(stem(w) for w in context)
     named = {w for e in q.entities for w in e}
-    content = None
-    covered = 0.0
-    total = 0.0
-    for t, w in zip(q.terms, q.term_words):
-        weight = view.idf(t)
-        total += weight
+    credits: list[float] = []
+    for t in q.terms:
         if covers(t, own_stems):
-            covered += weight
+            credits.append(1.0)
         elif covers(t, context_stems):
-            covered += weight * CARRIED_CREDIT
-        elif related and w not in named:  # names are matched by spelling, never by meaning
-            content = content or [c for c in context if c not in STOPWORDS and not c.isdigit()]
-            cos = related(w, content)
-            covered += weight * min(max((cos - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0.0), 1.0)
-    coverage = covered / (total or 1.0)
+            credits.append(CARRIED_CREDIT)
+        else:
+            credits.append(0.0)
+    if related:
+        content = [c for c in context if c not in STOPWORDS and not c.isdigit()]
+        missing = [i for i, w in enumerate(q.term_words) if credits[i] == 0.0 and w not in named]
+        for i in missing:  # names are matched by spelling, never by meaning
+            credits[i] = _soft(related(q.term_words[i], content))
+        # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
+        own_content = [c for c in own if c not in STOPWORDS and not c.isdigit()]
+        _phrase_credits(q, missing, credits, own_content + _bigrams(s.text), related)
+    weights = [view.idf(t) for t in q.terms]
+    coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)
     entities_ok = all(entity_grounded(e, context, view.idf) for e in q.entities)
     return _Scored(s, coverage, sim, entities_ok, context)
+
+
+def _soft(cos: float) -> float:
+    return min(max((cos - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0.0), 1.0)
+
+
+def _phrase_credits(q: Question, missing: list[int], credits: list[float], candidates: list[str],
+                    related: Related) -> None:
+    """Adjacent question words not found one by one may be found together: "takes part" ~ "participate".
+
+    Every run of two or three of the ``missing`` words, next to each other in the
+    question, is compared as a phrase with the sentence's words and word pairs;
+    each word gets the best credit of a phrase it is in, when that is higher than its own.
+    """
+    position = {w: i for i, w in reversed(list(enumerate(words(q.text))))}
+    runs: list[list[int]] = []
+    for i in missing:
+        previous = runs[-1][-1] if runs else -1
+        if previous == i - 1 and position.get(q.term_words[i], -9) == position.get(q.term_words[previous], -9) + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        for size in (2, 3):
+            for k in range(len(run) - size + 1):
+                phrase = run[k:k + size]
+                credit = _soft(related(" ".join(q.term_words[i] for i in phrase), candidates))
+                for i in phrase:
+                    credits[i] = max(credits[i], credit)
+
+
+def _bigrams(text: str) -> list[str]:
+    """Adjacent content-word pairs of a sentence: "collateral effects", "cell factories"."""
+    tokens = words(text)
+    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in STOPWORDS and b not in STOPWORDS]
 
 
 def _says(word: str, context: frozenset[str], related: Related | None) -> bool:

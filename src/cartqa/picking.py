@@ -51,11 +51,13 @@ _DETERMINERS = frozenset("a an the this that these those its their his her our".
 
 
 def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
-         related: Related | None = None) -> Span | None:
+         related: Related | None = None, positional: bool = True) -> Span | None:
     """The answer span for ``q`` in ``s`` (possibly in its antecedent), or None if there is none.
 
     ``context`` holds the folded words the sentence is about (its own and its antecedent's);
     ``related`` (word, candidates) -> cosine lets a list item be chosen by meaning.
+    ``positional=False`` allows only spans matched to what the question asks for
+    (its noun, list or preposition), not the subject, a name or left-out words.
     """
     text = s.text
     asked = frozenset(q.terms)
@@ -76,7 +78,12 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or (_example(s, view) if q.example else None)
             or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked)
-            or _subject(q, s, view, asked)
+            or (positional and _positional(q, s, view, asked, anchor)) or None)
+
+
+def _positional(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
+    """Answers found by their place in the sentence: its subject, a name, the words left out."""
+    return (_subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
             # "name one of ..." wants a member of something the sentence lists, not leftover words
             or (None if q.single else _left_out(s, asked)))
@@ -120,21 +127,67 @@ def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str],
 
 
 COUNT_MEANING = 0.45  # cosine the counted noun needs to the noun asked about
+# ... or the counted phrase to the asked phrase: "centres of excellence" / "institutes of excellence"
+# (0.69), "university cell-manufacturing facilities" / "academic cell factories" (0.73), while
+# unrelated counts stay below 0.40 ("centres of excellence" / "clinical specialties available").
+PHRASE_COUNT_MEANING = 0.55
 
 
 def _counted_by_meaning(s: Sentence, q: Question, spans: list[tuple[int, int]], related: Related) -> Span | None:
     """"How many facilities" -> "5 academic cell factories": the counted noun means nearly the same."""
     focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
-    best, best_cos = None, COUNT_MEANING
+    asked_phrase = _asked_phrase(q)
+    best, best_score = None, 0.0
     for a, b in spans:
-        counted = re.match(r"(?:\s+[\w'-]+){1,4}", s.text[b:])
-        if not counted:
-            continue
-        nouns = [w for w in words(counted.group()) if w not in STOPWORDS][:4]
-        cos = related(focus_word, nouns) if nouns and focus_word else 0.0
-        if cos >= best_cos:
-            best, best_cos = (s, a, b + counted.end()), cos
+        phrase_end = _counted_phrase_end(s.text, b)
+        phrase = s.text[b:phrase_end].strip().lower()
+        # The counted noun is the phrase's head: "beds" in "464 inpatient beds" ("hospitals" is near
+        # "inpatient", but 464 counts beds), "institutes" in "6 institutes of excellence".
+        head = words(phrase.split(" of ")[0])[-1:]
+        # Scores are relative to each threshold so that word and phrase evidence compare.
+        score = related(focus_word, head) / COUNT_MEANING if head and focus_word else 0.0
+        if " " in asked_phrase and head:  # a single word was compared just above
+            score = max(score, related(asked_phrase, [phrase]) / PHRASE_COUNT_MEANING)
+        if score >= max(best_score, 1.0):
+            best, best_score = (s, a, phrase_end), score
     return best
+
+
+def _asked_phrase(q: Question) -> str:
+    """The wh-phrase as written, with an of-complement: "how many *centres of excellence* were ..."."""
+    if not q.focus:
+        return ""
+    tokens = words(q.text)
+    stems_ = [stem(t) for t in tokens]
+    if q.focus not in stems_:
+        return ""
+    end = stems_.index(q.focus)
+    start = end
+    while start > 0 and tokens[start - 1] not in STOPWORDS and tokens[start - 1] not in ("many", "much"):
+        start -= 1
+    if end + 2 < len(tokens) and tokens[end + 1] == "of" and tokens[end + 2] not in STOPWORDS:
+        end += 2
+    return " ".join(tokens[start:end + 1])
+
+
+_PARTICIPLE = re.compile(r"\w(?:ed|ing)$")
+
+
+def _counted_phrase_end(text: str, number_end: int) -> int:
+    """Where the noun phrase a number counts ends: "5 *academic cell factories*:", "6 *institutes of excellence* selected".
+
+    At most four words; it stops at punctuation, a function word other than an inner
+    "of", or a participle after its first word.
+    """
+    end = number_end
+    for i, m in enumerate(re.finditer(r"[\w'-]+|[^\w\s]", text[number_end:])):
+        w = m.group().lower()
+        inner_of = w == "of" and end > number_end
+        if i >= 4 or not w[0].isalnum() or (w in STOPWORDS and not inner_of) or (i > 0 and _PARTICIPLE.search(w)):
+            break
+        if not inner_of:
+            end = number_end + m.end()
+    return end
 
 
 def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:

@@ -62,6 +62,7 @@ class Question:
     example: bool = False  # "which treatment is cited as an example": what "such as" introduces
     wh_subject: bool = False  # the wh-phrase is the subject ("Which institute has ..."); set from a parse
     predicate: str = ""  # the word saying what is asked of the subject: "who *leads*", "how much did it *cost*"
+    subject_verb: str = ""  # "Which institution *coordinates* X?": what the wh-subject does; set from a parse
 
 
 def analyse(question: str) -> Question:
@@ -105,8 +106,9 @@ def with_parse(q: Question, parsed) -> Question:
     if parsed.focus:
         focus = stem(fold(parsed.focus).lower())
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
+    verb = fold(parsed.verb).lower()
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
-                   wh_subject=parsed.subject)
+                   wh_subject=parsed.subject, subject_verb="" if verb in _FRAME else verb)
 
 
 def detect_language(text: str) -> str:

@@ -36,6 +36,7 @@ class QuestionParse:
 
     subject: bool = False  # "Which institute has ..." (the answer is the sentence's subject)
     focus: str = ""  # its head noun, as written: "factories" in "how many cell factories participate"
+    verb: str = ""  # what the wh-subject does, as written: "coordinates" in "Which institution coordinates X?"
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +72,8 @@ class Parser:
         wh = next((t for t in doc[:3] if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
         if wh is None:
             return QuestionParse()
-        return QuestionParse(_wh_subject(doc, wh), _wh_head(wh))
+        subject = _wh_subject(doc, wh)
+        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "")
 
 
 _FRAME_NOUNS = frozenset("kind kinds type types sort sorts form forms".split())
@@ -81,9 +83,33 @@ def _wh_subject(doc, wh) -> bool:
     """"*Which institute* has ...", "*Who* launched ..."; "In what ..." is no subject."""
     if wh.tag_ == "WRB" or (wh.i > 0 and doc[wh.i - 1].pos_ == "ADP"):
         return False
-    while wh.dep_ in ("det", "amod", "compound") and wh.head is not wh:
+    while wh.dep_ in ("det", "amod", "compound") and wh.head.i != wh.i:
         wh = wh.head
     return wh.dep_ in ("nsubj", "nsubjpass")
+
+
+def _subject_verb(wh) -> str:
+    """The verb whose subject the wh-phrase is, unless it is a light verb or has another subject."""
+    while wh.dep_ in ("det", "amod", "compound") and wh.head.i != wh.i:
+        wh = wh.head
+    verb = wh.head
+    if verb.pos_ != "VERB" or verb.text.lower() in _LIGHT_VERBS:
+        return ""
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.i != wh.i for c in verb.children):
+        return ""  # a misparse: "Which programs does the WCC draw ..." has the WCC as subject
+    if any(c.dep_ == "prt" for c in verb.children):
+        return ""  # phrasal verbs ("set up", "carry out") are not checked word by word
+    return verb.text
+
+
+# Verbs that say little alone ("takes part", "has"): the words with them carry the meaning.
+# All forms, because the lemmatizer is not loaded.
+_LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has had having", "do does did done",
+                                     "take takes took taken taking", "make makes made making",
+                                     "give gives gave given giving", "get gets got gotten getting",
+                                     "go goes went gone going", "come comes came coming",
+                                     "become becomes became becoming", "include includes included including",
+                                     "feature features featured featuring") for f in v.split())
 
 
 def _wh_head(wh) -> str:
