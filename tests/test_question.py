@@ -39,3 +39,20 @@ def test_follow_up_pronoun_takes_last_name(history):
 def test_follow_up_leaves_explicit_questions_alone():
     assert resolve("How many beds does IEO have?", ["About INT"]) == "How many beds does IEO have?"
     assert resolve("How many beds does it have?", []) == "How many beds does it have?"
+
+
+def test_predicate_is_the_head_of_the_noun_asked_about():
+    assert analyse("Who is the scientific director of INT?").predicate == "director"
+    assert analyse("Who is INT?").predicate == ""
+
+
+def test_what_a_question_denies_is_no_key_term():
+    q = analyse("Which hospital is a partner of the project without being one of its cell factories?")
+    assert "partner" in q.term_words and "factories" not in q.term_words and "cell" not in q.term_words
+
+
+def test_hyphenated_compounds_give_their_parts_and_joined_spellings():
+    from cartqa.text import word_forms
+
+    assert {"milano", "based"} <= word_forms("the Milano-based Hospital")
+    assert "car-t" in word_forms("the forefront of CAR T-cell immunotherapy")

@@ -18,7 +18,7 @@ from .picking import entity_grounded, pick
 from .question import Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
-from .text import STOPWORDS, stem, words
+from .text import NUMBER_WORDS, STOPWORDS, stem, word_forms, words
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -109,7 +109,7 @@ def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
 
 
 def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
-    own = frozenset(words(s.text)) | view.carried_names(s)
+    own = frozenset(word_forms(s.text)) | view.carried_names(s)
     context = own | view.carried(s)
     own_stems = frozenset(stem(w) for w in own)
     context_stems = frozenset(stem(w) for w in context)
@@ -123,12 +123,12 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         else:
             credits.append(0.0)
     if related:
-        content = [c for c in context if c not in STOPWORDS and not c.isdigit()]
+        content = [c for c in context if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         missing = [i for i, w in enumerate(q.term_words) if credits[i] == 0.0 and w not in named]
         for i in missing:  # names are matched by spelling, never by meaning
             credits[i] = _soft(related(q.term_words[i], content))
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
-        own_content = [c for c in own if c not in STOPWORDS and not c.isdigit()]
+        own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         _phrase_credits(q, missing, credits, own_content + _bigrams(s.text), related)
     weights = [view.idf(t) for t in q.terms]
     coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)

@@ -72,7 +72,9 @@ def analyse(question: str) -> Question:
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
     focus_words = _focus_words(folded)
-    content = [w for w in words(question) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
+    # "... a partner *without being one of its cell factories*": what is denied is no key term.
+    affirmed = _NEGATED.sub(" ", question)
+    content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
     return Question(
         text=question,
         answer_type=answer_type,
@@ -80,7 +82,7 @@ def analyse(question: str) -> Question:
         focus_words=focus_words,
         terms=tuple(stem(w) for w in content),
         term_words=tuple(content),
-        entities=tuple(_entities(question)),
+        entities=tuple(_entities(affirmed)),
         language=detect_language(question),
         kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded)),
         preposition=_preposition(folded),
@@ -120,6 +122,7 @@ def detect_language(text: str) -> str:
     return "it" if italian > english else "en"
 
 
+_NEGATED = re.compile(r"\b(?:without|rather than|instead of)\b[^,;:?.!]*", re.IGNORECASE)
 _KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
 _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
 _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|which)\b.* (?:is|was) one of\b"
@@ -140,9 +143,15 @@ def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
     "Who is the *director* of INT", "Who *coordinates* EURE-CART", "How much did it *cost*".
     """
     named = {w for e in _entities(question) for w in e}
-    m = re.match(r"who (?:is|are|was|were) (?:the |a |an )?([\w-]+)", folded)
-    if m:
-        return m.group(1)
+    m = re.match(r"who (?:is|are|was|were) (.+)", folded)
+    if m:  # the head of the noun phrase: "who is the scientific *director* of INT"
+        phrase = []
+        for w in words(m.group(1)):
+            if w in named or (w in STOPWORDS and phrase):
+                break
+            if w not in STOPWORDS:
+                phrase.append(w)
+        return phrase[-1] if phrase else ""
     if folded.startswith("who "):
         return next((w for w in words(folded)[1:] if w not in STOPWORDS and w not in named), "")
     m = re.match(r"how much (?:did|does|do|is|was|were|will|would) .*?([\w-]+)\W*$", folded)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+from .text import NUMBER_WORDS
+
 # "one" is left out: "one of the main contributors" is rarely a count.
-_NUMBER_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred"
+_NUMBER_WORDS = "|".join(sorted(NUMBER_WORDS - {"thousand", "million"}))
 _QUALIFIER = r"(?:(?:more|less|fewer) than|over|about|around|almost|nearly|up to|at least|some)\s+"
 _NUMBER = re.compile(rf"(?:{_QUALIFIER})?(?<![\w-])(?:\d[\d,.]*\d|\d|(?:{_NUMBER_WORDS})(?=[\s-]))(?:\s*%| percent)?", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")

@@ -26,6 +26,9 @@ STOPWORDS = frozenset(
     loro questo questa questi queste quello quella""".split()
 )
 _WORD = re.compile(r"[\w'-]+")
+# Counts written as words ("one" is a stopword): a figure, never what a question's word means.
+NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty "
+                         "hundred thousand million".split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,6 +53,24 @@ def words(text: str) -> list[str]:
         token = re.sub(r"^(?:l|dell|all|nell|sull|dall|un|d|c|quell|quest)'(?=\w)", "", token).strip("'-")
         if token:
             out.append(token)
+    return out
+
+
+def word_forms(text: str) -> set[str]:
+    """``words(text)`` plus the spellings of its hyphenated compounds: "Milano-based" also
+    gives "milano" and "based"; "CAR T-cell" also gives "car-t", as "CAR-T" is written elsewhere.
+
+    >>> sorted(word_forms("the CAR T-cell"))
+    ['car', 'car-t', 'cell', 't', 't-cell', 'the']
+    """
+    tokens = words(text)
+    out = set(tokens)
+    for i, token in enumerate(tokens):
+        if "-" in token:
+            parts = token.split("-")
+            out.update(p for p in parts if p)
+            if i and "-" not in tokens[i - 1]:
+                out.add(f"{tokens[i - 1]}-{parts[0]}")
     return out
 
 
