@@ -15,7 +15,8 @@ DOC = (
     "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
     "The National Cancer Institute of Milan (INT), established in 1928, is a center of excellence. "
     "INT has 464 inpatient beds and provides more than 400,000 outpatient visits per year.\n\n"
-    "The ultimate goal of EURE-CART is to bring Europe to the forefront of immunotherapy, extending it."
+    "The ultimate goal of EURE-CART is to bring Europe to the forefront of immunotherapy, extending it.\n\n"
+    "In 2020 the region started the three-year Pagencell Project."
 )
 
 
@@ -35,6 +36,7 @@ def ask():
     ("Which cell factory is in Pavia?", "San Matteo"),
     ("What is the ultimate goal of EURE-CART?", "bring Europe to the forefront"),
     ("In what are the Humanitas hematologists expert?", "stem cell transplant"),
+    ("How long was the Pagencell Project supposed to run?", "three-year"),
 ])
 def test_short_verbatim_answers(ask, question, expected):
     got = ask(question)
@@ -48,6 +50,7 @@ def test_short_verbatim_answers(ask, question, expected):
     "When was Humanitas established?",
     "How many beds does the Mayo Clinic have?",   # an entity the documents never mention
     "When was IEO established?",
+    "How long does the EURE-CART project last?",  # a length of time given for another project
 ])
 def test_refuses_what_the_documents_do_not_say(ask, question):
     assert not ask(question).found

@@ -16,6 +16,8 @@ from cartqa.question import analyse
     ("Quando è stato fondato l'INT?", "DATE"),
     ("Quanti posti letto ha l'INT?", "NUMBER"),
     ("Dove si trova il Besta?", "PLACE"),
+    ("How long did the project last?", "DURATION"),
+    ("Per quanto tempo dura il progetto?", "DURATION"),
 ])
 def test_answer_type(question, kind):
     assert analyse(question).answer_type == kind

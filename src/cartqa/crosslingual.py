@@ -56,6 +56,7 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:in )?(?:che|quale) anno", "In what year", "", False),
     (r"da quando", "Since when", "", False),
     (r"quando", "When", "", False),
+    (r"(?:per )?quanto (?:tempo|dura(?:no|va|vano|ra|ta)?)", "How long", "", False),
     (r"quant[ie]", "How many", "", False),
     # "Quanto è costato X" -> "How much did X cost": the English pipeline reads the last verb.
     (r"quant[oa] (?:e|ha|hanno|sono|era|erano|aveva|avevano)(?: stat[oaie])?", "How much did", "", True),

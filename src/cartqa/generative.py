@@ -36,14 +36,12 @@ from .grounding import CorpusView, Sentence, covers
 from .llm import Generator, Messages
 from .question import Question, analyse
 from .records import Hit
-from .text import STOPWORDS, stem, terms, words
+from .text import NUMBER_WORDS, STOPWORDS, stem, terms, words
 
 log = logging.getLogger(__name__)
 
 PASSAGES = 3  # shown to the model: more lengthens the prompt (and latency) more than it helps
 MAX_WORDS = 12  # a longer span is a sentence, not a short answer: the extractive mode does better
-NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundred "
-                         "hundreds thousand thousands million millions".split())
 SYSTEM = ("Answer the question using only the numbered passages. Reply with the short answer only: "
           "a name, number, date or phrase copied from the passages. "
           "If the passages do not contain the answer, reply: I don't know.")

@@ -5,7 +5,7 @@ Pure: works on a :class:`~cartqa.question.Question`, a sentence and the
 
 The rules follow the question's grammar, in this order:
 
-- a date, a count or a purpose clause when the question asks for one;
+- a date, a length of time, a count or a purpose clause when the question asks for one;
 - "what does ACR stand for": the long form written next to the acronym;
 - an enumeration the question points into ("which institute in Pavia"), one item
   when the question asks for one ("name one of");
@@ -37,7 +37,7 @@ from collections.abc import Callable
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers, refers_back, stems
 from .question import Question
 from .semantic import Related
-from .spans import clause_after, list_items, name_spans, number_spans, year_spans
+from .spans import clause_after, duration_spans, list_items, name_spans, number_spans, year_spans
 from .text import STOPWORDS, stem, words
 
 Span = tuple[Sentence, int, int]
@@ -64,6 +64,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     anchor = _anchor(text, asked)
     if q.answer_type == "DATE":
         return _nearest(s, year_spans(text), anchor)
+    if q.answer_type == "DURATION":
+        return _nearest(s, duration_spans(text), anchor)
     if q.answer_type == "NUMBER":
         return _number(s, q, anchor, context, related)
     if q.answer_type == "CLAUSE":

@@ -19,6 +19,8 @@ from .text import STOPWORDS, stem, words
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b", "DATE"),
     (r"\b(in che|in quale|che) anno\b|^quando\b|\bda quando\b", "DATE"),
+    (r"^how long\b|\bfor how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
+     r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:duration|length)\b", "DURATION"),
     (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
      r"|\bwhat (number|percentage|share)\b", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
@@ -33,6 +35,10 @@ _WH = frozenset("what which who whom whose when where why how quale quali quando
 # Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
 _FRAME = frozenset("kind kinds type types sort form acronym abbreviation stand stands example examples cited "
                    "called mean means term terms".split())
+# "How long was X *supposed* to *run*": for a length of time, these say only that it is one.
+_DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take takes took taken go goes went "
+                            "continue continues continued supposed expected planned scheduled meant dura durata "
+                            "durare".split())
 _ITALIAN_MARKERS = frozenset(
     "il lo gli della delle dei degli nel nella quale quali quando dove chi quanti quante quanto perche cosa "
     "sono stato stata fondato fondata anno citta ha hanno di".split()
@@ -46,7 +52,7 @@ class Question:
     """The parts of a question that answer extraction relies on."""
 
     text: str
-    answer_type: str  # DATE, NUMBER, PLACE, NAME, CLAUSE or ANY
+    answer_type: str  # DATE, DURATION, NUMBER, PLACE, NAME, CLAUSE or ANY
     focus: str  # stem of the noun asked for ("bed" in "how many beds"), or ""
     terms: tuple[str, ...]  # stemmed content words
     entities: tuple[tuple[str, ...], ...]  # folded words of each named entity
@@ -74,7 +80,8 @@ def analyse(question: str) -> Question:
     focus_words = _focus_words(folded)
     # "... a partner *without being one of its cell factories*": what is denied is no key term.
     affirmed = _NEGATED.sub(" ", question)
-    content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
+    content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME
+               and not (answer_type == "DURATION" and w in _DURATION_FRAME)]
     return Question(
         text=question,
         answer_type=answer_type,

@@ -14,8 +14,9 @@ import re
 
 from .text import NUMBER_WORDS
 
-# "one" is left out: "one of the main contributors" is rarely a count.
-_NUMBER_WORDS = "|".join(sorted(NUMBER_WORDS - {"thousand", "million"}))
+# "one" is left out: "one of the main contributors" is rarely a count. Multipliers
+# ("thousand") only follow a count.
+_NUMBER_WORDS = "|".join(sorted(w for w in NUMBER_WORDS - {"one"} if not re.match(r"dozen|thousand|million", w)))
 _QUALIFIER = r"(?:(?:more|less|fewer) than|over|about|around|almost|nearly|up to|at least|some)\s+"
 _NUMBER = re.compile(rf"(?:{_QUALIFIER})?(?<![\w-])(?:\d[\d,.]*\d|\d|(?:{_NUMBER_WORDS})(?=[\s-]))(?:\s*%| percent)?", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -29,6 +30,20 @@ _CLAUSE_START = re.compile(r"\b(?:is to|are to|was to|aimed at|aims to|in order 
 def year_spans(sentence: str) -> list[tuple[int, int]]:
     """Four-digit years."""
     return [m.span(1) for m in _YEAR.finditer(sentence)]
+
+
+_DURATION = re.compile(rf"(?<![\w-])(?:{_QUALIFIER})?(?:\d+|a|an|one|{_NUMBER_WORDS})[\s-]"
+                       r"(?:years?|months?|weeks?|days?|decades?)(?:-long)?(?![\w-])", re.I)
+
+
+def duration_spans(sentence: str) -> list[tuple[int, int]]:
+    """Lengths of time: "three-year", "10 years", "over two decades".
+
+    >>> s = "In 2020 it started the three-year project, for 10 months."
+    >>> [s[a:b] for a, b in duration_spans(s)]
+    ['three-year', '10 months']
+    """
+    return [m.span() for m in _DURATION.finditer(sentence)]
 
 
 def number_spans(sentence: str) -> list[tuple[int, int]]:

@@ -26,9 +26,9 @@ STOPWORDS = frozenset(
     loro questo questa questi queste quello quella""".split()
 )
 _WORD = re.compile(r"[\w'-]+")
-# Counts written as words ("one" is a stopword): a figure, never what a question's word means.
-NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty "
-                         "hundred thousand million".split())
+# Counts written as words: a figure, never what a question's word means.
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+                         "fifty dozen dozens hundred hundreds thousand thousands million millions".split())
 
 
 @functools.lru_cache(maxsize=1)
