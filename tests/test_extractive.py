@@ -51,6 +51,7 @@ def test_short_verbatim_answers(ask, question, expected):
     "How many beds does the Mayo Clinic have?",   # an entity the documents never mention
     "When was IEO established?",
     "How long does the EURE-CART project last?",  # a length of time given for another project
+    "How many inpatient beds did INT have in 2015?",  # a figure the sentence does not give
 ])
 def test_refuses_what_the_documents_do_not_say(ask, question):
     assert not ask(question).found
@@ -58,3 +59,10 @@ def test_refuses_what_the_documents_do_not_say(ask, question):
 
 def test_no_hits_is_a_refusal():
     assert not extract("When was INT established?", [], CorpusView([])).found
+
+
+def test_a_place_is_grounded_by_its_adjective():
+    from cartqa.grounding import covers
+
+    assert covers("itali", frozenset({"italian"})) and covers("europ", frozenset({"european"}))
+    assert not covers("milan", frozenset({"mill"}))

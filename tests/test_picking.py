@@ -17,12 +17,13 @@ DOC = (
     "obtained from umbilical cords' blood.\n\n"
     "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
     "Humanitas studies new treatments, such as gene therapy.\n\n"
-    "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology programs.\n\n"
+    "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology and senology programs.\n\n"
     "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
     "INT has 464 inpatient beds.\n\n"
     "The center is divided into departments that come together in: medical oncology, hematology, "
     "surgery and radiotherapy.\n\n"
-    "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART."
+    "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART.\n\n"
+    "EURE-CART studies incurable tumours and rare infections with immunotherapy."
 )
 
 
@@ -54,13 +55,14 @@ class ScriptedParser:
 
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
            "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator",
-           "San Raffaele"]
+           "San Raffaele", "incurable tumours", "rare infections"]
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
            ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
            ("centres of excellence", "institutes of excellence"): 0.69, ("hospitals", "inpatient"): 0.63,
-           ("takes part", "participate"): 0.65}
+           ("takes part", "participate"): 0.65, ("cancers", "tumours"): 0.77}
 SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
-                     "Which institution coordinates EURE-CART?"}
+                     "Which institution coordinates EURE-CART?",
+                     "Which region of Italy is the coordinator of numerous clinical trials?"}
 VERBS = {"Which institution coordinates EURE-CART?": "coordinates"}
 
 
@@ -91,6 +93,9 @@ def ask():
     ("What is WCC?", "Women Cancer Center"),
     ("Which treatment is cited as an example of what Humanitas studies?", "gene therapy"),
     ("Besides medical oncology, hematology and radiotherapy, which other area do the departments cover?", "surgery"),
+    ("Give an example of the new treatments Humanitas studies.", "gene therapy"),
+    # no noun phrase is listed for the programs: one of the words left out, not both
+    ("Name one of the IEO programs whose experts the Women Cancer Center brings together.", "gynecology"),
 ])
 def test_span_by_question_form(ask, question, expected):
     got = ask(question)
@@ -108,6 +113,16 @@ def test_a_count_of_a_phrase_of_like_meaning(ask):
     question = "How many centres of excellence participate in EURE-CART?"
     assert not ask(question, None).found  # "centres" is not in the text
     assert ask(question).text == "6 institutes of excellence"
+
+
+def test_which_noun_by_meaning(ask):
+    # the phrase whose noun means "cancers", not all the words the question leaves out
+    assert ask("Which cancers does EURE-CART study with immunotherapy?").text == "incurable tumours"
+
+
+def test_a_region_is_not_guessed_from_a_sentence_about_no_place(ask):
+    # The subject is INT; "Italian" grounds "Italy", but nothing here is a region.
+    assert not ask("Which region of Italy is the coordinator of numerous clinical trials?").found
 
 
 def test_a_number_counts_its_head_noun_not_its_modifiers(ask):
@@ -147,6 +162,7 @@ def test_real_parser_finds_phrases_and_subjects():
     assert parser.question("Which institute has the largest number of patients?") == QuestionParse(True, "institute")
     assert parser.question("Which institution coordinates EURE-CART?").verb == "coordinates"
     assert parser.question("Which hospital takes part in EURE-CART?").verb == ""  # a light verb
+    assert parser.question("Which institute acts as coordinator of the trials?").verb == ""
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"

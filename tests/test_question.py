@@ -58,3 +58,8 @@ def test_hyphenated_compounds_give_their_parts_and_joined_spellings():
 
     assert {"milano", "based"} <= word_forms("the Milano-based Hospital")
     assert "car-t" in word_forms("the forefront of CAR T-cell immunotherapy")
+
+
+def test_the_name_of_a_thing_asks_for_a_name():
+    q = analyse("What is the name of the European consortium that San Raffaele joined?")
+    assert q.answer_type == "NAME" and q.focus == "consortium"

@@ -132,7 +132,9 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         _phrase_credits(q, missing, credits, own_content + _bigrams(s.text), related)
     weights = [view.idf(t) for t in q.terms]
     coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)
-    entities_ok = all(entity_grounded(e, context, view.idf) for e in q.entities)
+    # Figures in the question are facts like names: "beds in *2015*" is not answered by a sentence without 2015.
+    figures_ok = all(t in context for t in q.terms if any(c.isdigit() for c in t))
+    entities_ok = figures_ok and all(entity_grounded(e, context, view.idf) for e in q.entities)
     return _Scored(s, coverage, sim, entities_ok, context)
 
 

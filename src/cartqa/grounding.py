@@ -194,7 +194,24 @@ def _fuzzy(term: str, available: frozenset[str]) -> bool:
     if process.extractOne(term, available, scorer=fuzz.ratio, score_cutoff=82) is not None:
         return True
     # The head of a compound: "therapy" in "immunotherapy", "specialty" in "multi-specialty".
-    return len(term) >= 5 and any(len(w) > len(term) + 2 and w.endswith(term) for w in available)
+    if len(term) >= 5 and any(len(w) > len(term) + 2 and w.endswith(term) for w in available):
+        return True
+    return any(_demonym(term, w) or _demonym(w, term) for w in available)
+
+
+_DEMONYM_ENDINGS = ("", "n", "an", "ian", "ean", "ese", "ish")
+
+
+def _demonym(place: str, word: str) -> bool:
+    """Is ``word`` the adjective of ``place``: Italy / Italian, Europe / European, Milan / Milanese?
+
+    >>> _demonym("italy", "italian"), _demonym("itali", "italian"), _demonym("europ", "european")
+    (True, True, True)
+    >>> _demonym("program", "programme"), _demonym("milan", "milano")
+    (False, False)
+    """
+    base = place[:-1] if place[-1:] in ("y", "e", "i") else place
+    return len(base) >= 4 and len(word) > len(base) and word.startswith(base) and word[len(base):] in _DEMONYM_ENDINGS
 
 
 def _documents(chunks: list[Chunk]) -> dict[str, str]:

@@ -85,10 +85,22 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
 
 def _positional(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
     """Answers found by their place in the sentence: its subject, a name, the words left out."""
+    if q.answer_type == "PLACE" and q.focus in _PLACE_NOUNS and not covers(q.focus, frozenset(stems(s.text))):
+        # "Which region ...": only a name written as a place, when the sentence speaks of no region.
+        return _name(q, s, view, asked, anchor)
     return (_subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
             # "name one of ..." wants a member of something the sentence lists, not leftover words
-            or (None if q.single else _left_out(s, asked)))
+            or (_first_conjunct(_left_out(s, asked)) if q.single else _left_out(s, asked)))
+
+
+def _first_conjunct(span: Span | None) -> Span | None:
+    """"gynecology and senology" -> "gynecology": one of what the words left out coordinate, if they do."""
+    if span is None:
+        return None
+    s, a, b = span
+    m = re.match(r"\s*((?:[\w'-]+\s+){0,2}[\w'-]+)\s*(?:,|\band\b|\bor\b)", s.text[a:b])
+    return (s, a + m.start(1), a + m.end(1)) if m else None
 
 
 def _anchor(text: str, asked: frozenset[str]) -> int:
@@ -285,6 +297,8 @@ def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related
 
 LIST_MEANING = 0.45  # cosine an item needs to be picked by meaning alone
 FOCUS_MEANING = 0.40  # ... and a phrase to stand for "what kind of <noun>" without the noun
+# ... and for "which <noun>": "cancers" / "tumours" 0.77, while "disease" / "prevention" is 0.39
+WHICH_MEANING = 0.55
 
 
 def _closest_item(q: Question, s: Sentence, items: list[tuple[int, int]], head: frozenset[str],
@@ -370,8 +384,9 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
     if not q.focus_words:
         return None
     found = _phrase_with_focus(q, s, view, asked)
-    if found is None and related and q.kind:
-        found = _phrase_meaning_focus(q, s, view, asked, related)
+    if found is None and related and (q.kind or q.answer_type == "ANY"):
+        # "what kind of N" names N's modifiers: a looser match; "which N" names the thing itself.
+        found = _phrase_meaning_focus(q, s, view, asked, related, FOCUS_MEANING if q.kind else WHICH_MEANING)
     if found is None:
         return None
     tokens, new = found
@@ -398,13 +413,13 @@ def _phrase_tokens(s: Sentence, a: int, b: int) -> list[Token]:
 
 
 def _phrase_meaning_focus(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],
-                          related: Related) -> tuple[list[Token], list[Token]] | None:
+                          related: Related, threshold: float) -> tuple[list[Token], list[Token]] | None:
     """No phrase names the focus; take the one whose words mean most nearly the same
-    ("facilities" / "cell factories"), if any comes close enough."""
+    ("facilities" / "cell factories"), if any reaches ``threshold``."""
     focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
     if not focus_word:
         return None
-    best, best_cos = None, FOCUS_MEANING
+    best, best_cos = None, threshold
     for a, b in view.phrases(s):
         tokens = _phrase_tokens(s, a, b)
         new = [t for t in tokens if _is_new(t[2], asked)]

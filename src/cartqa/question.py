@@ -25,7 +25,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
      r"|\bwhat (number|percentage|share)\b", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
     (r"^where\b|\b(what|which) (city|town|region|country|place)\b|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
-    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b", "NAME"),
+    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
+     "NAME"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b|^why\b|^perche\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
     (r"\b(which|what|name|quale|quali)\b(\s+\w+){0,2}\s+(hospital|institute|institution|centre|center|consortium|"
@@ -98,7 +99,7 @@ def analyse(question: str) -> Question:
                                  folded)),
         expansion=bool(_EXPANSION.search(folded)),
         definition=bool(_DEFINITION.match(question.strip())),
-        example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)) and not _SINGLE.search(folded),
+        example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
     )
 
@@ -182,6 +183,7 @@ def _focus_words(folded: str) -> tuple[str, ...]:
     """
     described = _DESCRIBED.search(folded)
     m = described and re.search(r"^how \w+ (.+) \w+$", folded[:described.end()])
+    m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
     m = m or re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che"
                        r"|(?:name|give|list|mention|cite) (?:one|an?|some)(?: (?:of|among) the)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w-]+\s+){0,4}[\w-]+)", folded)

@@ -102,14 +102,15 @@ def _subject_verb(wh) -> str:
     return verb.text
 
 
-# Verbs that say little alone ("takes part", "has"): the words with them carry the meaning.
+# Verbs that say little alone ("takes part", "has", "acts as"): the words with them carry the meaning.
 # All forms, because the lemmatizer is not loaded.
 _LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has had having", "do does did done",
                                      "take takes took taken taking", "make makes made making",
                                      "give gives gave given giving", "get gets got gotten getting",
                                      "go goes went gone going", "come comes came coming",
                                      "become becomes became becoming", "include includes included including",
-                                     "feature features featured featuring") for f in v.split())
+                                     "feature features featured featuring", "act acts acted acting",
+                                     "serve serves served serving") for f in v.split())
 
 
 def _wh_head(wh) -> str:
