@@ -120,6 +120,12 @@ def test_which_noun_by_meaning(ask):
     assert ask("Which cancers does EURE-CART study with immunotherapy?").text == "incurable tumours"
 
 
+def test_the_noun_asked_for_must_be_said_before_left_out_words_answer(ask):
+    question = "What is the biological source of the Pagencell Project's cell banks?"
+    assert not ask(question).found  # nothing in the sentence says "source"
+    assert ask(question, lambda w, c: 0.5 if w == "source" and "obtained" in c else related(w, c)).found
+
+
 def test_a_region_is_not_guessed_from_a_sentence_about_no_place(ask):
     # The subject is INT; "Italian" grounds "Italy", but nothing here is a region.
     assert not ask("Which region of Italy is the coordinator of numerous clinical trials?").found

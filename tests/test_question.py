@@ -63,3 +63,8 @@ def test_hyphenated_compounds_give_their_parts_and_joined_spellings():
 def test_the_name_of_a_thing_asks_for_a_name():
     q = analyse("What is the name of the European consortium that San Raffaele joined?")
     assert q.answer_type == "NAME" and q.focus == "consortium"
+
+
+def test_the_noun_a_what_is_the_question_asks_for():
+    assert analyse("What is the biological source of the cells?").asked_noun == "source"
+    assert analyse("What is the acronym of INT?").asked_noun == ""  # a frame word

@@ -33,6 +33,8 @@ CARRIED_CREDIT = 0.5
 SOFT_FLOOR = 0.35
 SOFT_FULL = 0.60
 SENTENCES_FROM_HITS = 4
+# A noun the answer is asked to be ("the *role* of INT") may be said in other words ("coordinator", 0.51).
+ASKED_NOUN_MEANING = 0.45
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
             continue  # about the right thing, but not what is asked of it ("who *leads* the WCC")
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.
-        positional = not q.subject_verb or _says(q.subject_verb, cand.context, related)
+        # Nor is "What is the *source* of the cells?" answered by words that stand beside no source.
+        positional = ((not q.subject_verb or _says(q.subject_verb, cand.context, related))
+                      and (not q.asked_noun or _says(q.asked_noun, cand.context, related, ASKED_NOUN_MEANING)))
         span = pick(q, cand.sentence, view, cand.context, related, positional=positional)
         if span:
             sentence, a, b = span
@@ -173,11 +177,11 @@ def _bigrams(text: str) -> list[str]:
     return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in STOPWORDS and b not in STOPWORDS]
 
 
-def _says(word: str, context: frozenset[str], related: Related | None) -> bool:
-    """Is ``word`` in the context, or a word meaning nearly the same (full soft credit)?"""
+def _says(word: str, context: frozenset[str], related: Related | None, threshold: float = SOFT_FULL) -> bool:
+    """Is ``word`` in the context, or a word meaning nearly the same (cosine ``threshold``)?"""
     if covers(stem(word), frozenset(stem(w) for w in context)):
         return True
-    return bool(related) and related(word, [c for c in context if c not in STOPWORDS]) >= SOFT_FULL
+    return bool(related) and related(word, [c for c in context if c not in STOPWORDS]) >= threshold
 
 
 def grounded(question: str, sentence: Sentence, view: CorpusView) -> bool:

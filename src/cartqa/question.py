@@ -70,6 +70,7 @@ class Question:
     wh_subject: bool = False  # the wh-phrase is the subject ("Which institute has ..."); set from a parse
     predicate: str = ""  # the word saying what is asked of the subject: "who *leads*", "how much did it *cost*"
     subject_verb: str = ""  # "Which institution *coordinates* X?": what the wh-subject does; set from a parse
+    asked_noun: str = ""  # "What is the biological *source* of X?": what the answer must be
 
 
 def analyse(question: str) -> Question:
@@ -101,6 +102,7 @@ def analyse(question: str) -> Question:
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
+        asked_noun=_asked_noun(folded),
     )
 
 
@@ -166,6 +168,17 @@ def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
     if m and not focus_words:
         return m.group(1)
     return ""
+
+
+_ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) (?:of|for|in|at|behind|from)\b")
+
+
+def _asked_noun(folded: str) -> str:
+    """"What is the biological *source* of the cells": the noun the answer is an instance of."""
+    m = _ASKED_NOUN.match(folded)
+    if not m or m.group(2) in _FRAME or m.group(2) in STOPWORDS or "name" in m.group(2):
+        return ""
+    return m.group(2)
 
 
 def _preposition(folded: str) -> str:
