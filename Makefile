@@ -44,6 +44,8 @@ screenshots: $(STAMP) chromium
 eval: index
 	$(VENV)/bin/cartqa eval eval/questions.jsonl
 	$(VENV)/bin/cartqa eval eval/heldout.jsonl
+	$(VENV)/bin/cartqa eval eval/heldout2.jsonl
+	$(VENV)/bin/cartqa eval eval/heldout3.jsonl
 
 bench: index
 	$(PY) bench/bench.py
