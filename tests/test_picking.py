@@ -23,7 +23,8 @@ DOC = (
     "The center is divided into departments that come together in: medical oncology, hematology, "
     "surgery and radiotherapy.\n\n"
     "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART.\n\n"
-    "EURE-CART studies incurable tumours and rare infections with immunotherapy."
+    "EURE-CART studies incurable tumours and rare infections with immunotherapy.\n\n"
+    'The Pagencell cells are stored with an "off the shelf approach".'
 )
 
 
@@ -55,7 +56,7 @@ class ScriptedParser:
 
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
            "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator",
-           "San Raffaele", "incurable tumours", "rare infections"]
+           "San Raffaele", "incurable tumours", "rare infections", 'an "off the shelf approach']
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
            ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
            ("centres of excellence", "institutes of excellence"): 0.69, ("hospitals", "inpatient"): 0.63,
@@ -94,6 +95,7 @@ def ask():
     ("Which treatment is cited as an example of what Humanitas studies?", "gene therapy"),
     ("Besides medical oncology, hematology and radiotherapy, which other area do the departments cover?", "surgery"),
     ("Give an example of the new treatments Humanitas studies.", "gene therapy"),
+    ("What kind of approach are the Pagencell cells stored with?", "off the shelf approach"),
     # no noun phrase is listed for the programs: one of the words left out, not both
     ("Name one of the IEO programs whose experts the Women Cancer Center brings together.", "gynecology"),
 ])

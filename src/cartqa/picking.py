@@ -400,12 +400,23 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
         conjunct = re.match(r"\s*([\w'-]+(?:\s+[\w'-]+)?)\s*(?:,|\band\b|\bor\b)", s.text[new[0][0]:b])
         return (s, new[0][0], new[0][0] + conjunct.end(1)) if conjunct else None
     if q.kind:  # the modifiers with their noun: "allogeneic cell banks", "breast cancer"
-        return s, new[0][0], b
+        return s, _modifier_start(tokens, tokens.index(new[0])), b
     start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
     return s, start, b
 
 
 Token = tuple[int, int, str]
+
+
+def _modifier_start(tokens: list[Token], first_new: int) -> int:
+    """Where a phrase's new modifiers start, with the function words inside them:
+    an "*off the shelf* approach", not "shelf approach"; but "the *gene* therapy"."""
+    j = first_new
+    while j > 0 and tokens[j - 1][2].isalpha() and tokens[j - 1][2].lower() in STOPWORDS:
+        j -= 1
+    while j < first_new and tokens[j][2].lower() in _DETERMINERS:
+        j += 1
+    return tokens[j][0]
 
 
 def _phrase_tokens(s: Sentence, a: int, b: int) -> list[Token]:
