@@ -133,6 +133,14 @@ def test_a_region_is_not_guessed_from_a_sentence_about_no_place(ask):
     assert not ask("Which region of Italy is the coordinator of numerous clinical trials?").found
 
 
+def test_a_place_is_a_name_not_leftover_words(ask):
+    assert not ask("Where does Humanitas study new treatments?").found  # not "gene therapy"
+
+
+def test_a_listed_item_answers_which_hospital_only_if_it_is_a_name(ask):
+    assert ask("Which hospital do the departments of the center come together in?").text != "medical oncology"
+
+
 def test_a_number_counts_its_head_noun_not_its_modifiers(ask):
     # "hospitals" is near "inpatient", but 464 counts beds.
     assert not ask("How many hospitals does INT have?").found

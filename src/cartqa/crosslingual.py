@@ -87,8 +87,9 @@ _LOCATED = re.compile(r"si trov\w*")
 # Function words worth keeping between two kept words, so the English reads as a phrase.
 _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "degli": "of", "delle": "of",
           "e": "and", "ed": "and", "o": "or", "per": "for", "con": "with",
-          # "Quale ospedale di Milano è partner": the copula keeps the wh-phrase its subject.
-          "è": "is"}
+          # "Quale ospedale di Milano è partner", "Quale regione ha ...": the verb keeps the
+          # wh-phrase its subject.
+          "è": "is", "ha": "has", "hanno": "have"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
 _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")

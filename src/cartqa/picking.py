@@ -76,7 +76,10 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         if found or not q.definition:
             return found
         return _appositive(q, s, view, asked)
-    return (_list_pick(q, s, asked, related)
+    listed = _list_pick(q, s, asked, related)
+    if listed and q.answer_type in ("NAME", "PLACE") and not _has_name(listed):
+        listed = None  # "which region": "medical oncology" is a list item, but no place
+    return (listed
             or (_example(s, view) if q.example else None)
             or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked)
@@ -90,8 +93,24 @@ def _positional(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str
         return _name(q, s, view, asked, anchor)
     return (_subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
-            # "name one of ..." wants a member of something the sentence lists, not leftover words
-            or (_first_conjunct(_left_out(s, asked)) if q.single else _left_out(s, asked)))
+            or _typed_left_out(q, s, asked))
+
+
+def _typed_left_out(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
+    """The words the question leaves out, when nothing says they are of the wrong kind.
+
+    A place is a name ("in Pavia"), not whatever words are left ("national level");
+    "name one of ..." wants one member, not all the leftover words.
+    """
+    if q.answer_type == "PLACE":
+        return None
+    span = _left_out(s, asked)
+    return _first_conjunct(span) if q.single else span
+
+
+def _has_name(span: Span) -> bool:
+    s, a, b = span
+    return any(w[:1].isupper() for w in re.findall(r"[\w'-]+", s.text[a:b]))
 
 
 def _first_conjunct(span: Span | None) -> Span | None:
