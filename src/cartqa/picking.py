@@ -114,7 +114,7 @@ def _has_name(span: Span) -> bool:
 
 
 def _first_conjunct(span: Span | None) -> Span | None:
-    """"gynecology and senology" -> "gynecology": one of what the words left out coordinate, if they do."""
+    """"gynecology and senology" -> "gynecology": the first of what a span coordinates, if it does."""
     if span is None:
         return None
     s, a, b = span
@@ -196,7 +196,7 @@ def _asked_phrase(q: Question) -> str:
         return ""
     end = stems_.index(q.focus)
     start = end
-    while start > 0 and tokens[start - 1] not in STOPWORDS and tokens[start - 1] not in ("many", "much"):
+    while start > 0 and tokens[start - 1] not in STOPWORDS:  # "how many" and "much" are stopwords
         start -= 1
     if end + 2 < len(tokens) and tokens[end + 1] == "of" and tokens[end + 2] not in STOPWORDS:
         end += 2
@@ -416,8 +416,7 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
         if new[-1] is tokens[-1]:  # the focus modifies a new head: "professional *nurses*" is a member
             return s, new[0][0], b
         # "name one of the activities": one coordinated modifier, not the category itself
-        conjunct = re.match(r"\s*([\w'-]+(?:\s+[\w'-]+)?)\s*(?:,|\band\b|\bor\b)", s.text[new[0][0]:b])
-        return (s, new[0][0], new[0][0] + conjunct.end(1)) if conjunct else None
+        return _first_conjunct((s, new[0][0], b))
     if q.kind:  # the modifiers with their noun: "allogeneic cell banks", "breast cancer"
         return s, _modifier_start(tokens, tokens.index(new[0])), b
     start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
