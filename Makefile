@@ -46,6 +46,7 @@ eval: index
 	$(VENV)/bin/cartqa eval eval/heldout.jsonl
 	$(VENV)/bin/cartqa eval eval/heldout2.jsonl
 	$(VENV)/bin/cartqa eval eval/heldout3.jsonl
+	$(VENV)/bin/cartqa eval eval/heldout4.jsonl
 
 bench: index
 	$(PY) bench/bench.py
