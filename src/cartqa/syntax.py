@@ -83,15 +83,20 @@ def _wh_subject(doc, wh) -> bool:
     """"*Which institute* has ...", "*Who* launched ..."; "In what ..." is no subject."""
     if wh.tag_ == "WRB" or (wh.i > 0 and doc[wh.i - 1].pos_ == "ADP"):
         return False
+    return _phrase_head(wh).dep_ in ("nsubj", "nsubjpass")
+
+
+def _phrase_head(wh):
+    """The noun the wh-word belongs to: "institute" in "Which institute"; "Who" itself."""
+    # Tokens are compared by index: spaCy makes a new Token object on every access.
     while wh.dep_ in ("det", "amod", "compound") and wh.head.i != wh.i:
         wh = wh.head
-    return wh.dep_ in ("nsubj", "nsubjpass")
+    return wh
 
 
 def _subject_verb(wh) -> str:
     """The verb whose subject the wh-phrase is, unless it is a light verb or has another subject."""
-    while wh.dep_ in ("det", "amod", "compound") and wh.head.i != wh.i:
-        wh = wh.head
+    wh = _phrase_head(wh)
     verb = wh.head
     if verb.pos_ != "VERB" or verb.text.lower() in _LIGHT_VERBS:
         return ""
