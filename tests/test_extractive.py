@@ -37,6 +37,8 @@ def ask():
     ("What is the ultimate goal of EURE-CART?", "bring Europe to the forefront"),
     ("In what are the Humanitas hematologists expert?", "stem cell transplant"),
     ("How long was the Pagencell Project supposed to run?", "three-year"),
+    ("What was the planned duration of the Pagencell Project?", "three-year"),
+    ("How many of Lombardy's oncology institutes are in Milano?", "17"),  # "17 of them": the antecedent's
 ])
 def test_short_verbatim_answers(ask, question, expected):
     got = ask(question)
@@ -52,6 +54,7 @@ def test_short_verbatim_answers(ask, question, expected):
     "When was IEO established?",
     "How long does the EURE-CART project last?",  # a length of time given for another project
     "How many inpatient beds did INT have in 2015?",  # a figure the sentence does not give
+    "How many oncology institutes are there in Bergamo?",  # "4 cell factories" counts factories
 ])
 def test_refuses_what_the_documents_do_not_say(ask, question):
     assert not ask(question).found

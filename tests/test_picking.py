@@ -15,7 +15,7 @@ from cartqa.syntax import QuestionParse
 DOC = (
     "In 2020, Lombardy Region started the Pagencell Project, aimed at creating CAR-T allogeneic cell banks "
     "obtained from umbilical cords' blood.\n\n"
-    "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
+    "Research Hospital Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
     "Humanitas studies new treatments, such as gene therapy.\n\n"
     "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology and senology programs.\n\n"
     "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
@@ -24,7 +24,8 @@ DOC = (
     "surgery and radiotherapy.\n\n"
     "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART.\n\n"
     "EURE-CART studies incurable tumours and rare infections with immunotherapy.\n\n"
-    'The Pagencell cells are stored with an "off the shelf approach".'
+    'The Pagencell cells are stored with an "off the shelf approach".\n\n'
+    "Humanitas has two teams of professional nurses."
 )
 
 
@@ -105,6 +106,29 @@ def test_span_by_question_form(ask, question, expected):
     assert got.text == expected
 
 
+def test_the_rest_of_a_name_the_question_gives_is_no_answer(ask):
+    # "Research Hospital Humanitas" is Humanitas itself, whoever is in its unit.
+    got = ask("Who is in the CAR-T unit of Humanitas?")
+    assert "Research" not in got.text and "Hospital" not in got.text
+
+
+def test_what_noun_takes_the_nouns_in_complement(ask):
+    # "hematologists expert *in stem cell transplant*": the expertise is what they are expert in
+    assert ask("What expertise do the Humanitas hematologists have?").text == "stem cell transplant"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How are the Pagencell cells stored?", "off the shelf approach"),  # a manner preposition after a participle
+    ("How are the cell banks of the Pagencell Project obtained?", "umbilical cords' blood"),  # the asked participle's
+])
+def test_how_asks_for_a_manner(ask, question, expected):
+    assert expected in ask(question).text
+
+
+def test_how_without_a_manner_in_the_sentence_is_refused(ask):
+    assert not ask("How does Humanitas study new treatments?").found  # "such as gene therapy" is no manner
+
+
 def test_a_paraphrase_counts_only_through_a_word_of_like_meaning(ask):
     question = "In what are Humanitas doctors skilled?"
     assert not ask(question, None).found  # neither "doctors" nor "skilled" is in the text
@@ -144,6 +168,11 @@ def test_a_listed_item_answers_which_hospital_only_if_it_is_a_name(ask):
 def test_a_number_counts_its_head_noun_not_its_modifiers(ask):
     # "hospitals" is near "inpatient", but 464 counts beds.
     assert not ask("How many hospitals does INT have?").found
+
+
+def test_a_number_counts_its_head_not_an_of_complement(ask):
+    assert ask("How many teams of nurses does Humanitas have?").text == "two teams"
+    assert not ask("How many nurses does Humanitas have?").found  # two *teams* of nurses
 
 
 def test_adjacent_words_match_as_a_phrase(ask):

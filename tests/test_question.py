@@ -18,6 +18,13 @@ from cartqa.question import analyse
     ("Dove si trova il Besta?", "PLACE"),
     ("How long did the project last?", "DURATION"),
     ("Per quanto tempo dura il progetto?", "DURATION"),
+    ("What was the planned duration of the project?", "DURATION"),
+    ("Which Italian region has the most hospitals?", "PLACE"),
+    ("In which Lombard city is the Besta institute?", "PLACE"),
+    ("Which city hospital treats more patients?", "NAME"),
+    ("How are the cells stored?", "MANNER"),
+    ("How is the program described?", "ANY"),
+    ("At Humanitas, who treats side effects?", "NAME"),
 ])
 def test_answer_type(question, kind):
     assert analyse(question).answer_type == kind

@@ -5,7 +5,7 @@ Pure: works on a :class:`~cartqa.question.Question`, a sentence and the
 
 The rules follow the question's grammar, in this order:
 
-- a date, a length of time, a count or a purpose clause when the question asks for one;
+- a date, a length of time, a count, a manner or a purpose clause when the question asks for one;
 - "what does ACR stand for": the long form written next to the acronym;
 - an enumeration the question points into ("which institute in Pavia"), one item
   when the question asks for one ("name one of");
@@ -68,6 +68,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         return _nearest(s, duration_spans(text), anchor)
     if q.answer_type == "NUMBER":
         return _number(s, q, anchor, context, related)
+    if q.answer_type == "MANNER":
+        return _manner(s, view, asked, anchor)
     if q.answer_type == "CLAUSE":
         span = clause_after(text, 0)
         return (s, *span) if span else None
@@ -86,6 +88,31 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or (positional and _positional(q, s, view, asked, anchor)) or None)
 
 
+_MANNER_PREPOSITIONS = frozenset("with by through via using".split())
+_PARTICIPLE_FORM = re.compile(r"\w(?:ed|en|wn)$")
+
+
+def _manner(s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
+    """"How are the cells stored?" -> "stored *with an off the shelf approach*": what a manner
+    preposition introduces after a participle; "How are they obtained?" -> "obtained *from* ...":
+    any preposition after the participle the question asks about. Without one, no answer."""
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    asked_verb, manner = [], []
+    for i, (_, end, word) in enumerate(toks):
+        # "stored *with*" says how; "nurses *with* competences" says which nurses.
+        before = toks[i - 1][2] if i else ""
+        if not _PARTICIPLE_FORM.search(before) or word.lower() not in _MANNER_PREPOSITIONS | {"from", "in", "at"}:
+            continue
+        span = _phrase_at(s, view, end) or _run(toks, i + 1, 1, set())
+        if not span or not _new_words(s.text[span[0]:span[1]], asked):
+            continue
+        if covers(stem(before.lower()), asked):
+            asked_verb.append(span)
+        elif word.lower() in _MANNER_PREPOSITIONS:
+            manner.append(span)
+    return _nearest(s, asked_verb or manner, anchor)
+
+
 def _positional(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
     """Answers found by their place in the sentence: its subject, a name, the words left out."""
     if q.answer_type == "PLACE" and q.focus in _PLACE_NOUNS and not covers(q.focus, frozenset(stems(s.text))):
@@ -93,18 +120,23 @@ def _positional(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str
         return _name(q, s, view, asked, anchor)
     return (_subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
-            or _typed_left_out(q, s, asked))
+            or _typed_left_out(q, s, view, asked))
 
 
-def _typed_left_out(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
+def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
     """The words the question leaves out, when nothing says they are of the wrong kind.
 
     A place is a name ("in Pavia"), not whatever words are left ("national level");
-    "name one of ..." wants one member, not all the leftover words.
+    "name one of ..." wants one member, not all the leftover words; the rest of a name
+    the question gives is not news; a name is a noun phrase, so it holds one's head.
     """
     if q.answer_type == "PLACE":
         return None
     span = _left_out(s, asked)
+    if span and any(a < span[2] and span[1] < b and _is_asked_name(s.text[a:b], q) for a, b in name_spans(s.text)):
+        return None  # "Research" is left of "Humanitas", but part of its name
+    if span and q.answer_type == "NAME" and not any(span[1] < b <= span[2] for _, b in view.phrases(s)):
+        return None  # who or which one: a noun phrase's head, not "dedicated" in "a CAR-T dedicated unit"
     return _first_conjunct(span) if q.single else span
 
 
@@ -149,16 +181,21 @@ def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str],
     focus = frozenset([q.focus])
     mentions = [m for m in re.finditer(r"[\w'-]+", s.text) if covers(stem(m.group().lower()), focus)]
     for m in mentions:
-        before = [sp for sp in spans if 0 <= m.start() - sp[1] <= 40]
+        # "two teams of professional nurses" counts teams: a noun after "of" is not what is counted.
+        before = [sp for sp in spans if 0 <= m.start() - sp[1] <= 40
+                  and not re.search(r"\bof\b", s.text[sp[1]:m.start()])]
         if before:
             return s, before[-1][0], m.end()
-    if not mentions and covers(q.focus, frozenset(stem(w) for w in context)):
-        return _nearest(s, spans, anchor)  # "17 of them": the counted noun is in the antecedent
+    pronominal = [sp for sp in spans if _PRONOMINAL_COUNT.match(s.text, sp[1])]
+    if not mentions and pronominal and covers(q.focus, frozenset(stem(w) for w in context)):
+        return _nearest(s, pronominal, anchor)  # "17 of them": the counted noun is in the antecedent
     if related and not mentions:
         return _counted_by_meaning(s, q, spans, related)
     return None
 
 
+# A number that names nothing it counts: "hosts 17 of them", "were 5." ("5 academic cell factories" counts factories).
+_PRONOMINAL_COUNT = re.compile(r"\s+of\s+(?:them|these|those|which|whom)\b|\s*(?:[.,;:)]|$)")
 COUNT_MEANING = 0.45  # cosine the counted noun needs to the noun asked about
 # ... or the counted phrase to the asked phrase: "centres of excellence" / "institutes of excellence"
 # (0.69), "university cell-manufacturing facilities" / "academic cell factories" (0.73), while
@@ -350,7 +387,7 @@ def _subject(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) 
         if named is None:
             return None
         s, a, b = named
-    if _all_asked(s.text[a:b], asked | _aliases_of(view, asked)):
+    if _all_asked(s.text[a:b], asked | _aliases_of(view, asked)) or _is_asked_name(s.text[a:b], q):
         return None
     return s, a, b
 
@@ -402,6 +439,9 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
     """
     if not q.focus_words:
         return None
+    complement = _focus_complement(q, s, view, asked)
+    if complement:
+        return complement
     found = _phrase_with_focus(q, s, view, asked)
     if found is None and related and (q.kind or q.answer_type == "ANY"):
         # "what kind of N" names N's modifiers: a looser match; "which N" names the thing itself.
@@ -424,6 +464,26 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
 
 
 Token = tuple[int, int, str]
+_COMPLEMENT_PREPOSITIONS = frozenset("in on into".split())
+
+
+def _focus_complement(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """"What kind of research" -> "research *in molecular medicine*", "what expertise" -> "expert *in
+    stem cell transplant*": the wh-noun said in the sentence with an in-complement, which says what kind.
+
+    Only for "what (kind of) N" (not "which hospital", a name), and only "in"/"on": "of" makes
+    names and partitives ("Centres of Excellence").
+    """
+    if q.answer_type != "ANY" or (q.preposition and not q.kind):  # "*for* what kind of research": still its kind
+        return None
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    focus = frozenset(q.focus_words[-1:])
+    for i, (_, end, word) in enumerate(toks[:-1]):
+        if word[0].islower() and covers(stem(word), focus) and toks[i + 1][2] in _COMPLEMENT_PREPOSITIONS:
+            span = _phrase_at(s, view, toks[i + 1][1])
+            if span and _new_words(s.text[span[0]:span[1]], asked):
+                return s, *span
+    return None
 
 
 def _modifier_start(tokens: list[Token], first_new: int) -> int:
@@ -527,10 +587,12 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
         named = _antecedent_name(s, view)
         if named:
             return named
-    spans = [sp for sp in name_spans(s.text) if not _all_asked(s.text[sp[0]:sp[1]], asked)]
+    spans = name_spans(s.text)
     first = re.match(r"[A-Z][\w'-]+", s.text)
-    if first and first.group().lower() in view.proper and not _all_asked(first.group(), asked):
+    if first and first.group().lower() in view.proper and not any(a == 0 for a, _ in spans):
         spans.insert(0, first.span())  # a proper name opening the sentence ("Lombardy is ...")
+    spans = [sp for sp in spans
+             if not _all_asked(s.text[sp[0]:sp[1]], asked) and not _is_asked_name(s.text[sp[0]:sp[1]], q)]
     if q.answer_type == "PLACE":  # a place is named as one: "in Pavia", "Milano-based"
         spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
                  or s.text[sp[1]:sp[1] + 6].startswith("-based")]
@@ -565,6 +627,16 @@ def entity_grounded(entity: tuple[str, ...], context: frozenset[str], idf: Calla
 def _all_asked(span: str, asked: frozenset[str]) -> bool:
     content = [stem(w) for w in words(span) if w not in STOPWORDS]
     return bool(content) and all(covers(t, asked) for t in content)
+
+
+def _is_asked_name(span: str, q: Question) -> bool:
+    """"Research Hospital Humanitas" is Humanitas: a name headed by a name the question asks about.
+
+    Only its head counts: "Milano-based Hospital San Raffaele" still answers "which hospital in Milano".
+    """
+    head = words(span)[-1:]
+    named = frozenset(stem(w) for e in q.entities for w in e)
+    return bool(head) and covers(stem(head[0]), named)
 
 
 def _left_out(s: Sentence, asked: frozenset[str]) -> Span | None:

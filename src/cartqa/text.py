@@ -77,3 +77,14 @@ def word_forms(text: str) -> set[str]:
 def terms(text: str) -> list[str]:
     """Stemmed content words of ``text`` in order (stopwords dropped)."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+# Verbs that say little alone ("takes part", "has", "acts as"): the words with them carry the meaning.
+# All forms, because the lemmatizer is not loaded.
+LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has had having", "do does did done",
+                                    "take takes took taken taking", "make makes made making",
+                                    "give gives gave given giving", "get gets got gotten getting",
+                                    "go goes went gone going", "come comes came coming",
+                                    "become becomes became becoming", "include includes included including",
+                                    "feature features featured featuring", "act acts acted acting",
+                                    "serve serves served serving") for f in v.split())
