@@ -125,6 +125,16 @@ def test_how_asks_for_a_manner(ask, question, expected):
     assert expected in ask(question).text
 
 
+def test_a_role_is_what_the_subject_is_said_to_be(ask):
+    # the copula's complement, not every word the question leaves out
+    assert ask("What role does INT have in trials at home and abroad?").text == "Italian coordinator"
+
+
+def test_left_out_words_never_run_from_a_subject_into_its_verb(ask):
+    # The words before "the Pagencell Project": "Lombardy Region started" is no one thing.
+    assert not ask("What does the Pagencell Project do?").found
+
+
 def test_how_without_a_manner_in_the_sentence_is_refused(ask):
     assert not ask("How does Humanitas study new treatments?").found  # "such as gene therapy" is no manner
 

@@ -92,6 +92,9 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           "è": "is", "ha": "has", "hanno": "have"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
+# Italian past participles (fondato, avviata, costituiti) and English ones (established, led, grown).
+_PARTICIPLE = re.compile(r"(?:at|it|ut)[oaie]$")
+_ENGLISH_PARTICIPLE = re.compile(r"(?:ed|en|wn)$")
 _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")
 
 Nearest = Callable[..., Sequence[Sequence[tuple[str, float]]]]
@@ -186,10 +189,12 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
     names = {w.lower() for w, k in zip(rest, kinds) if k == "name?"}
     found: dict[str, str] = {}
     for word, matches in zip(asked, nearest(asked, exclude=vocabulary.foreign) if asked else []):
-        best = next((m for m, score in matches if score >= threshold
-                     or (word not in names and m in context and score >= context_threshold)), None)
-        if best:
-            found[word] = best
+        passing = [m for m, score in matches if score >= threshold
+                   or (word not in names and m in context and score >= context_threshold)]
+        # A participle stays a participle: "fondato" is "established", not "foundation".
+        verbal = [m for m in passing if _ENGLISH_PARTICIPLE.search(m)] if _PARTICIPLE.search(word) else []
+        if verbal or passing:
+            found[word] = (verbal or passing)[0]
     return found
 
 

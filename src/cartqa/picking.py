@@ -83,9 +83,25 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         listed = None  # "which region": "medical oncology" is a list item, but no place
     return (listed
             or (_example(s, view) if q.example else None)
+            or (_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
             or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked)
             or (positional and _positional(q, s, view, asked, anchor)) or None)
+
+
+_ROLE_NOUNS = frozenset(stem(w) for w in "role function position capacity status".split())
+_COPULA = re.compile(r"\s+(?:is|are|was|were|acts as|serves as|stands as)\s+(?:(?:also )?one of\s+)?")
+
+
+def _predicate_nominal(s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """"What role does INT play?" -> "INT is *the Italian coordinator* of ...": a role is what the
+    subject is said to be."""
+    subject = view.subject(s)
+    m = subject and _COPULA.match(s.text, subject[1])
+    span = m and _phrase_at(s, view, m.end())
+    if span and _new_words(s.text[span[0]:span[1]], asked):
+        return s, *span
+    return None
 
 
 _MANNER_PREPOSITIONS = frozenset("with by through via using".split())
@@ -128,7 +144,8 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
 
     A place is a name ("in Pavia"), not whatever words are left ("national level");
     "name one of ..." wants one member, not all the leftover words; the rest of a name
-    the question gives is not news; a name is a noun phrase, so it holds one's head.
+    the question gives is not news; a name is a noun phrase, so it holds one's head; and a
+    subject runs on into its verb only in a clause, never in an answer.
     """
     if q.answer_type == "PLACE":
         return None
@@ -137,6 +154,10 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
         return None  # "Research" is left of "Humanitas", but part of its name
     if span and q.answer_type == "NAME" and not any(span[1] < b <= span[2] for _, b in view.phrases(s)):
         return None  # who or which one: a noun phrase's head, not "dedicated" in "a CAR-T dedicated unit"
+    subject = view.subject(s)
+    if (span and subject and span[1] <= subject[0] and subject[1] < span[2]
+            and re.search(r"\w", s.text[subject[1]:span[2]])):
+        return None  # "Lombardy Region started the three-year": a subject with its verb is no one thing
     return _first_conjunct(span) if q.single else span
 
 
