@@ -143,6 +143,18 @@ def test_link_words_only_between_kept_words():
     assert english("Quanti istituti di ricerca ha l'INT?", keep_unknown=False) == "How many research has INT?"
 
 
+def test_a_relative_clause_ends_the_wh_phrase():
+    # "a cui" and "sulle" stay as function words, so "consortium" heads the wh-phrase.
+    got = english("Come si chiama il progetto sulle CAR-T a cui partecipa il San Raffaele?")
+    assert got.startswith("What is the name of project on CAR-T which ")
+
+
+def test_a_participle_aligns_to_a_participle():
+    table = {"fondato": [("foundation", 0.93), ("established", 0.92)]}
+    got = to_english("Quando è stato fondato l'INT?", VOCAB, lambda words, exclude=(): [table[w] for w in words])
+    assert got == "When established INT?"
+
+
 def test_a_question_without_a_frame_keeps_its_words():
     assert english("Letti dell'INT?") == "beds INT?"
 

@@ -89,7 +89,10 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           "e": "and", "ed": "and", "o": "or", "per": "for", "con": "with",
           # "Quale ospedale di Milano è partner", "Quale regione ha ...": the verb keeps the
           # wh-phrase its subject.
-          "è": "is", "ha": "has", "hanno": "have"}
+          "è": "is", "ha": "has", "hanno": "have",
+          # "il consorzio *sulle* CAR-T *a cui* partecipa": the wh-phrase ends where these start.
+          "su": "on", "sul": "on", "sullo": "on", "sulla": "on", "sui": "on", "sugli": "on", "sulle": "on",
+          "cui": "which", "che": "that"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
 # Italian past participles (fondato, avviata, costituiti) and English ones (established, led, grown).

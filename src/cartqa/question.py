@@ -198,7 +198,13 @@ def _preposition(folded: str) -> str:
     if _EXPANSION.search(folded):
         return ""
     m = _FRONTED.search(folded) or _STRANDED.search(folded)
-    return m.group(1) if m else ""
+    if m:
+        return m.group(1)
+    # "What is the source of the cells?" asks where they come *from*.
+    return "from" if _SOURCE.search(folded) else ""
+
+
+_SOURCE = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:[\w-]+ )?(?:source|origin|provenance)s?\b")
 
 
 def _focus_words(folded: str) -> tuple[str, ...]:
