@@ -223,6 +223,7 @@ def test_real_parser_finds_phrases_and_subjects():
     assert parser.question("Which institution coordinates EURE-CART?").verb == "coordinates"
     assert parser.question("Which hospital takes part in EURE-CART?").verb == ""  # a light verb
     assert parser.question("Which institute acts as coordinator of the trials?").verb == ""
+    assert parser.question("What happened to the new protocols?").verb == ""  # asks for their predicate
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"

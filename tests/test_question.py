@@ -75,3 +75,8 @@ def test_the_name_of_a_thing_asks_for_a_name():
 def test_the_noun_a_what_is_the_question_asks_for():
     assert analyse("What is the biological source of the cells?").asked_noun == "source"
     assert analyse("What is the acronym of INT?").asked_noun == ""  # a frame word
+
+
+def test_a_verb_after_what_is_no_noun_asked_for():
+    assert analyse("What happened to the new protocols?").focus_words == ()
+    assert analyse("What treatment regimens did IEO develop?").focus_words == ("treatment", "regimen")

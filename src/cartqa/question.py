@@ -225,6 +225,8 @@ def _focus_words(folded: str) -> tuple[str, ...]:
     for word in m.group(1).split():
         if not phrase and word in _LEADING:
             continue
+        if not phrase and len(word) > 5 and word.endswith("ed"):
+            break  # "what *happened* to ...": a verb, and no noun is asked for
         if word.endswith(("'s", "’s")):  # "how many of Lombardy's hospitals": the possessor is no head
             phrase = []
             continue

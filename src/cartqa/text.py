@@ -79,7 +79,8 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
-# Verbs that say little alone ("takes part", "has", "acts as"): the words with them carry the meaning.
+# Verbs that say little alone ("takes part", "has", "acts as", "what happened to"): the words with them
+# carry the meaning.
 # All forms, because the lemmatizer is not loaded.
 LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has had having", "do does did done",
                                     "take takes took taken taking", "make makes made making",
@@ -87,4 +88,5 @@ LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has h
                                     "go goes went gone going", "come comes came coming",
                                     "become becomes became becoming", "include includes included including",
                                     "feature features featured featuring", "act acts acted acting",
-                                    "serve serves served serving") for f in v.split())
+                                    "serve serves served serving", "happen happens happened happening")
+                        for f in v.split())
