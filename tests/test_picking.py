@@ -25,7 +25,8 @@ DOC = (
     "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART.\n\n"
     "EURE-CART studies incurable tumours and rare infections with immunotherapy.\n\n"
     'The Pagencell cells are stored with an "off the shelf approach".\n\n'
-    "Humanitas has two teams of professional nurses."
+    "Humanitas has two teams of professional nurses.\n\n"
+    "At Humanitas, physicians are expert in transplants; nurses have competences in apheresis."
 )
 
 
@@ -61,7 +62,9 @@ PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell ba
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
            ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
            ("centres of excellence", "institutes of excellence"): 0.69, ("hospitals", "inpatient"): 0.63,
-           ("takes part", "participate"): 0.65, ("cancers", "tumours"): 0.77}
+           ("takes part", "participate"): 0.65, ("cancers", "tumours"): 0.77,
+           ("experienced", "expert"): 0.47, ("experienced", "competences"): 0.35,
+           ("trained", "expert"): 0.49, ("trained", "competences"): 0.56}
 SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
                      "Which institution coordinates EURE-CART?",
                      "Which region of Italy is the coordinator of numerous clinical trials?"}
@@ -123,6 +126,20 @@ def test_what_noun_takes_the_nouns_in_complement(ask):
 ])
 def test_how_asks_for_a_manner(ask, question, expected):
     assert expected in ask(question).text
+
+
+def test_a_preposition_follows_the_word_meaning_its_governor(ask):
+    # Two "in"s, neither after a word of the question: "trained" is nearer "competences" than "expert".
+    assert ask("What is the Humanitas staff trained in?").text == "apheresis"
+
+
+@pytest.mark.parametrize("question", [
+    "Which departments does the center have?",
+    "Which are the departments of the center?",
+    "What departments is the center divided into?",
+])
+def test_a_list_its_lead_in_announces_is_answered_whole(ask, question):
+    assert ask(question).text == "medical oncology, hematology, surgery and radiotherapy"
 
 
 def test_a_role_is_what_the_subject_is_said_to_be(ask):

@@ -80,3 +80,4 @@ def test_the_noun_a_what_is_the_question_asks_for():
 def test_a_verb_after_what_is_no_noun_asked_for():
     assert analyse("What happened to the new protocols?").focus_words == ()
     assert analyse("What treatment regimens did IEO develop?").focus_words == ("treatment", "regimen")
+    assert analyse("Which are the academic cell factories?").focus_words == ("academ", "cell", "factori")

@@ -85,7 +85,7 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or (_example(s, view) if q.example else None)
             or (_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
             or _focus_phrase(q, s, view, asked, related)
-            or _preposition_object(q, s, view, asked)
+            or _preposition_object(q, s, view, asked, related)
             or (positional and _positional(q, s, view, asked, anchor)) or None)
 
 
@@ -360,6 +360,10 @@ def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related
         if free and (":" in s.text or len(free) >= 3):
             return s, *free[0]
         return None
+    if not chosen and ":" in s.text and covers(q.focus, head) and not any(pointing.values()):
+        # "Which departments does the center have?" / "... different departments that come together in:
+        # A, B and C": the question asks for what the list's lead-in announces, all of it.
+        return s, items[0][0], items[-1][1]
     if not chosen:
         return None  # an enumeration, but the question does not point into it
     if len(chosen) == 1:
@@ -544,19 +548,39 @@ def _phrase_meaning_focus(q: Question, s: Sentence, view: CorpusView, asked: fro
 def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,
                        asked: frozenset[str]) -> tuple[list[Token], list[Token]] | None:
     # A phrase headed by the focus noun first ("particular CARCIK *cells*"), then one containing it.
-    for focus, headed in [(f, h) for h in (True, False) for f in reversed(q.focus_words)]:
+    # Only the head itself may sit anywhere in a phrase: "the *largest* number" is no "largest hospital".
+    for focus, headed in [(f, True) for f in reversed(q.focus_words)] + [(q.focus_words[-1], False)]:
         for a, b in view.phrases(s):
             tokens = _phrase_tokens(s, a, b)
             inside = tokens[-1:] if headed else tokens
             if not any(covers(stem(t[2].lower()), frozenset([focus])) for t in inside):
                 continue
-            new = [t for t in tokens if _is_new(t[2], asked)]
+            new = [t for t in tokens if _is_new(t[2], asked) and t[2].lower() not in _VAGUE
+                   and not any(c.isdigit() for c in t[2])]  # "*5* academic cell factories": how many, not which
             if new:
                 return tokens, new
     return None
 
 
-def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+# Modifiers that say how many or that they differ, not which: "*different* departments", "*every* field".
+_VAGUE = frozenset("different various several numerous many some other certain multiple every each all "
+                   "diverse specific main".split())
+
+
+GOVERNOR_MEANING = 0.45  # "experienced" / "expert" 0.47; "experienced" / "competences" 0.35
+
+
+def _preposition_governor(q: Question) -> str:
+    """The word a fronted or stranded preposition belongs to: "... specially *skilled* in?",
+    "In what procedure are they *experienced*?"."""
+    tokens = words(q.text)
+    if tokens and tokens[-1] == q.preposition:
+        tokens = tokens[:-1]
+    return tokens[-1] if tokens and tokens[-1] not in STOPWORDS else ""
+
+
+def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],
+                        related: Related | None = None) -> Span | None:
     """"In what are the hematologists expert?" -> the object of "in" after "expert" in the sentence."""
     if not q.preposition:
         return None
@@ -570,7 +594,15 @@ def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: froze
 
     best = max(places, key=lambda i: (support(i), -i))
     if support(best) == 0 and len(places) > 1:
-        return None
+        # No "in" follows the question's words; the one after a word meaning what governs the
+        # question's "in": "... *experienced* in?" -> "hematologists *expert* in stem cell transplant".
+        governor = _preposition_governor(q)
+        if not related or not governor:
+            return None
+        closeness = {i: related(governor, [toks[i - 1][2].lower()]) for i in places if i}
+        best = max(closeness, key=closeness.get, default=-1)
+        if best < 0 or closeness[best] < GOVERNOR_MEANING:
+            return None
     after = toks[best][1]
     span = _phrase_at(s, view, after) or _run(toks, best + 1, 1, set())
     if span and q.focus in _PLACE_NOUNS and not s.text[span[0]].isupper():

@@ -216,7 +216,7 @@ def _focus_words(folded: str) -> tuple[str, ...]:
     described = _DESCRIBED.search(folded)
     m = described and re.search(r"^how \w+ (.+) \w+$", folded[:described.end()])
     m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
-    m = m or re.search(r"\b(?:how many|how much|what|which|quant[ieoa]|quale|quali|che"
+    m = m or re.search(r"\b(?:how many|how much|what|which(?: (?:is|are|was|were) the)?|quant[ieoa]|quale|quali|che"
                        r"|(?:name|give|list|mention|cite) (?:one|an?|some)(?: (?:of|among) the)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w'’-]+\s+){0,4}[\w-]+)", folded)
     if not m:
