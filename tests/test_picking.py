@@ -19,7 +19,7 @@ DOC = (
     "Humanitas studies new treatments, such as gene therapy.\n\n"
     "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology and senology programs.\n\n"
     "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
-    "INT has 464 inpatient beds.\n\n"
+    "INT has 464 inpatient beds and provides more than 400,000 outpatient visits per year.\n\n"
     "The center is divided into departments that come together in: medical oncology, hematology, "
     "surgery and radiotherapy.\n\n"
     "San Raffaele is one of the 6 institutes of excellence that participate in EURE-CART.\n\n"
@@ -53,11 +53,13 @@ class ScriptedParser:
         return out
 
     def question(self, question):
-        return QuestionParse(question in self._subject_questions, "", self._verbs.get(question, ""))
+        return QuestionParse(question in self._subject_questions, "", self._verbs.get(question, ""),
+                             OBJECT_OF.get(question, ""))
 
 
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
            "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator",
+           "numerous national and international clinical trials",
            "San Raffaele", "incurable tumours", "rare infections", 'an "off the shelf approach']
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
            ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
@@ -69,6 +71,7 @@ SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "Which hospital take
                      "Which institution coordinates EURE-CART?",
                      "Which region of Italy is the coordinator of numerous clinical trials?"}
 VERBS = {"Which institution coordinates EURE-CART?": "coordinates"}
+OBJECT_OF = {"What does INT provide each year?": "provide"}
 
 
 def related(word, candidates):
@@ -100,6 +103,8 @@ def ask():
     ("Besides medical oncology, hematology and radiotherapy, which other area do the departments cover?", "surgery"),
     ("Give an example of the new treatments Humanitas studies.", "gene therapy"),
     ("What kind of approach are the Pagencell cells stored with?", "off the shelf approach"),
+    # "numerous" says how many, and a coordinated modifier comes with its conjunct
+    ("What kind of national clinical trials does INT coordinate?", "national and international clinical trials"),
     # no noun phrase is listed for the programs: one of the words left out, not both
     ("Name one of the IEO programs whose experts the Women Cancer Center brings together.", "gynecology"),
 ])
@@ -140,6 +145,11 @@ def test_a_preposition_follows_the_word_meaning_its_governor(ask):
 ])
 def test_a_list_its_lead_in_announces_is_answered_whole(ask, question):
     assert ask(question).text == "medical oncology, hematology, surgery and radiotherapy"
+
+
+def test_what_the_question_verb_takes_as_object(ask):
+    # not "464 inpatient beds", which INT *has*; the parser says "what" is the object of "provide"
+    assert ask("What does INT provide each year?").text == "400,000 outpatient visits"
 
 
 def test_a_role_is_what_the_subject_is_said_to_be(ask):
@@ -241,6 +251,7 @@ def test_real_parser_finds_phrases_and_subjects():
     assert parser.question("Which hospital takes part in EURE-CART?").verb == ""  # a light verb
     assert parser.question("Which institute acts as coordinator of the trials?").verb == ""
     assert parser.question("What happened to the new protocols?").verb == ""  # asks for their predicate
+    assert parser.question("What does INT provide each year?").object_of == "provide"
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"

@@ -42,7 +42,7 @@ from .text import STOPWORDS, stem, words
 
 Span = tuple[Sentence, int, int]
 
-_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
+_TOKEN = re.compile(r"\d[\d,.]*\d|[\w'-]+|[^\w\s]")  # "400,000" is one token
 _STOP_TOKENS = frozenset(",;:.()[]\"!?“”")
 MAX_ANSWER_WORDS = 10
 _PLACE_NOUNS = frozenset(stem(w) for w in "city town region country place area village province".split())
@@ -98,7 +98,8 @@ def _predicate_nominal(s: Sentence, view: CorpusView, asked: frozenset[str]) -> 
     subject is said to be."""
     subject = view.subject(s)
     m = subject and _COPULA.match(s.text, subject[1])
-    span = m and _phrase_at(s, view, m.end())
+    # "the Italian coordinator", not "... of numerous clinical trials": those say of what, not what role
+    span = m and _phrase_at(s, view, m.end(), complements=False)
     if span and _new_words(s.text[span[0]:span[1]], asked):
         return s, *span
     return None
@@ -149,7 +150,7 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
     """
     if q.answer_type == "PLACE":
         return None
-    span = _left_out(s, asked)
+    span = _verb_object(q, s, asked) or _left_out(s, asked)
     if span and any(a < span[2] and span[1] < b and _is_asked_name(s.text[a:b], q) for a, b in name_spans(s.text)):
         return None  # "Research" is left of "Humanitas", but part of its name
     if span and q.answer_type == "NAME" and not any(span[1] < b <= span[2] for _, b in view.phrases(s)):
@@ -159,6 +160,22 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
             and re.search(r"\w", s.text[subject[1]:span[2]])):
         return None  # "Lombardy Region started the three-year": a subject with its verb is no one thing
     return _first_conjunct(span) if q.single else span
+
+
+def _verb_object(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
+    """"What does INT *provide*?" -> "INT has 464 beds and provides *more than 400,000 visits*":
+    the words right after the question's verb, not whichever words the question leaves out."""
+    if not q.object_of:
+        return None
+    verb = frozenset([stem(q.object_of)])
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    matched = {i for i, (_, _, w) in enumerate(toks) if w[0].isalnum() and covers(stem(w.lower()), asked)}
+    for i, (_, _, w) in enumerate(toks):
+        if w[0].isalnum() and covers(stem(w.lower()), verb):
+            run = _run(toks, i + 1, 1, matched)
+            if run and _new_words(s.text[run[0]:run[1]], asked):
+                return s, *run
+    return None
 
 
 def _has_name(span: Span) -> bool:
@@ -519,6 +536,8 @@ def _modifier_start(tokens: list[Token], first_new: int) -> int:
         j -= 1
     while j < first_new and tokens[j][2].lower() in _DETERMINERS:
         j += 1
+    if j > 0 and tokens[j][2].lower() in ("and", "or"):
+        j -= 1  # "*national and* international trials": a coordinated modifier comes with its conjunct
     return tokens[j][0]
 
 
@@ -612,8 +631,9 @@ def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: froze
     return None
 
 
-def _phrase_at(s: Sentence, view: CorpusView, position: int) -> tuple[int, int] | None:
-    """The noun phrase starting right after ``position``, with its "of ..." complements."""
+def _phrase_at(s: Sentence, view: CorpusView, position: int, complements: bool = True) -> tuple[int, int] | None:
+    """The noun phrase starting right after ``position``, with its "of ..." complements (only
+    those that continue a name, "Centres *of Excellence*", unless ``complements``)."""
     phrases = view.phrases(s)
     first = next(((a, b) for a, b in phrases if position <= a <= position + 2), None)
     if first is None:
@@ -622,7 +642,7 @@ def _phrase_at(s: Sentence, view: CorpusView, position: int) -> tuple[int, int] 
     while True:
         m = re.match(r"\s+of\s+", s.text[b:])
         nxt = m and next(((c, d) for c, d in phrases if c == b + m.end()), None)
-        if not nxt:
+        if not nxt or not (complements or s.text[nxt[0]].isupper()):
             break
         b = nxt[1]
     start = a

@@ -78,6 +78,7 @@ class Question:
     predicate: str = ""  # the word(s) saying what is asked of the subject: "who *leads*", "who *takes part*"
     subject_verb: str = ""  # "Which institution *coordinates* X?": what the wh-subject does; set from a parse
     asked_noun: str = ""  # "What is the biological *source* of X?": what the answer must be
+    object_of: str = ""  # "What does INT *provide*?": the verb the answer is the object of; set from a parse
 
 
 def analyse(question: str) -> Question:
@@ -129,7 +130,8 @@ def with_parse(q: Question, parsed) -> Question:
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
-                   wh_subject=parsed.subject, subject_verb="" if verb in _FRAME else verb)
+                   wh_subject=parsed.subject, subject_verb="" if verb in _FRAME else verb,
+                   object_of=fold(parsed.object_of).lower())
 
 
 def detect_language(text: str) -> str:

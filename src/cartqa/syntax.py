@@ -39,6 +39,7 @@ class QuestionParse:
     subject: bool = False  # "Which institute has ..." (the answer is the sentence's subject)
     focus: str = ""  # its head noun, as written: "factories" in "how many cell factories participate"
     verb: str = ""  # what the wh-subject does, as written: "coordinates" in "Which institution coordinates X?"
+    object_of: str = ""  # the verb the wh-phrase is the object of: "provide" in "What does INT provide?"
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,7 +76,9 @@ class Parser:
         if wh is None:
             return QuestionParse()
         subject = _wh_subject(doc, wh)
-        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "")
+        head = _phrase_head(wh)
+        object_of = head.head.text if head.dep_ == "dobj" and head.head.pos_ == "VERB" else ""
+        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "", object_of)
 
 
 _FRAME_NOUNS = frozenset("kind kinds type types sort sorts form forms".split())
