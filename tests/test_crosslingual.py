@@ -73,6 +73,8 @@ def english(question: str, **kw) -> str:
     ("Cosa fa l'INT?", "What "),
     ("Perché l'INT è noto?", "Why "),
     ("Indica uno dei progetti dell'INT.", "Name one of the "),
+    ("Come vengono conservate le cellule?", "How are "),  # the passive's auxiliary is the frame's
+    ("Come viene conservato il sangue?", "How is "),
 ])
 def test_question_frames_map_to_english_wh_phrases(italian, opening):
     assert english(italian).startswith(opening)
@@ -155,8 +157,20 @@ def test_a_participle_aligns_to_a_participle():
     assert got == "When established INT?"
 
 
+def test_a_cognate_aligns_below_the_threshold():
+    table = {"dipartimenti": [("departments", 0.87)], "letti": [("led", 0.87)]}
+    near = lambda words, exclude=(): [table[w] for w in words]  # noqa: E731
+    # spelt alike and near in meaning: the same word; "letti" / "led" is only near
+    assert to_english("Quanti dipartimenti ha l'INT?", VOCAB, near) == "How many departments has INT?"
+    assert to_english("Quanti letti ha l'INT?", VOCAB, near) == "How many letti has INT?"
+
+
+def test_an_elided_preposition_is_a_link():
+    assert english("Quali sono i letti dell'INT?") == "What beds of INT?"
+
+
 def test_a_question_without_a_frame_keeps_its_words():
-    assert english("Letti dell'INT?") == "beds INT?"
+    assert english("Letti dell'INT?") == "beds of INT?"
 
 
 def test_vocabulary_tells_common_words_names_and_acronyms():

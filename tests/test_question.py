@@ -34,6 +34,8 @@ def test_entities_and_language():
     q = analyse("How many beds does San Raffaele have?")
     assert q.entities == (("san", "raffaele"),) and q.language == "en" and q.focus == "bed"
     assert analyse("Quanti posti letto ha l'Ospedale San Raffaele?").language == "it"
+    assert analyse("Come vengono conservate le cellule del progetto?").language == "it"
+    assert analyse("Who is the director of the Besta Institute in Milano?").language == "en"
 
 
 @pytest.mark.parametrize("history", [

@@ -46,6 +46,10 @@ THRESHOLD = 0.90
 # Italian questions it took short answers from 60% to 70%, refusals unchanged.
 CONTEXT_THRESHOLD = 0.87
 CONTEXT_SENTENCES = 3
+# A cognate ("dipartimenti" / "departments" 0.896, "specialità" / "specialties") needs less:
+# its spelling agrees with its meaning. COGNATE_SPELLING is a rapidfuzz ratio on folded forms.
+COGNATE_THRESHOLD = 0.85
+COGNATE_SPELLING = 70
 CONTEXT_HITS = 4
 
 # Question frames on the folded question start: (Italian, English opening, English ending,
@@ -75,6 +79,8 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:che )?cosa", "What", "", False),
     (r"che", "What", "", False),
     (r"perche", "Why", "", False),
+    (r"come (?:vengono|sono)", "How are", "", False),
+    (r"come (?:viene|e)", "How is", "", False),
     (r"come", "How", "", False),
     (r"(?:indica|indicami|nomina|cita|menziona|dimmi) (?:uno|una|un) (?:dei|degli|delle|di|tra|fra)"
      r"(?: (?:i|gli|le))?", "Name one of the", "", False),
@@ -86,13 +92,16 @@ _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "q
 _LOCATED = re.compile(r"si trov\w*")
 # Function words worth keeping between two kept words, so the English reads as a phrase.
 _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "degli": "of", "delle": "of",
+          "dell'": "of", "dell’": "of", "nell'": "in", "nell’": "in", "sull'": "on", "sull’": "on",
           "e": "and", "ed": "and", "o": "or", "per": "for", "con": "with",
           # "Quale ospedale di Milano è partner", "Quale regione ha ...": the verb keeps the
           # wh-phrase its subject.
           "è": "is", "ha": "has", "hanno": "have",
           # "il consorzio *sulle* CAR-T *a cui* partecipa": the wh-phrase ends where these start.
           "su": "on", "sul": "on", "sullo": "on", "sulla": "on", "sui": "on", "sugli": "on", "sulle": "on",
-          "cui": "which", "che": "that"}
+          "cui": "which", "che": "that",
+          # the passive's auxiliary: "Come *vengono* conservate" -> "How *are* stored"
+          "viene": "is", "vengono": "are", "venne": "was", "vennero": "were"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
 # Italian past participles (fondato, avviata, costituiti) and English ones (established, led, grown).
@@ -193,12 +202,20 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
     found: dict[str, str] = {}
     for word, matches in zip(asked, nearest(asked, exclude=vocabulary.foreign) if asked else []):
         passing = [m for m, score in matches if score >= threshold
-                   or (word not in names and m in context and score >= context_threshold)]
+                   or (word not in names and m in context and score >= context_threshold)
+                   or (word not in names and score >= COGNATE_THRESHOLD and _cognate(word, m))]
         # A participle stays a participle: "fondato" is "established", not "foundation".
         verbal = [m for m in passing if _ENGLISH_PARTICIPLE.search(m)] if _PARTICIPLE.search(word) else []
         if verbal or passing:
             found[word] = (verbal or passing)[0]
     return found
+
+
+def _cognate(italian: str, english: str) -> bool:
+    """"dipartimenti" / "departments": spelt alike enough to be the same word."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(fold(italian), fold(english)) >= COGNATE_SPELLING
 
 
 def _shape(token: str) -> str:
@@ -248,7 +265,8 @@ def _kind(word: str, initial: bool, vocabulary: Vocabulary) -> str:
     """keep (a name or a corpus word), name? (capitalised: align or keep), align, link or drop."""
     folded = fold(word)
     if word[-1] in "'’":
-        return "drop"  # an elided article or preposition: l', dell', un'
+        # an elided article (l', un') says nothing; an elided preposition (dell', nell') links
+        return "link" if word.lower() in _LINKS else "drop"
     if _shape(word) == "upper" or _has_digit(word) or "-" in word.strip("-"):
         return "keep"
     if word.lower() in _LINKS:  # not folded: "è" is a verb, "e" is "and"

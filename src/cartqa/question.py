@@ -49,7 +49,8 @@ _DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take
                             "durare".split())
 _ITALIAN_MARKERS = frozenset(
     "il lo gli della delle dei degli nel nella quale quali quando dove chi quanti quante quanto perche cosa "
-    "sono stato stata fondato fondata anno citta ha hanno di".split()
+    "sono stato stata fondato fondata anno citta ha hanno di del dell dello le la una per con come viene vengono "
+    "si cui quale".split()
 )
 # Capitalised runs ("San Raffaele", "National Cancer Institute of Milan") and acronyms.
 _ENTITY = re.compile(r"\b(?:[A-Z][\w'-]*|[A-Z]{2,}[\w-]*)(?:\s+(?:of|di|del|della|dei|for|and\s+)?\s*[A-Z][\w'-]*)*")
