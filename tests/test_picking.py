@@ -67,7 +67,7 @@ MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("laun
            ("takes part", "participate"): 0.65, ("cancers", "tumours"): 0.77,
            ("experienced", "expert"): 0.47, ("experienced", "competences"): 0.35,
            ("trained", "expert"): 0.49, ("trained", "competences"): 0.56}
-SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
+SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "What kind of body launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
                      "Which institution coordinates EURE-CART?",
                      "Which region of Italy is the coordinator of numerous clinical trials?"}
 VERBS = {"Which institution coordinates EURE-CART?": "coordinates"}
@@ -150,6 +150,10 @@ def test_a_list_its_lead_in_announces_is_answered_whole(ask, question):
 def test_what_the_question_verb_takes_as_object(ask):
     # not "464 inpatient beds", which INT *has*; the parser says "what" is the object of "provide"
     assert ask("What does INT provide each year?").text == "400,000 outpatient visits"
+
+
+def test_what_kind_is_never_the_subject_itself(ask):
+    assert ask("What kind of body launched the Pagencell Project?").text != "Lombardy Region"
 
 
 def test_a_role_is_what_the_subject_is_said_to_be(ask):

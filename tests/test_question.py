@@ -83,3 +83,12 @@ def test_a_verb_after_what_is_no_noun_asked_for():
     assert analyse("What happened to the new protocols?").focus_words == ()
     assert analyse("What treatment regimens did IEO develop?").focus_words == ("treatment", "regimen")
     assert analyse("Which are the academic cell factories?").focus_words == ("academ", "cell", "factori")
+
+
+def test_a_parsed_focus_split_off_a_hyphenated_name_is_ignored():
+    from cartqa.question import with_parse
+    from cartqa.syntax import QuestionParse
+
+    q = analyse("What kind of cell CAR-T are stored?")
+    assert with_parse(q, QuestionParse(True, "T", "stored")).focus_words == q.focus_words
+    assert with_parse(q, QuestionParse(True, "cell", "stored")).focus == "cell"

@@ -418,8 +418,8 @@ def _subject(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) 
     A referring subject ("The Institute has ...") is followed back to the name
     it refers to. A subject the question already names is no answer.
     """
-    if q.answer_type not in ("NAME", "PLACE", "ANY") or not q.wh_subject:
-        return None
+    if q.answer_type not in ("NAME", "PLACE", "ANY") or not q.wh_subject or q.kind:
+        return None  # "what kind of cells are stored": a kind, not whoever stores them
     span = view.subject(s)
     if span is None:
         return None

@@ -126,7 +126,7 @@ def with_parse(q: Question, parsed) -> Question:
     if parsed is None:
         return q
     focus_words = q.focus_words
-    if parsed.focus:
+    if len(parsed.focus) > 2:  # not "T", a piece of "CAR-T" the parser split off
         focus = stem(fold(parsed.focus).lower())
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
