@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .grounding import CorpusView, Sentence, covers
-from .picking import entity_grounded, pick
+import re
+
+from .grounding import CorpusView, Sentence, covers, refers_back
+from .picking import ASKED_NOUN_MEANING, entity_grounded, pick
 from .question import Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
@@ -33,8 +35,6 @@ CARRIED_CREDIT = 0.5
 SOFT_FLOOR = 0.35
 SOFT_FULL = 0.60
 SENTENCES_FROM_HITS = 4
-# A noun the answer is asked to be ("the *role* of INT") may be said in other words ("coordinator", 0.51).
-ASKED_NOUN_MEANING = 0.45
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,29 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
     # Figures in the question are facts like names: "beds in *2015*" is not answered by a sentence without 2015.
     figures_ok = all(t in context for t in q.terms if any(c.isdigit() for c in t))
     entities_ok = figures_ok and all(entity_grounded(e, context, view.idf) for e in q.entities)
+    # "The city of Milano alone hosts 17 of them" is about Milano: a name the question asks about
+    # that only the sentence before gives (Lombardy) does not make it about that name.
+    if entities_ok and q.entities and _about_another_name(q, s, view):
+        said = frozenset(word_forms(s.text))
+        entities_ok = all(entity_grounded(e, said, view.idf) for e in q.entities)
     return _Scored(s, coverage, sim, entities_ok, context)
+
+
+def _about_another_name(q: Question, s: Sentence, view: CorpusView) -> bool:
+    """Does the sentence's subject name something the question does not (nor an alias of it)?"""
+    span = view.subject(s)
+    if span is None:
+        return False
+    subject = s.text[span[0]:span[1]]
+    if refers_back(subject):
+        subject = subject.split(None, 2)[2] if len(subject.split()) > 2 else ""  # "The city *of Milano*"
+    names = {w.lower() for w in re.findall(r"[\w'-]+", subject) if w[:1].isupper()} - STOPWORDS
+    if not names:
+        return False
+    asked = {w for e in q.entities for w in e}
+    asked |= view.alias_words(asked)
+    names |= view.alias_words(names)  # "INT" is the National Cancer Institute
+    return not any(covers(stem(n), frozenset(stem(a) for a in asked)) for n in names)
 
 
 def _soft(cos: float) -> float:

@@ -86,7 +86,27 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or (_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
             or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked, related)
-            or (positional and _positional(q, s, view, asked, anchor)) or None)
+            or (positional and _says_asked_noun(q, _positional(q, s, view, asked, anchor), related)) or None)
+
+
+# A noun the answer is asked to be ("the *role* of INT") may be said in other words ("coordinator", 0.51).
+ASKED_NOUN_MEANING = 0.45
+
+
+def _says_asked_noun(q: Question, span: Span | None, related: Related | None) -> Span | None:
+    """"What is the *address* of INT?": words found by their place are an answer only if their
+    head says an address, not "Italian coordinator of numerous ... trials" because one word there
+    is near "address" ("international", 0.46)."""
+    if span is None or not q.asked_noun:
+        return span
+    s, a, b = span
+    # its head: the last word before any "of ..." complement ("Italian *coordinator* of numerous ... trials")
+    head = [w for w in words(re.split(r"\bof\b", s.text[a:b])[0]) if w not in STOPWORDS][-1:]
+    if not head:
+        return None
+    if covers(stem(q.asked_noun), frozenset(stem(w) for w in head)):
+        return span
+    return span if related and related(q.asked_noun, head) >= ASKED_NOUN_MEANING else None
 
 
 _ROLE_NOUNS = frozenset(stem(w) for w in "role function position capacity status".split())
@@ -322,7 +342,7 @@ def _appositive(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str
         tokens = _phrase_tokens(s, a, b)
         if not any(t[2].lower() in named for t in tokens):
             continue
-        new = [t for t in tokens if _is_new(t[2], asked) and t[2].lower() not in _DETERMINERS]
+        new = [t for t in tokens if _is_new(t[2], asked) and t[2].lower() not in _DETERMINERS | _VAGUE]
         if new:
             return s, new[0][0], new[-1][1]
     return None
@@ -583,7 +603,7 @@ def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,
 
 # Modifiers that say how many or that they differ, not which: "*different* departments", "*every* field".
 _VAGUE = frozenset("different various several numerous many some other certain multiple every each all "
-                   "diverse specific main".split())
+                   "diverse specific particular".split())
 
 
 GOVERNOR_MEANING = 0.45  # "experienced" / "expert" 0.47; "experienced" / "competences" 0.35

@@ -153,8 +153,9 @@ _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz
 _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|which)\b.* (?:is|was) one of\b"
                      r"|\bone example\b"
                      r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
-# "What is EURE-CART?", "What is the WCC at IEO?": a name, and nothing asked about it.
-_DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
+# "What is EURE-CART?", "What are CARCIK cells?", "What is the WCC at IEO?": a name, and nothing asked about it.
+_DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [a-z][\w-]*)?"
+                         r"(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
 _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b")
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
 _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b")
