@@ -16,6 +16,7 @@ DOC = (
     "In 2020, Lombardy Region started the Pagencell Project, aimed at creating CAR-T allogeneic cell banks "
     "obtained from umbilical cords' blood.\n\n"
     "Research Hospital Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
+    "IEO develops new treatments and therapy protocols.\n\n"
     "Humanitas studies new treatments, such as gene therapy.\n\n"
     "Its Women Cancer Center (WCC) brings together experts from the IEO gynecology and senology programs.\n\n"
     "INT is the Italian coordinator of numerous national and international clinical trials.\n\n"
@@ -161,6 +162,11 @@ def test_a_count_is_of_what_the_sentence_is_about(ask):
     assert ask("How many oncology institutes does Milano host?").text == "17"
     # "17 of them" points back to Lombardy's institutes, but the sentence is about Milano's
     assert not ask("How many oncology institutes does Lombardy host?").found
+
+
+def test_an_example_comes_only_from_what_such_as_introduces(ask):
+    # "IEO develops new treatments and therapy protocols" covers the question too, but cites no example
+    assert ask("Which therapy is cited as an example of new treatments?").text == "gene therapy"
 
 
 def test_a_role_is_what_the_subject_is_said_to_be(ask):

@@ -81,9 +81,11 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     listed = _list_pick(q, s, asked, related)
     if listed and q.answer_type in ("NAME", "PLACE") and not _has_name(listed):
         listed = None  # "which region": "medical oncology" is a list item, but no place
-    return (listed
-            or (_example(s, view) if q.example else None)
-            or (_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
+    if listed:
+        return listed
+    if q.example:  # "cited as an example": what "such as" introduces, or nothing in this sentence
+        return _example(s, view)
+    return ((_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
             or _focus_phrase(q, s, view, asked, related)
             or _preposition_object(q, s, view, asked, related)
             or (positional and _says_asked_noun(q, _positional(q, s, view, asked, anchor), related)) or None)
