@@ -28,7 +28,8 @@ DOC = (
     'The Pagencell cells are stored with an "off the shelf approach".\n\n'
     "Humanitas has two teams of professional nurses.\n\n"
     "At Humanitas, physicians are expert in transplants; nurses have competences in apheresis.\n\n"
-    "Lombardy hosts many oncology institutes. The city of Milano alone hosts 17 of them."
+    "Lombardy hosts many oncology institutes. The city of Milano alone hosts 17 of them.\n\n"
+    "The National Cancer Institute stands as a center of excellence. The center is dedicated to the cure of cancer."
 )
 
 
@@ -62,6 +63,7 @@ class ScriptedParser:
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
            "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator",
            "numerous national and international clinical trials", "The city of Milano",
+           "The National Cancer Institute", "The center",
            "San Raffaele", "incurable tumours", "rare infections", 'an "off the shelf approach']
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
            ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
@@ -69,7 +71,7 @@ MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("laun
            ("takes part", "participate"): 0.65, ("cancers", "tumours"): 0.77,
            ("experienced", "expert"): 0.47, ("experienced", "competences"): 0.35,
            ("trained", "expert"): 0.49, ("trained", "competences"): 0.56}
-SUBJECT_QUESTIONS = {"Who launched the Pagencell Project?", "What kind of body launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
+SUBJECT_QUESTIONS = {"Which institute is dedicated to the cure of cancer?", "Who launched the Pagencell Project?", "What kind of body launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
                      "Which institution coordinates EURE-CART?",
                      "Which region of Italy is the coordinator of numerous clinical trials?"}
 VERBS = {"Which institution coordinates EURE-CART?": "coordinates"}
@@ -167,6 +169,15 @@ def test_a_count_is_of_what_the_sentence_is_about(ask):
 def test_an_example_comes_only_from_what_such_as_introduces(ask):
     # "IEO develops new treatments and therapy protocols" covers the question too, but cites no example
     assert ask("Which therapy is cited as an example of new treatments?").text == "gene therapy"
+
+
+def test_a_referring_subject_is_the_subject_of_the_sentence_it_points_to(ask):
+    # "The center" points to the sentence that calls the National Cancer Institute a center
+    assert ask("Which institute is dedicated to the cure of cancer?").text == "The National Cancer Institute"
+
+
+def test_which_institute_is_answered_by_a_name_only(ask):
+    assert not ask("Which institute is divided into departments?").found  # not "come together", a name
 
 
 def test_a_role_is_what_the_subject_is_said_to_be(ask):

@@ -92,3 +92,13 @@ def test_a_parsed_focus_split_off_a_hyphenated_name_is_ignored():
     q = analyse("What kind of cell CAR-T are stored?")
     assert with_parse(q, QuestionParse(True, "T", "stored")).focus_words == q.focus_words
     assert with_parse(q, QuestionParse(True, "cell", "stored")).focus == "cell"
+
+
+def test_a_name_after_the_wh_noun_opens_the_next_clause():
+    q = analyse("What is the name of the European consortium San Raffaele participates in?")
+    assert q.focus_words == ("european", "consortium")
+
+
+def test_a_full_name_is_an_expansion():
+    q = analyse("What is the full name of INT?")
+    assert q.expansion and q.terms == ("int",)

@@ -45,6 +45,8 @@ Span = tuple[Sentence, int, int]
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'-]+|[^\w\s]")  # "400,000" is one token
 _STOP_TOKENS = frozenset(",;:.()[]\"!?“”")
 MAX_ANSWER_WORDS = 10
+_NAMED_KINDS = frozenset(stem(w) for w in "hospital institute institution centre center consortium organisation "
+                         "organization foundation university company project".split())
 _PLACE_NOUNS = frozenset(stem(w) for w in "city town region country place area village province".split())
 _PRONOUN_START = re.compile(r"(?:It|Its|They|Their|He|She|His|Her)\b")
 _DETERMINERS = frozenset("a an the this that these those its their his her our".split())
@@ -177,6 +179,8 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
         return None  # "Research" is left of "Humanitas", but part of its name
     if span and q.answer_type == "NAME" and not any(span[1] < b <= span[2] for _, b in view.phrases(s)):
         return None  # who or which one: a noun phrase's head, not "dedicated" in "a CAR-T dedicated unit"
+    if span and q.focus in _NAMED_KINDS and not _has_name(span):
+        return None  # "which institute": a name, not "divided into different departments"
     subject = view.subject(s)
     if (span and subject and span[1] <= subject[0] and subject[1] < span[2]
             and re.search(r"\w", s.text[subject[1]:span[2]])):
@@ -477,6 +481,10 @@ def _antecedent_name(s: Sentence, view: CorpusView) -> Span | None:
     for a, b in name_spans(prev.text):
         if head in stems(prev.text[a:b]) and not refers_back(prev.text[a:b]):
             return prev, a, b
+    if subject and not refers_back(prev.text[subject[0]:subject[1]]) and _has_name((prev, *subject)):
+        # "The center is ..." after "The National Cancer Institute ... stands as a center of excellence":
+        # what the earlier sentence calls a center is its subject
+        return prev, *subject
     return None
 
 

@@ -42,7 +42,7 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
 # Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
 _FRAME = frozenset("kind kinds type types sort form acronym abbreviation stand stands example examples cited "
-                   "called mean means term terms".split())
+                   "called mean means term terms name names full complete".split())
 # "How long was X *supposed* to *run*": for a length of time, these say only that it is one.
 _DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take takes took taken go goes went "
                             "continue continues continued supposed expected planned scheduled meant dura durata "
@@ -90,7 +90,7 @@ def analyse(question: str) -> Question:
     answer_type = next((t for pattern, t in _TYPE_RULES if re.search(pattern, folded)), "ANY")
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
-    focus_words = _focus_words(folded)
+    focus_words = _focus_words(folded, frozenset(fold(w) for w in question.split()[1:] if w[:1].isupper()))
     # "... a partner *without being one of its cell factories*": what is denied is no key term.
     affirmed = _NEGATED.sub(" ", question)
     content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME
@@ -156,7 +156,8 @@ _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|
 # "What is EURE-CART?", "What are CARCIK cells?", "What is the WCC at IEO?": a name, and nothing asked about it.
 _DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [a-z][\w-]*)?"
                          r"(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
-_EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b")
+_EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b"
+                        r"|\b(?:full|long|complete) (?:name|form)\b|\bnome completo\b")
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
 _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b")
 _STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$")
@@ -211,8 +212,10 @@ def _preposition(folded: str) -> str:
 _SOURCE = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:[\w-]+ )?(?:source|origin|provenance)s?\b")
 
 
-def _focus_words(folded: str) -> tuple[str, ...]:
+def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Stems of the wh-phrase, head last: "how many inpatient *beds*", "what kind of cell *banks*".
+
+    ``capitalised`` holds the folded words written with a capital after the first.
 
     The phrase runs from the wh-word to the first function word or verb-like
     word. "How is X described" asks about X.
@@ -226,9 +229,13 @@ def _focus_words(folded: str) -> tuple[str, ...]:
     if not m:
         return ()
     phrase: list[str] = []
+    previous = ""
     for word in m.group(1).split():
         if not phrase and word in _LEADING:
             continue
+        if phrase and word in capitalised and previous not in capitalised:
+            break  # "the consortium *San Raffaele* participates in": a name opens the next clause
+        previous = word
         if not phrase and len(word) > 5 and word.endswith("ed"):
             break  # "what *happened* to ...": a verb, and no noun is asked for
         if word.endswith(("'s", "’s")):  # "how many of Lombardy's hospitals": the possessor is no head
