@@ -180,6 +180,22 @@ def test_which_institute_is_answered_by_a_name_only(ask):
     assert not ask("Which institute is divided into departments?").found  # not "come together", a name
 
 
+def test_a_common_noun_opening_an_inverted_sentence_is_no_name():
+    text = "Partner of the project is the Milano-based Hospital San Raffaele, in the European consortium EURE-CART."
+    chunk = Chunk("p.txt", text, 0, len(text))
+    parser = ScriptedParser(["Partner of the project", "the Milano-based Hospital San Raffaele"],
+                            ["Which hospital is in the project?", "Which institution is in EURE-CART?"])
+    view = CorpusView([chunk], parser)
+
+    def ask_here(question):
+        return extract(question, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.7] * len(ss), related)
+
+    # the parser's subject is "Partner of the project"; the hospital is named after "is"
+    assert ask_here("Which hospital is in the project?").text == "Milano-based Hospital San Raffaele"
+    # and "European" is the consortium's adjective, not a name
+    assert ask_here("Which institution is in EURE-CART?").text == "Milano-based Hospital San Raffaele"
+
+
 def test_a_role_is_what_the_subject_is_said_to_be(ask):
     # the copula's complement, not every word the question leaves out
     assert ask("What role does INT have in trials at home and abroad?").text == "Italian coordinator"

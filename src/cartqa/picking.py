@@ -45,6 +45,8 @@ Span = tuple[Sentence, int, int]
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'-]+|[^\w\s]")  # "400,000" is one token
 _STOP_TOKENS = frozenset(",;:.()[]\"!?“”")
 MAX_ANSWER_WORDS = 10
+# "*European* consortium", "*Italian* coordinator": a place's adjective before a noun names nothing.
+_ADJECTIVE_OF_PLACE = re.compile(r"[A-Z][a-z]+(?:an|ese|ish)\s+[a-z]")
 _NAMED_KINDS = frozenset(stem(w) for w in "hospital institute institution centre center consortium organisation "
                          "organization foundation university company project".split())
 _PLACE_NOUNS = frozenset(stem(w) for w in "city town region country place area village province".split())
@@ -457,6 +459,9 @@ def _subject(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) 
         s, a, b = named
     if _all_asked(s.text[a:b], asked | _aliases_of(view, asked)) or _is_asked_name(s.text[a:b], q):
         return None
+    head = words(re.split(r"\bof\b", s.text[a:b])[0])[-1:]
+    if q.focus in _NAMED_KINDS and a == 0 and head and head[0] not in view.proper and not s.text[a:b].isupper():
+        return None  # "*Partner* of the Plagencell Project is also the Hospital San Raffaele": no name
     return s, a, b
 
 
@@ -686,8 +691,8 @@ def _phrase_at(s: Sentence, view: CorpusView, position: int, complements: bool =
 
 
 def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
-    if refers_back(s.text) and not _names_subject(q, s, view):
-        named = _antecedent_name(s, view)
+    if refers_back(s.text) and not _names_subject(q, s, view) and q.answer_type != "PLACE":
+        named = _antecedent_name(s, view)  # "The center ..." is INT; but INT is no place
         if named:
             return named
     spans = name_spans(s.text)
@@ -695,7 +700,8 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
     if first and first.group().lower() in view.proper and not any(a == 0 for a, _ in spans):
         spans.insert(0, first.span())  # a proper name opening the sentence ("Lombardy is ...")
     spans = [sp for sp in spans
-             if not _all_asked(s.text[sp[0]:sp[1]], asked) and not _is_asked_name(s.text[sp[0]:sp[1]], q)]
+             if not _all_asked(s.text[sp[0]:sp[1]], asked) and not _is_asked_name(s.text[sp[0]:sp[1]], q)
+             and not _ADJECTIVE_OF_PLACE.match(s.text, sp[0])]
     if q.answer_type == "PLACE":  # a place is named as one: "in Pavia", "Milano-based"
         spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
                  or s.text[sp[1]:sp[1] + 6].startswith("-based")]
