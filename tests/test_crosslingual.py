@@ -82,7 +82,7 @@ def test_question_frames_map_to_english_wh_phrases(italian, opening):
 
 @pytest.mark.parametrize("italian, expected", [
     ("Che cosa significa la sigla WCC?", "What does WCC stand for?"),
-    ("Da dove provengono le cellule?", "Where come cells from?"),
+    ("Da dove provengono le cellule?", "Where do cells come from?"),  # the verb is the frame's
     ("Quanto è costato il progetto Pagencell?", "How much did project Pagencell costato?"),
     ("Dove si trova l'INT?", "Where INT?"),
 ])

@@ -65,6 +65,7 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     # "Quanto è costato X" -> "How much did X cost": the English pipeline reads the last verb.
     (r"quant[oa] (?:e|ha|hanno|sono|era|erano|aveva|avevano)(?: stat[oaie])?", "How much did", "", True),
     (r"quant[oa]", "How much", "", False),
+    (r"da dove (?:proviene|provengono|arriva|arrivano|viene|vengono)", "Where do", "come from", False),
     (r"da dove", "Where", "from", False),
     (r"dove", "Where", "", False),
     (r"(?:a|per|da|con|di) chi", "Who", "", False),
