@@ -153,8 +153,11 @@ def _about_another_name(q: Question, s: Sentence, view: CorpusView) -> bool:
     if span is None:
         return False
     subject = s.text[span[0]:span[1]]
+    if re.match(r"(?:Its|Their|His|Her)\b", subject):
+        return False  # "*Its* Women Cancer Center": the earlier sentence's own
     if refers_back(subject):
-        subject = subject.split(None, 2)[2] if len(subject.split()) > 2 else ""  # "The city *of Milano*"
+        named = re.search(r"\bof\s+(.+)", subject)  # "The city *of Milano*"; "The Hospital" names nothing new
+        subject = named.group(1) if named else ""
     names = {w.lower() for w in re.findall(r"[\w'-]+", subject) if w[:1].isupper()} - STOPWORDS
     if not names:
         return False
