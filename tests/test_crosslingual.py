@@ -75,6 +75,7 @@ def english(question: str, **kw) -> str:
     ("Indica uno dei progetti dell'INT.", "Name one of the "),
     ("Come vengono conservate le cellule?", "How are "),  # the passive's auxiliary is the frame's
     ("Come viene conservato il sangue?", "How is "),
+    ("Da che cosa si ricavano le cellule?", "From what are "),
 ])
 def test_question_frames_map_to_english_wh_phrases(italian, opening):
     assert english(italian).startswith(opening)

@@ -63,7 +63,7 @@ class ScriptedParser:
 PHRASES = ["Lombardy Region", "the Pagencell Project", "CAR-T allogeneic cell banks", "umbilical cords' blood",
            "a CAR-T unit", "hematologists expert", "stem cell transplant", "INT", "the Italian coordinator",
            "numerous national and international clinical trials", "The city of Milano",
-           "The National Cancer Institute", "The center",
+           "The National Cancer Institute", "The center", "more than 400,000 outpatient visits",
            "San Raffaele", "incurable tumours", "rare infections", 'an "off the shelf approach']
 MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("launched", "started"): 0.61,
            ("blood", "hematology"): 0.48, ("leads", "brings"): 0.30,
@@ -196,6 +196,17 @@ def test_a_common_noun_opening_an_inverted_sentence_is_no_name():
     assert ask_here("Which institution is in EURE-CART?").text == "Milano-based Hospital San Raffaele"
 
 
+def test_what_is_a_name_is_answered_only_by_what_the_text_calls_it(ask):
+    # a definition, not the words another sentence leaves out ("divided into departments that come together")
+    assert not ask("What is the Women Center?").found
+    assert ask("What is the Women Cancer Center?").text == "WCC"
+
+
+def test_another_item_skips_a_list_lead_in(ask):
+    got = ask("Apart from medical oncology and hematology, name another area the departments of the center cover.")
+    assert got.text == "surgery"
+
+
 def test_a_role_is_what_the_subject_is_said_to_be(ask):
     # the copula's complement, not every word the question leaves out
     assert ask("What role does INT have in trials at home and abroad?").text == "Italian coordinator"
@@ -300,6 +311,7 @@ def test_real_parser_finds_phrases_and_subjects():
     assert parser.question("Which institute acts as coordinator of the trials?").verb == ""
     assert parser.question("What happened to the new protocols?").verb == ""  # asks for their predicate
     assert parser.question("What does INT provide each year?").object_of == "provide"
+    assert parser.question("Which region counts the most hospitals?").verb == ""  # "counts": has
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"

@@ -102,3 +102,16 @@ def test_a_name_after_the_wh_noun_opens_the_next_clause():
 def test_a_full_name_is_an_expansion():
     q = analyse("What is the full name of INT?")
     assert q.expansion and q.terms == ("int",)
+
+
+@pytest.mark.parametrize("question, field, value", [
+    ("San Raffaele holds IRCCS status for its studies in which field?", "preposition", "in"),  # mid-question
+    ("What is the bed capacity of San Raffaele?", "answer_type", "NUMBER"),
+    ("What is the full English meaning of the acronym IRCCS?", "entities", (("irccs",),)),  # "English" frames
+    ("What was the total budget allocated by Lombardy to the project?", "asked_noun", "budget"),
+    ("Apart from surgery, name another department of INT.", "single", True),
+    ("Name one of the institutes of EURE-CART besides San Raffaele.", "excluding", True),
+    ("What is the area of expertise of the hematologists?", "focus_words", ("expertis",)),
+])
+def test_question_forms(question, field, value):
+    assert getattr(analyse(question), field) == value

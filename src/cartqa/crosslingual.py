@@ -73,6 +73,9 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"chi", "Who", "", False),
     (r"(?:a |per |di |da |in |con )?(?:che|quale|quali) (?:tipo|tipi|genere|sorta) di", "What kind of", "", False),
     (r"in (?:quale|quali|che)", "In which", "", False),
+    # "Da che cosa si ricavano ...": "from" stays, and the (reflexive) passive is "are"
+    (r"da (?:che )?cosa (?:si|vengono|viene|sono|e)", "From what are", "", False),
+    (r"da (?:che )?cosa", "From what", "", False),
     (r"(?:a|per|di|da|con|su|tra|fra) (?:quale|quali|che)", "Which", "", False),
     (r"qual[ei]? (?:e|sono)", "What", "", False),
     (r"qual[ei]", "Which", "", False),

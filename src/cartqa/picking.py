@@ -179,8 +179,13 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
     span = _verb_object(q, s, asked) or _left_out(s, asked)
     if span and any(a < span[2] and span[1] < b and _is_asked_name(s.text[a:b], q) for a, b in name_spans(s.text)):
         return None  # "Research" is left of "Humanitas", but part of its name
-    if span and q.answer_type == "NAME" and not any(span[1] < b <= span[2] for _, b in view.phrases(s)):
-        return None  # who or which one: a noun phrase's head, not "dedicated" in "a CAR-T dedicated unit"
+    if span and any(a <= span[1] and span[2] <= b and (a, b) != span[1:] for a, b in name_spans(s.text)):
+        return None  # a piece of a name ("Research" of "Scientific Institute for Research and Healthcare")
+    # Who, or what the question's verb takes: a thing, so a noun phrase's head; not "dedicated" of
+    # "a CAR-T dedicated unit", nor "strives" (a kind may be an adjective: "allogeneic")
+    if (span and (q.answer_type == "NAME" or q.object_of) and view.phrases(s)
+            and not any(span[1] < b <= span[2] for _, b in view.phrases(s))):
+        return None
     if span and q.focus in _NAMED_KINDS and not _has_name(span):
         return None  # "which institute": a name, not "divided into different departments"
     subject = view.subject(s)
@@ -386,7 +391,9 @@ def _list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related
     qualifiers = [t for t in asked if not covers(t, head)]
     pointing = {it: sum(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers) for it in items}
     if q.excluding:  # "Besides A, B and C, which other ...": the item the question does not name
-        parts = [(a + m.start(), a + m.end()) for a, b in items for m in re.finditer(r"\S(?:.*?\S)?(?=\s+and\s+|$)",
+        # a long "item" is the list's lead-in ("The Institute has programs ... of research, preclinical, ...")
+        short = [(a, b) for a, b in items if len(words(s.text[a:b])) <= 6]
+        parts = [(a + m.start(), a + m.end()) for a, b in short for m in re.finditer(r"\S(?:.*?\S)?(?=\s+and\s+|$)",
                                                                                     s.text[a:b])]
         rest = [it for it in parts if _new_words(s.text[it[0]:it[1]], asked)]
         return (s, *rest[0]) if len(rest) == 1 or (rest and q.single) else None

@@ -25,6 +25,7 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"^how long\b|\bfor how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
      r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:[\w-]+ )?(?:duration|length)\b", "DURATION"),
     (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
+     r"|^(?:what|which) (?:is|was|are|were) the (?:[\w-]+ )?(?:capacity|size|count|headcount)\b"
      r"|\bwhat (number|percentage|share)\b", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
     # "How are the cells kept?": the manner ("with an off the shelf approach"); "how is X described" is no manner.
@@ -42,7 +43,7 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
 # Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
 _FRAME = frozenset("kind kinds type types sort form acronym abbreviation stand stands example examples cited "
-                   "called mean means term terms name names full complete".split())
+                   "called mean means meaning term terms name names full complete english".split())
 # "How long was X *supposed* to *run*": for a length of time, these say only that it is one.
 _DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take takes took taken go goes went "
                             "continue continues continued supposed expected planned scheduled meant dura durata "
@@ -91,6 +92,9 @@ def analyse(question: str) -> Question:
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
     focus_words = _focus_words(folded, frozenset(fold(w) for w in question.split()[1:] if w[:1].isupper()))
+    field = _FIELD_OF.match(folded)
+    if field:  # "what is the area of *expertise* of X": the field names nothing; its complement does
+        focus_words = (stem(field.group(1)),)
     # "... a partner *without being one of its cell factories*": what is denied is no key term.
     affirmed = _NEGATED.sub(" ", question)
     content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME
@@ -107,8 +111,8 @@ def analyse(question: str) -> Question:
         kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded)),
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
-        excluding=bool(re.search(r"^(?:besides|apart from|other than|except(?: for)?|aside from|oltre a)\b|\bother than\b",
-                                 folded)),
+        excluding=bool(re.search(r"^(?:besides|apart from|other than|except(?: for)?|aside from|oltre a)\b|\bother than\b"
+                                 r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S", folded)),
         expansion=bool(_EXPANSION.search(folded)),
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
@@ -150,16 +154,17 @@ _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outsid
 _NEGATED = re.compile(r"\b(?:without|rather than|instead of)\b[^,;:?.!]*", re.IGNORECASE)
 _KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
 _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
-_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?)\b|^(?:what|which)\b.* (?:is|was) one of\b"
+_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?|another)\b|^(?:what|which)\b.* (?:is|was) one of\b"
                      r"|\bone example\b"
                      r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
 # "What is EURE-CART?", "What are CARCIK cells?", "What is the WCC at IEO?": a name, and nothing asked about it.
-_DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [a-z][\w-]*)?"
+_DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [A-Z][\w'-]*)*(?: [a-z][\w-]*)?"
                          r"(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
 _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b"
                         r"|\b(?:full|long|complete) (?:name|form)\b|\bnome completo\b")
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
-_FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b")
+_FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b"
+                      rf"|^(?!(?:what|which|who|whom|whose|when|where|why|how)\b).*?\b({_PREPOSITIONS}) (?:what|which|whom)\b")
 _STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$")
 _VERBISH = re.compile(r"(?:ed|ing)$")
 
@@ -188,13 +193,15 @@ def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
     return ""
 
 
-_ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) (?:of|for|in|at|behind|from)\b")
+_FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:area|field|domain|line)s? of ([\w-]+)")
+_ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) "
+                         r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b")
 
 
 def _asked_noun(folded: str) -> str:
     """"What is the biological *source* of the cells": the noun the answer is an instance of."""
     m = _ASKED_NOUN.match(folded)
-    if not m or m.group(2) in _FRAME or m.group(2) in STOPWORDS or "name" in m.group(2):
+    if not m or m.group(2) in _FRAME or m.group(2) in STOPWORDS or "name" in m.group(2) or _FIELD_OF.match(folded):
         return ""
     return m.group(2)
 
@@ -203,8 +210,8 @@ def _preposition(folded: str) -> str:
     if _EXPANSION.search(folded):
         return ""
     m = _FRONTED.search(folded) or _STRANDED.search(folded)
-    if m:
-        return m.group(1)
+    if m:  # "In which ...", "... its studies *in* which field?", "... come *from*?"
+        return m.group(1) or m.group(2)
     # "What is the source of the cells?" asks where they come *from*.
     return "from" if _SOURCE.search(folded) else ""
 
@@ -255,7 +262,7 @@ _LEADING = frozenset("the other a an of and".split())
 def _entities(question: str) -> list[tuple[str, ...]]:
     out = []
     for m in _ENTITY.finditer(question):
-        tokens = [w for w in words(m.group()) if w not in STOPWORDS and w not in _WH]
+        tokens = [w for w in words(m.group()) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
         # The sentence-initial capital ("When", "Name") is not a name; "At Humanitas" holds one.
         if m.start() == 0 and len(tokens) <= 1 and not m.group().isupper() and not _FRONTED_PREPOSITION.match(m.group()):
             continue
