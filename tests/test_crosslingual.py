@@ -76,6 +76,7 @@ def english(question: str, **kw) -> str:
     ("Come vengono conservate le cellule?", "How are "),  # the passive's auxiliary is the frame's
     ("Come viene conservato il sangue?", "How is "),
     ("Da che cosa si ricavano le cellule?", "From what are "),
+    ("Che durata ha il progetto?", "How long "),
 ])
 def test_question_frames_map_to_english_wh_phrases(italian, opening):
     assert english(italian).startswith(opening)
@@ -168,6 +169,10 @@ def test_a_cognate_aligns_below_the_threshold():
 
 def test_an_elided_preposition_is_a_link():
     assert english("Quali sono i letti dell'INT?") == "What beds of INT?"
+
+
+def test_nouns_that_frame_the_question_are_translated():
+    assert english("Indica uno dei tipi di letti dell'INT.") == "Name one of the kinds of beds of INT."
 
 
 def test_a_question_without_a_frame_keeps_its_words():

@@ -115,3 +115,12 @@ def test_a_full_name_is_an_expansion():
 ])
 def test_question_forms(question, field, value):
     assert getattr(analyse(question), field) == value
+
+
+def test_a_field_of_research_asks_for_the_research():
+    from cartqa.question import with_parse
+    from cartqa.syntax import QuestionParse
+
+    q = analyse("In which field of research is Lombardy a main contributor?")
+    assert q.focus_words == ("research",)
+    assert with_parse(q, QuestionParse(False, "field")).focus == "research"  # the parser's head is the frame

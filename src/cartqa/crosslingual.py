@@ -61,6 +61,7 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"da quando", "Since when", "", False),
     (r"quando", "When", "", False),
     (r"(?:per )?quanto (?:tempo|dura(?:no|va|vano|ra|ta)?)", "How long", "", False),
+    (r"(?:che|quale|qual e la) durata(?: (?:e|ha|aveva|era))?", "How long", "", False),
     (r"quant[ie]", "How many", "", False),
     # "Quanto è costato X" -> "How much did X cost": the English pipeline reads the last verb.
     (r"quant[oa] (?:e|ha|hanno|sono|era|erano|aveva|avevano)(?: stat[oaie])?", "How much did", "", True),
@@ -106,6 +107,10 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           "cui": "which", "che": "that",
           # the passive's auxiliary: "Come *vengono* conservate" -> "How *are* stored"
           "viene": "is", "vengono": "are", "venne": "was", "vennero": "were"}
+# Nouns that frame a question rather than name a thing ("uno dei *tipi* di ricerca", "in quale *ambito*"):
+# translated, since what they mean is grammar the English pipeline reads, not corpus content.
+_FRAME_NOUNS = {"tipo": "kind", "tipi": "kinds", "genere": "kind", "generi": "kinds", "ambito": "field",
+                "ambiti": "fields", "settore": "field", "settori": "fields", "campo": "field", "campi": "fields"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
 # Italian past participles (fondato, avviata, costituiti) and English ones (established, led, grown).
@@ -189,6 +194,8 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
             out.append(_Word(word, "name" if name else "content", english=not name))
         elif kind == "link":
             out.append(_Word(_LINKS[word.lower()], "link"))
+        elif kind == "frame":
+            out.append(_Word(_FRAME_NOUNS[fold(word)], "content", english=True))
     text = " ".join(p for p in (opening, _join(_english_order(_compounds(out))), ending) if p)
     end = question.rstrip()[-1:] if question.rstrip()[-1:] in ("?", ".") else ""
     return text + end
@@ -275,6 +282,8 @@ def _kind(word: str, initial: bool, vocabulary: Vocabulary) -> str:
         return "keep"
     if word.lower() in _LINKS:  # not folded: "è" is a verb, "e" is "and"
         return "link"
+    if folded in _FRAME_NOUNS:
+        return "frame"
     if folded in STOPWORDS:
         return "drop"
     if word[:1].isupper() and not (initial and folded not in vocabulary.words):

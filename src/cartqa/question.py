@@ -92,9 +92,9 @@ def analyse(question: str) -> Question:
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
     focus_words = _focus_words(folded, frozenset(fold(w) for w in question.split()[1:] if w[:1].isupper()))
-    field = _FIELD_OF.match(folded)
-    if field:  # "what is the area of *expertise* of X": the field names nothing; its complement does
-        focus_words = (stem(field.group(1)),)
+    field = _FIELD_OF.search(folded)
+    if field:  # "what is the area of *expertise* of X", "in which field of *research*": the complement says
+        focus_words = (stem(field.group(1) or field.group(2)),)
     # "... a partner *without being one of its cell factories*": what is denied is no key term.
     affirmed = _NEGATED.sub(" ", question)
     content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME
@@ -130,7 +130,8 @@ def with_parse(q: Question, parsed) -> Question:
     if parsed is None:
         return q
     focus_words = q.focus_words
-    if len(parsed.focus) > 2:  # not "T", a piece of "CAR-T" the parser split off
+    # not "T", a piece of "CAR-T" the parser split off; not "field" of "which field of research"
+    if len(parsed.focus) > 2 and not (_FIELD_OF.search(fold(q.text).lower()) and parsed.focus.lower() in _FIELD_NOUNS):
         focus = stem(fold(parsed.focus).lower())
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
@@ -193,7 +194,9 @@ def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
     return ""
 
 
-_FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:area|field|domain|line)s? of ([\w-]+)")
+_FIELD_NOUNS = frozenset("area areas field fields domain domains line lines".split())
+_FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:area|field|domain|line)s? of ([\w-]+)"
+                       r"|\b(?:what|which) (?:area|field|domain|line)s? of ([\w-]+)")
 _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) "
                          r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b")
 
@@ -201,7 +204,7 @@ _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){
 def _asked_noun(folded: str) -> str:
     """"What is the biological *source* of the cells": the noun the answer is an instance of."""
     m = _ASKED_NOUN.match(folded)
-    if not m or m.group(2) in _FRAME or m.group(2) in STOPWORDS or "name" in m.group(2) or _FIELD_OF.match(folded):
+    if not m or m.group(2) in _FRAME or m.group(2) in STOPWORDS or "name" in m.group(2) or _FIELD_OF.search(folded):
         return ""
     return m.group(2)
 
