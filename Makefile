@@ -47,6 +47,8 @@ eval: index
 	$(VENV)/bin/cartqa eval eval/heldout2.jsonl
 	$(VENV)/bin/cartqa eval eval/heldout3.jsonl
 	$(VENV)/bin/cartqa eval eval/heldout4.jsonl
+	$(VENV)/bin/cartqa eval eval/heldout5.jsonl
+	$(VENV)/bin/cartqa eval eval/heldout6.jsonl
 
 bench: index
 	$(PY) bench/bench.py

@@ -77,6 +77,7 @@ def english(question: str, **kw) -> str:
     ("Come viene conservato il sangue?", "How is "),
     ("Da che cosa si ricavano le cellule?", "From what are "),
     ("Che durata ha il progetto?", "How long "),
+    ("Su quale tipo di letti si basa l'INT?", "What kind of "),
 ])
 def test_question_frames_map_to_english_wh_phrases(italian, opening):
     assert english(italian).startswith(opening)

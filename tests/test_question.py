@@ -122,5 +122,5 @@ def test_a_field_of_research_asks_for_the_research():
     from cartqa.syntax import QuestionParse
 
     q = analyse("In which field of research is Lombardy a main contributor?")
-    assert q.focus_words == ("research",)
+    assert q.focus_words == ("research",) and q.kind  # a field of research is a kind of research
     assert with_parse(q, QuestionParse(False, "field")).focus == "research"  # the parser's head is the frame

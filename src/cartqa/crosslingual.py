@@ -72,7 +72,7 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:a|per|da|con|di) chi", "Who", "", False),
     (r"chi (?:e|era|sono|erano)", "Who is", "", False),
     (r"chi", "Who", "", False),
-    (r"(?:a |per |di |da |in |con )?(?:che|quale|quali) (?:tipo|tipi|genere|sorta) di", "What kind of", "", False),
+    (r"(?:a |per |di |da |in |con |su )?(?:che|quale|quali) (?:tipo|tipi|genere|sorta) di", "What kind of", "", False),
     (r"in (?:quale|quali|che)", "In which", "", False),
     # "Da che cosa si ricavano ...": "from" stays, and the (reflexive) passive is "are"
     (r"da (?:che )?cosa (?:si|vengono|viene|sono|e)", "From what are", "", False),

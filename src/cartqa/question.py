@@ -108,7 +108,7 @@ def analyse(question: str) -> Question:
         term_words=tuple(content),
         entities=tuple(_entities(affirmed)),
         language=detect_language(question),
-        kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded)),
+        kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded) or field),
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
         excluding=bool(re.search(r"^(?:besides|apart from|other than|except(?: for)?|aside from|oltre a)\b|\bother than\b"
