@@ -72,7 +72,7 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:a|per|da|con|di) chi", "Who", "", False),
     (r"chi (?:e|era|sono|erano)", "Who is", "", False),
     (r"chi", "Who", "", False),
-    (r"(?:a |per |di |da |in |con |su )?(?:che|quale|quali) (?:tipo|tipi|genere|sorta) di", "What kind of", "", False),
+    (r"(?:a |per |di |da |in |con )?(?:che|quale|quali) (?:tipo|tipi|genere|sorta) di", "What kind of", "", False),
     (r"in (?:quale|quali|che)", "In which", "", False),
     # "Da che cosa si ricavano ...": "from" stays, and the (reflexive) passive is "are"
     (r"da (?:che )?cosa (?:si|vengono|viene|sono|e)", "From what are", "", False),
@@ -107,10 +107,10 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           "cui": "which", "che": "that",
           # the passive's auxiliary: "Come *vengono* conservate" -> "How *are* stored"
           "viene": "is", "vengono": "are", "venne": "was", "vennero": "were"}
-# Nouns that frame a question rather than name a thing ("uno dei *tipi* di ricerca", "in quale *ambito*"):
+# Nouns that frame a question rather than name a thing ("in quale *ambito* di ricerca"):
 # translated, since what they mean is grammar the English pipeline reads, not corpus content.
-_FRAME_NOUNS = {"tipo": "kind", "tipi": "kinds", "genere": "kind", "generi": "kinds", "ambito": "field",
-                "ambiti": "fields", "settore": "field", "settori": "fields", "campo": "field", "campi": "fields"}
+_FRAME_NOUNS = {"ambito": "field", "ambiti": "fields", "settore": "field", "settori": "fields", "campo": "field",
+                "campi": "fields"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
 # Italian past participles (fondato, avviata, costituiti) and English ones (established, led, grown).
