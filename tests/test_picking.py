@@ -241,10 +241,10 @@ def test_which_noun_by_meaning(ask):
 def test_the_noun_asked_for_must_be_said_by_the_head_of_left_out_words(ask):
     question = "What is the job of INT in numerous clinical trials?"
     assert not ask(question).found  # nothing in the sentence says "job"
-    near = lambda w, c: 0.5 if w == "job" and "coordinator" in c else related(w, c)  # noqa: E731
+    near = lambda w, c: 0.5 if w == "job" and "coordinator" in c else related(w, c)
     assert ask(question, near).text == "Italian coordinator"
     # ... and "international", however near "job", is no head of "Italian coordinator"
-    international = lambda w, c: 0.5 if w == "job" and "international" in c else related(w, c)  # noqa: E731
+    international = lambda w, c: 0.5 if w == "job" and "international" in c else related(w, c)
     assert not ask(question, international).found
 
 

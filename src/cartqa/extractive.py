@@ -10,10 +10,9 @@ sentence must hold something of the expected answer type.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import re
 
 from .grounding import CorpusView, Sentence, covers, refers_back
 from .picking import ASKED_NOUN_MEANING, entity_grounded, pick

@@ -34,10 +34,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers, refers_back, stems
+from .counting import count_span
+from .grounding import (
+    _LONG_THEN_SHORT,
+    CorpusView,
+    Sentence,
+    covers,
+    refers_back,
+    stems,
+)
 from .question import Question
 from .semantic import Related
-from .spans import clause_after, duration_spans, list_items, name_spans, number_spans, year_spans
+from .spans import (
+    clause_after,
+    duration_spans,
+    list_items,
+    name_spans,
+    nearest,
+    year_spans,
+)
 from .text import STOPWORDS, stem, words
 
 Span = tuple[Sentence, int, int]
@@ -71,7 +86,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     if q.answer_type == "DURATION":
         return _nearest(s, duration_spans(text), anchor)
     if q.answer_type == "NUMBER":
-        return _number(s, q, anchor, context, related)
+        found = count_span(s.text, q, anchor, context, related)
+        return (s, *found) if found else None
     if q.answer_type == "MANNER":
         return _manner(s, view, asked, anchor)
     if q.answer_type == "CLAUSE":
@@ -139,7 +155,7 @@ def _manner(s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -
     """"How are the cells stored?" -> "stored *with an off the shelf approach*": what a manner
     preposition introduces after a participle; "How are they obtained?" -> "obtained *from* ...":
     any preposition after the participle the question asks about. Without one, no answer."""
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    toks = _tokens(s.text)
     asked_verb, manner = [], []
     for i, (_, end, word) in enumerate(toks):
         # "stored *with*" says how; "nurses *with* competences" says which nurses.
@@ -201,7 +217,7 @@ def _verb_object(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None
     if not q.object_of:
         return None
     verb = frozenset([stem(q.object_of)])
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    toks = _tokens(s.text)
     matched = {i for i, (_, _, w) in enumerate(toks) if w[0].isalnum() and covers(stem(w.lower()), asked)}
     for i, (_, _, w) in enumerate(toks):
         if w[0].isalnum() and covers(stem(w.lower()), verb):
@@ -225,6 +241,11 @@ def _first_conjunct(span: Span | None) -> Span | None:
     return (s, a + m.start(1), a + m.end(1)) if m else None
 
 
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) for the words, numbers ("400,000") and punctuation of ``text``."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
 def _anchor(text: str, asked: frozenset[str]) -> int:
     """Character position of the question's terms in the sentence (their mean)."""
     positions = [m.start() for m in re.finditer(r"[\w'-]+", text) if covers(stem(m.group().lower()), asked)]
@@ -232,103 +253,8 @@ def _anchor(text: str, asked: frozenset[str]) -> int:
 
 
 def _nearest(s: Sentence, spans: list[tuple[int, int]], anchor: int) -> Span | None:
-    if not spans:
-        return None
-    a, b = min(spans, key=lambda sp: abs(sp[0] - anchor))
-    return s, a, b
-
-
-def _number(s: Sentence, q: Question, anchor: int, context: frozenset[str],
-            related: Related | None = None) -> Span | None:
-    """The count of the thing asked about: "how many *beds*" -> "464 inpatient beds".
-
-    A number counting something else ("two teams" for "how many patients") is no answer.
-    """
-    spans = number_spans(s.text)
-    if not spans:
-        return None
-    if not q.focus:
-        return _nearest(s, spans, anchor)
-    focus = frozenset([q.focus])
-    mentions = [m for m in re.finditer(r"[\w'-]+", s.text) if covers(stem(m.group().lower()), focus)]
-    for m in mentions:
-        # "two teams of professional nurses" counts teams: a noun after "of" is not what is counted.
-        before = [sp for sp in spans if 0 <= m.start() - sp[1] <= 40
-                  and not re.search(r"\bof\b", s.text[sp[1]:m.start()])]
-        if before:
-            return s, before[-1][0], m.end()
-    pronominal = [sp for sp in spans if _PRONOMINAL_COUNT.match(s.text, sp[1])]
-    if not mentions and pronominal and covers(q.focus, frozenset(stem(w) for w in context)):
-        return _nearest(s, pronominal, anchor)  # "17 of them": the counted noun is in the antecedent
-    if related and not mentions:
-        return _counted_by_meaning(s, q, spans, related)
-    return None
-
-
-# A number that names nothing it counts: "hosts 17 of them", "were 5." ("5 academic cell factories" counts factories).
-_PRONOMINAL_COUNT = re.compile(r"\s+of\s+(?:them|these|those|which|whom)\b|\s*(?:[.,;:)]|$)")
-COUNT_MEANING = 0.45  # cosine the counted noun needs to the noun asked about
-# ... or the counted phrase to the asked phrase: "centres of excellence" / "institutes of excellence"
-# (0.69), "university cell-manufacturing facilities" / "academic cell factories" (0.73), while
-# unrelated counts stay below 0.40 ("centres of excellence" / "clinical specialties available").
-PHRASE_COUNT_MEANING = 0.55
-
-
-def _counted_by_meaning(s: Sentence, q: Question, spans: list[tuple[int, int]], related: Related) -> Span | None:
-    """"How many facilities" -> "5 academic cell factories": the counted noun means nearly the same."""
-    focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
-    asked_phrase = _asked_phrase(q)
-    best, best_score = None, 0.0
-    for a, b in spans:
-        phrase_end = _counted_phrase_end(s.text, b)
-        phrase = s.text[b:phrase_end].strip().lower()
-        # The counted noun is the phrase's head: "beds" in "464 inpatient beds" ("hospitals" is near
-        # "inpatient", but 464 counts beds), "institutes" in "6 institutes of excellence".
-        head = words(phrase.split(" of ")[0])[-1:]
-        # Scores are relative to each threshold so that word and phrase evidence compare.
-        score = related(focus_word, head) / COUNT_MEANING if head and focus_word else 0.0
-        if " " in asked_phrase and head:  # a single word was compared just above
-            score = max(score, related(asked_phrase, [phrase]) / PHRASE_COUNT_MEANING)
-        if score >= max(best_score, 1.0):
-            best, best_score = (s, a, phrase_end), score
-    return best
-
-
-def _asked_phrase(q: Question) -> str:
-    """The wh-phrase as written, with an of-complement: "how many *centres of excellence* were ..."."""
-    if not q.focus:
-        return ""
-    tokens = words(q.text)
-    stems_ = [stem(t) for t in tokens]
-    if q.focus not in stems_:
-        return ""
-    end = stems_.index(q.focus)
-    start = end
-    while start > 0 and tokens[start - 1] not in STOPWORDS:  # "how many" and "much" are stopwords
-        start -= 1
-    if end + 2 < len(tokens) and tokens[end + 1] == "of" and tokens[end + 2] not in STOPWORDS:
-        end += 2
-    return " ".join(tokens[start:end + 1])
-
-
-_PARTICIPLE = re.compile(r"\w(?:ed|ing)$")
-
-
-def _counted_phrase_end(text: str, number_end: int) -> int:
-    """Where the noun phrase a number counts ends: "5 *academic cell factories*:", "6 *institutes of excellence* selected".
-
-    At most four words; it stops at punctuation, a function word other than an inner
-    "of", or a participle after its first word.
-    """
-    end = number_end
-    for i, m in enumerate(re.finditer(r"[\w'-]+|[^\w\s]", text[number_end:])):
-        w = m.group().lower()
-        inner_of = w == "of" and end > number_end
-        if i >= 4 or not w[0].isalnum() or (w in STOPWORDS and not inner_of) or (i > 0 and _PARTICIPLE.search(w)):
-            break
-        if not inner_of:
-            end = number_end + m.end()
-    return end
+    found = nearest(spans, anchor)
+    return (s, *found) if found else None
 
 
 def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
@@ -560,7 +486,7 @@ def _focus_complement(q: Question, s: Sentence, view: CorpusView, asked: frozens
     """
     if q.answer_type != "ANY" or (q.preposition and not q.kind):  # "*for* what kind of research": still its kind
         return None
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    toks = _tokens(s.text)
     focus = frozenset(q.focus_words[-1:])
     for i, (_, end, word) in enumerate(toks[:-1]):
         if word[0].islower() and covers(stem(word), focus) and toks[i + 1][2] in _COMPLEMENT_PREPOSITIONS:
@@ -645,7 +571,7 @@ def _preposition_object(q: Question, s: Sentence, view: CorpusView, asked: froze
     """"In what are the hematologists expert?" -> the object of "in" after "expert" in the sentence."""
     if not q.preposition:
         return None
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    toks = _tokens(s.text)
     places = [i for i, t in enumerate(toks) if t[2].lower() == q.preposition]
     if not places:
         return None
@@ -762,7 +688,7 @@ def _left_out(s: Sentence, asked: frozenset[str]) -> Span | None:
     *a public service* characterized by ...": first the words between two of
     the question's words, else the words after them, else before.
     """
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s.text)]
+    toks = _tokens(s.text)
     matched = [i for i, (_, _, w) in enumerate(toks)
                if w[0].isalnum() and w.lower() not in STOPWORDS and covers(stem(w.lower()), asked)]
     if not matched:

@@ -111,3 +111,8 @@ def clause_after(sentence: str, position: int) -> tuple[int, int] | None:
         return None
     end = re.search(r"[,;:.(]|\s+-\s+|$", sentence[m.end():])
     return m.end(), m.end() + (end.start() if end else len(sentence) - m.end())
+
+
+def nearest(spans: list[tuple[int, int]], anchor: int) -> tuple[int, int] | None:
+    """The span starting closest to ``anchor``: ``nearest([(0, 4), (20, 24)], 18)`` -> ``(20, 24)``."""
+    return min(spans, key=lambda sp: abs(sp[0] - anchor)) if spans else None
