@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .normalize import fold
 from .question import detect_language
-from .text import STOPWORDS, stem
+from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,8 @@ _FRAME_NOUNS = {"ambito": "field", "ambiti": "fields", "settore": "field", "sett
                 "campi": "fields"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
-# Italian past participles (fondato, avviata, costituiti) and English ones (established, led, grown).
+# Italian past participles (fondato, avviata, costituiti); English ones are text.ENGLISH_PARTICIPLE.
 _PARTICIPLE = re.compile(r"(?:at|it|ut)[oaie]$")
-_ENGLISH_PARTICIPLE = re.compile(r"(?:ed|en|wn)$")
 _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")
 
 Nearest = Callable[..., Sequence[Sequence[tuple[str, float]]]]
@@ -216,7 +215,7 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
                    or (word not in names and m in context and score >= context_threshold)
                    or (word not in names and score >= COGNATE_THRESHOLD and _cognate(word, m))]
         # A participle stays a participle: "fondato" is "established", not "foundation".
-        verbal = [m for m in passing if _ENGLISH_PARTICIPLE.search(m)] if _PARTICIPLE.search(word) else []
+        verbal = [m for m in passing if ENGLISH_PARTICIPLE.search(m)] if _PARTICIPLE.search(word) else []
         if verbal or passing:
             found[word] = (verbal or passing)[0]
     return found

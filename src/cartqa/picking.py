@@ -43,7 +43,7 @@ from .grounding import (
     refers_back,
     stems,
 )
-from .question import Question
+from .question import NAMED_KINDS, Question
 from .semantic import Related
 from .spans import (
     clause_after,
@@ -53,7 +53,7 @@ from .spans import (
     nearest,
     year_spans,
 )
-from .text import STOPWORDS, stem, words
+from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem, words
 
 Span = tuple[Sentence, int, int]
 
@@ -62,8 +62,7 @@ _STOP_TOKENS = frozenset(",;:.()[]\"!?“”")
 MAX_ANSWER_WORDS = 10
 # "*European* consortium", "*Italian* coordinator": a place's adjective before a noun names nothing.
 _ADJECTIVE_OF_PLACE = re.compile(r"[A-Z][a-z]+(?:an|ese|ish)\s+[a-z]")
-_NAMED_KINDS = frozenset(stem(w) for w in "hospital institute institution centre center consortium organisation "
-                         "organization foundation university company project".split())
+_NAMED_KINDS = frozenset(stem(w) for w in NAMED_KINDS)
 _PLACE_NOUNS = frozenset(stem(w) for w in "city town region country place area village province".split())
 _PRONOUN_START = re.compile(r"(?:It|Its|They|Their|He|She|His|Her)\b")
 _DETERMINERS = frozenset("a an the this that these those its their his her our".split())
@@ -148,7 +147,6 @@ def _predicate_nominal(s: Sentence, view: CorpusView, asked: frozenset[str]) -> 
 
 
 _MANNER_PREPOSITIONS = frozenset("with by through via using".split())
-_PARTICIPLE_FORM = re.compile(r"\w(?:ed|en|wn)$")
 
 
 def _manner(s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -> Span | None:
@@ -160,7 +158,7 @@ def _manner(s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -
     for i, (_, end, word) in enumerate(toks):
         # "stored *with*" says how; "nurses *with* competences" says which nurses.
         before = toks[i - 1][2] if i else ""
-        if not _PARTICIPLE_FORM.search(before) or word.lower() not in _MANNER_PREPOSITIONS | {"from", "in", "at"}:
+        if not ENGLISH_PARTICIPLE.search(before) or word.lower() not in _MANNER_PREPOSITIONS | {"from", "in", "at"}:
             continue
         span = _phrase_at(s, view, end) or _run(toks, i + 1, 1, set())
         if not span or not _new_words(s.text[span[0]:span[1]], asked):

@@ -15,9 +15,11 @@ from dataclasses import dataclass, replace
 from .normalize import fold
 from .text import LIGHT_VERBS, STOPWORDS, stem, words
 
-# Nouns that name a kind of named thing: "which *hospital*", "what *consortium*".
-_NAMED_KINDS = (r"(?:hospital|institute|institution|centre|center|consortium|organi[sz]ation|foundation|university|"
-                r"company|project|region|person|ospedale|istituto|consorzio|progetto)")
+# Nouns that name a kind of named thing: "which *hospital*", "what *consortium*" (English, then Italian).
+NAMED_KINDS = ("hospital", "institute", "institution", "centre", "center", "consortium", "organisation",
+               "organization", "foundation", "university", "company", "project", "region", "person",
+               "ospedale", "istituto", "consorzio", "progetto")
+_NAMED_KINDS = "(?:" + "|".join(NAMED_KINDS) + ")"
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b", "DATE"),

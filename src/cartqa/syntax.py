@@ -112,8 +112,6 @@ def _subject_verb(wh) -> str:
     return verb.text
 
 
-
-
 def _wh_head(wh) -> str:
     """"which *region*", "how many cell *factories*", "what kind of cell *banks*"."""
     if wh.tag_ == "WRB":  # how many / how much + noun

@@ -79,6 +79,9 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+# Past participles: "stor*ed*", "tak*en*", "gro*wn*" ("*stored* with", "obtained from").
+ENGLISH_PARTICIPLE = re.compile(r"\w(?:ed|en|wn)$")
+
 # Verbs that say little alone ("takes part", "has", "acts as", "what happened to"): the words with them
 # carry the meaning.
 # All forms, because the lemmatizer is not loaded.
