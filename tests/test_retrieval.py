@@ -35,3 +35,45 @@ def test_empty_index_and_bad_k_return_nothing():
 
     assert Retriever([], np.zeros((0, 64), np.float32), e).search("anything") == []
     assert make().search("INT", k=0) == []
+
+
+class _CountingEmbedder(HashEmbedder):
+    """Counts calls to the model, as each costs ~15 ms on the real one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def embed_passages(self, texts):
+        self.calls.append(len(texts))
+        return super().embed_passages(texts)
+
+
+def test_warmed_words_are_compared_without_calling_the_model():
+    from cartqa.semantic import Relatedness
+
+    embedder = _CountingEmbedder()
+    related = Relatedness(embedder)
+    related.warm(["beds", "inpatient", "cell factories"])
+    assert embedder.calls == [3]  # one batch
+    assert related.best("beds", ["inpatient", "cell factories"]) < 1.0
+    assert related.best("inpatient", ["beds", "inpatient"]) == 1.0
+    assert embedder.calls == [3]  # every look-up served from the cache
+    related.best("hospitalise", ["beds"])
+    assert embedder.calls == [3, 1]  # only the new word
+
+
+def test_an_engine_compares_corpus_words_with_no_model_call(tmp_path):
+    from cartqa.extractive import compared_words
+    from cartqa.grounding import CorpusView
+    from cartqa.semantic import Relatedness
+
+    text = "INT has 464 inpatient beds. The Institute was established in 1928."
+    view = CorpusView([Chunk("d", text, 0, len(text))])
+    assert {"inpatient beds", "established", "1928"} <= compared_words(view)
+    embedder = _CountingEmbedder()
+    related = Relatedness(embedder)
+    related.warm(compared_words(view))
+    before = len(embedder.calls)
+    related.best("inpatient beds", ["established", "institute"])
+    assert len(embedder.calls) == before

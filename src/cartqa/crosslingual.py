@@ -15,7 +15,7 @@ understands the documents' own words, so an Italian question is rewritten first:
 >>> table = {"letti": [("beds", 0.95)], "degenti": [("inpatient", 0.87)]}
 >>> near = lambda words, exclude=(): [table[w] for w in words]
 >>> to_english("Quanti letti per i degenti ha l'INT?", vocab, near)
-'How many beds for degenti INT?'
+'How many beds for degenti has INT?'
 
 :func:`prepare` is what :func:`cartqa.answer` calls; it is a no-op for English.
 """

@@ -13,6 +13,7 @@ from pathlib import Path
 from .embedders import Embedder, get_embedder
 from .errors import IndexFormatError
 from .grounding import CorpusView
+from .extractive import compared_words
 from .indexing import build_index, is_stale
 from .retrieval import Retriever
 from .semantic import Relatedness
@@ -55,7 +56,12 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
             model = get_embedder(manifest.embedder)
             stored = load_stored(index_dir, manifest)
             view = CorpusView(stored.chunks, _parser())
-            engine = Engine(manifest, Retriever(stored.chunks, stored.vectors, model), view, model, Relatedness(model))
+            related = Relatedness(model)
+            # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
+            related.warm(compared_words(view))
+            retriever = Retriever(stored.chunks, stored.vectors, model)
+            retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
+            engine = Engine(manifest, retriever, view, model, related)
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
             _CACHE[key] = engine

@@ -195,6 +195,32 @@ def _phrase_credits(q: Question, missing: list[int], credits: list[float], candi
                     credits[i] = max(credits[i], credit)
 
 
+def compared_words(view: CorpusView) -> set[str]:
+    """Every word and word pair of the corpus that question words are compared with by meaning.
+
+    >>> from cartqa.records import Chunk
+    >>> sorted(compared_words(CorpusView([Chunk("d", "INT has 464 beds.", 0, 17)])))
+    ['464', '464 beds', 'beds', 'has', 'int']
+    """
+    found: set[str] = set()
+    for sentences in view.sentences.values():
+        for s in sentences:
+            found |= word_forms(s.text)
+            found.update(_bigrams(s.text))
+    return found
+
+
+def question_phrases(question: str) -> list[str]:
+    """The question's words, and its runs of two and three of them, that :func:`extract` may compare
+    by meaning: embedding them in one batch beforehand saves a model call per look-up.
+
+    >>> question_phrases("Who takes care of side effects?")
+    ['takes', 'care', 'side', 'effects', 'takes care', 'care side', 'side effects', 'takes care side', 'care side effects']
+    """
+    content = list(analyse(question).term_words)
+    return content + [" ".join(content[i:i + n]) for n in (2, 3) for i in range(len(content) - n + 1)]
+
+
 def _bigrams(text: str) -> list[str]:
     """Adjacent content-word pairs of a sentence: "collateral effects", "cell factories"."""
     tokens = words(text)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import config
 from .errors import InputError
-from .extractive import Extraction, extract
+from .extractive import Extraction, extract, question_phrases
 from .followup import resolve
 from .records import Answer, Hit, Source
 
@@ -71,6 +71,7 @@ def answer(
             from .hub_reader import read_with_model
 
             return read_with_model(reader, resolved, hits, engine.view)
+        engine.related.warm(question_phrases(resolved))
         return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best)
 
     if mode == "extractive":

@@ -86,13 +86,18 @@ class Retriever:
                 out.extend(closest_terms(term, self.vocabulary))
         return out
 
-    def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """Cosine similarity of ``question`` to each sentence (sentence vectors cached)."""
+    def warm_sentences(self, sentences: Sequence[str]) -> None:
+        """Embed the sentences not yet cached, in one batch."""
         with self._lock:
             missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
             if missing:
                 for s, v in zip(missing, self.embedder.embed_passages(missing)):
                     self._sentence_vectors[s] = v
+
+    def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """Cosine similarity of ``question`` to each sentence (sentence vectors cached)."""
+        self.warm_sentences(sentences)
+        with self._lock:
             matrix = np.stack([self._sentence_vectors[s] for s in sentences]) if sentences else None
         if matrix is None:
             return []

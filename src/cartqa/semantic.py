@@ -2,7 +2,7 @@
 
 Paraphrases share meaning, not spelling: "hospitalise" / "inpatient",
 "organisation" / "consortium". Each distinct word is embedded once per process
-and cached, so after a few questions this costs a matrix product.
+and cached; :meth:`Relatedness.warm` embeds a vocabulary in one batch up front.
 
 >>> from cartqa.embedders import HashEmbedder
 >>> related = Relatedness(HashEmbedder())
@@ -38,6 +38,14 @@ class Relatedness:
                 for t, v in zip(missing, self._embedder.embed_passages(missing)):
                     self._vectors[t] = v / (np.linalg.norm(v) or 1.0)
             return np.stack([self._vectors[t] for t in texts])
+
+    def warm(self, texts: Iterable[str]) -> None:
+        """Embed ``texts`` now, in one batch, so later look-ups of them cost a matrix product.
+
+        One batch of a few hundred words takes well under a second; embedding them one
+        look-up at a time costs about 15 ms each.
+        """
+        self._matrix(sorted(set(texts)))
 
     def similarities(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cosine of ``text`` to each candidate."""
