@@ -39,6 +39,7 @@ def ask():
     ("How long was the Pagencell Project supposed to run?", "three-year"),
     ("What was the planned duration of the Pagencell Project?", "three-year"),
     ("How many of Lombardy's oncology institutes are in Milano?", "17"),  # "17 of them": the antecedent's
+    ("how many beds does san raffaele have", "1,340"),  # lower case: names found as written
 ])
 def test_short_verbatim_answers(ask, question, expected):
     got = ask(question)
@@ -55,6 +56,7 @@ def test_short_verbatim_answers(ask, question, expected):
     "How long does the EURE-CART project last?",  # a length of time given for another project
     "How many inpatient beds did INT have in 2015?",  # a figure the sentence does not give
     "How many oncology institutes are there in Bergamo?",  # "4 cell factories" counts factories
+    "how many beds does the besta institute have",  # typed in lower case, still a name
 ])
 def test_refuses_what_the_documents_do_not_say(ask, question):
     assert not ask(question).found
@@ -69,3 +71,16 @@ def test_a_place_is_grounded_by_its_adjective():
 
     assert covers("itali", frozenset({"italian"})) and covers("europ", frozenset({"european"}))
     assert not covers("milan", frozenset({"mill"}))
+
+
+def test_a_name_in_the_wh_phrase_describes_the_answer_and_is_never_matched_by_meaning():
+    text = ("The Besta Institute is in Milano. INT is the Italian coordinator of trials. "
+            "The European consortium EURE-CART has 6 partner institutes such as San Raffaele.")
+    chunk = Chunk("d.txt", text, 0, len(text))
+    view = CorpusView([chunk])
+    loose = lambda word, candidates: 0.9  # a model that finds every word close to every other  # noqa: E731
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, related=loose)  # noqa: E731
+    # Milano is Italian though its sentence does not say so; the corpus does mention "Italian".
+    assert ask("Which Italian city is the Besta Institute in?").text == "Milano"
+    # "German" is a name the corpus never writes: not "European" by meaning.
+    assert not ask("Which German institute is one of the EURE-CART partners?").found

@@ -296,6 +296,75 @@ def test_refuses_when_what_is_asked_of_the_subject_is_missing(ask, question):
     assert not ask(question).found
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("Are the Pagencell cell banks autologous or allogeneic?", "allogeneic"),
+    ("Are the Pagencell cells obtained from bone marrow or umbilical cords?", "umbilical cords"),
+    ("Does INT have 464 or 500 beds?", "464"),
+])
+def test_a_closed_question_is_answered_by_the_choice_the_text_says(ask, question, expected):
+    assert ask(question).text == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Are the Pagencell cell banks public or private?",  # says neither
+    "Does INT have national or international clinical trials?",  # says both
+])
+def test_a_closed_question_is_refused_unless_the_text_says_exactly_one_choice(ask, question):
+    assert not ask(question).found
+
+
+MORE = ("The IEO strives for excellence in cancer prevention, diagnosis and treatment.\n\n"
+        "The WCC brings together experts from the IEO gynecology and senology programs.\n\n"
+        "Nurses have competences in apheresis and CAR-T patients.\n\n"
+        "The Hospital is recognized as IRCCS (Institute for Research) for its research in molecular medicine, "
+        "and has 50 specialties.\n\n"
+        "INT has programs and projects in every field.\n\n"
+        "A team of doctors is expert in the treatment of toxic effects.\n\n"
+        "The IEO regimens became standard practice both nationally and internationally.\n\n"
+        "INT is the Italian coordinator of trials.")
+MORE_PHRASES = ["The IEO", "excellence", "cancer prevention", "diagnosis", "treatment", "The WCC", "experts",
+                "the IEO gynecology", "senology programs", "Nurses", "competences", "apheresis", "CAR-T patients",
+                "The Hospital", "IRCCS", "its research", "molecular medicine", "50 specialties", "INT", "programs",
+                "projects", "every field", "A team", "doctors", "the treatment", "toxic effects",
+                "The IEO regimens", "standard practice", "the Italian coordinator", "trials"]
+
+
+@pytest.fixture(scope="module")
+def ask_more():
+    chunk = Chunk("m.txt", MORE, 0, len(MORE))
+    view = CorpusView([chunk], ScriptedParser(MORE_PHRASES))
+    return lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.7] * len(ss), related)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # as many things said together as the question asks for
+    ("In which three areas of cancer care does the IEO strive for excellence?", "cancer prevention, diagnosis and treatment"),
+    ("Name two areas in which the IEO strives for excellence.", "cancer prevention, diagnosis and treatment"),
+    # one phrase the parser split: the modifiers share the head
+    ("The WCC experts come from which IEO programs?", "gynecology and senology programs"),
+    ("Which patients do the nurses have competences in?", "CAR-T patients"),  # "apheresis" has no determiner
+    # a reason: what "for its" introduces, never the aside in brackets
+    ("Why is the Hospital recognized as IRCCS?", "research in molecular medicine"),
+    # the object of a stranded verb, after its noun: "the *treatment of* toxic effects"
+    ("What are the doctors experts at treating?", "toxic effects"),
+    # a place said without a name: an adverb of scope, a country's adjective
+    ("Where have the IEO regimens become standard practice?", "both nationally and internationally"),
+    ("For which country is INT the coordinator of trials?", "Italian"),
+])
+def test_lists_shared_heads_and_reasons(ask_more, question, expected):
+    assert ask_more(question).text == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Which two areas does the IEO strive for excellence in?",  # it names three
+    "Name two departments of INT.",  # "programs and projects" hangs on INT, not on departments
+    "Why does INT have programs in every field?",  # no reason given
+    "For which region is INT the coordinator of trials?",  # "Italian" names a country, not a region
+])
+def test_lists_and_reasons_are_refused_when_the_text_does_not_fit(ask_more, question):
+    assert not ask_more(question).found
+
+
 @pytest.mark.slow
 def test_real_parser_finds_phrases_and_subjects():
     from cartqa.syntax import Parser

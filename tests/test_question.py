@@ -112,6 +112,11 @@ def test_a_full_name_is_an_expansion():
     ("Apart from surgery, name another department of INT.", "single", True),
     ("Name one of the institutes of EURE-CART besides San Raffaele.", "excluding", True),
     ("What is the area of expertise of the hematologists?", "focus_words", ("expertis",)),
+    ("Which German institute is a member?", "entities", (("german",),)),  # a name after the wh-word
+    ("Which Milan-area hospital has a CAR-T unit?", "entities", (("milan",), ("car-t",))),  # its capitalised part
+    ("Lombardy has how many hospitals?", "entities", ()),  # a lone sentence-initial capital is no sign
+    ("Is the IEO in Milan or Rome?", "entities", (("ieo",),)),  # the choices are not names asked about
+    ("Is the IEO in Milan or Rome?", "alternatives", ("milan", "rome")),
 ])
 def test_question_forms(question, field, value):
     assert getattr(analyse(question), field) == value

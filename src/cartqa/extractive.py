@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .grounding import CorpusView, Sentence, covers, refers_back
 from .picking import ASKED_NOUN_MEANING, entity_grounded, pick
-from .question import Question, analyse, with_parse
+from .question import NAMED_KINDS, Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
 from .text import NUMBER_WORDS, STOPWORDS, stem, word_forms, words
@@ -70,7 +70,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ``similarity`` scores the question against whole sentences; ``related``
     lets a paraphrased question word count as covered by a word of like meaning.
     """
-    q = with_parse(analyse(question), view.parse_question(question))
+    q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
     if not sentences or _names_unknown_entity(q, view):
         return Extraction(False)
@@ -104,6 +104,27 @@ def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence
     return list(seen.values())
 
 
+_KIND_STEMS = frozenset(stem(w) for w in NAMED_KINDS)
+
+
+def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:
+    """"how many beds does the besta neurological institute have": a question typed without capitals
+    still names what the corpus only ever writes as a name (Besta, Neurological), so those words must
+    be found as written, like any name; "institute" and "hospital" stay common nouns."""
+    if any(c.isupper() for c in q.text) or q.entities:
+        return q
+    runs: list[list[str]] = []
+    previous = ""
+    for w in words(q.text):
+        if w in view.names_only and stem(w) not in _KIND_STEMS and w not in STOPWORDS:
+            if runs and previous in runs[-1]:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        previous = w
+    return replace(q, entities=tuple(tuple(r) for r in runs)) if runs else q
+
+
 def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
     """An English question about a name the corpus never mentions cannot be answered from it."""
     if q.language != "en":
@@ -133,20 +154,26 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
         own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         _phrase_credits(q, missing, credits, own_content + _bigrams(s.text), related)
-    weights = [view.idf(t) for t in q.terms]
+    # "Which *Italian* region ...": a name inside the wh-phrase describes the answer, which need not
+    # restate it (Lombardy is Italian); the corpus must still mention it (no "German institute").
+    modifiers = {part for f in q.focus_words[:-1] for part in (f, *f.split("-"))}  # "Milan-area": Milan
+    describing = {e for e in q.entities if all(stem(w) in modifiers or w in modifiers for w in e)}
+    described_terms = {stem(w) for e in describing for w in e}
+    weights = [0.0 if t in described_terms else view.idf(t) for t in q.terms]
     coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)
     # Figures in the question are facts like names: "beds in *2015*" is not answered by a sentence without 2015.
     figures_ok = all(t in context for t in q.terms if any(c.isdigit() for c in t))
-    entities_ok = figures_ok and all(entity_grounded(e, context, view.idf) for e in q.entities)
+    about = [e for e in q.entities if e not in describing]
+    entities_ok = figures_ok and all(entity_grounded(e, context, view.idf) for e in about)
     # "The city of Milano alone hosts 17 of them" is about Milano: a name the question asks about
     # that only the sentence before gives (Lombardy) does not make it about that name.
-    if entities_ok and q.entities and _about_another_name(q, s, view):
+    if entities_ok and about and _about_another_name(about, s, view):
         said = frozenset(word_forms(s.text))
-        entities_ok = all(entity_grounded(e, said, view.idf) for e in q.entities)
+        entities_ok = all(entity_grounded(e, said, view.idf) for e in about)
     return _Scored(s, coverage, sim, entities_ok, context)
 
 
-def _about_another_name(q: Question, s: Sentence, view: CorpusView) -> bool:
+def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: CorpusView) -> bool:
     """Does the sentence's subject name something the question does not (nor an alias of it)?"""
     span = view.subject(s)
     if span is None:
@@ -160,7 +187,7 @@ def _about_another_name(q: Question, s: Sentence, view: CorpusView) -> bool:
     names = {w.lower() for w in re.findall(r"[\w'-]+", subject) if w[:1].isupper()} - STOPWORDS
     if not names:
         return False
-    asked = {w for e in q.entities for w in e}
+    asked = {w for e in entities for w in e}
     asked |= view.alias_words(asked)
     names |= view.alias_words(names)  # "INT" is the National Cancer Institute
     return not any(covers(stem(n), frozenset(stem(a) for a in asked)) for n in names)

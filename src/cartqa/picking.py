@@ -5,7 +5,7 @@ Pure: works on a :class:`~cartqa.question.Question`, a sentence and the
 
 The rules follow the question's grammar, in this order:
 
-- a date, a length of time, a count, a manner or a purpose clause when the question asks for one;
+- a date, a length of time, a count, a manner, a reason or a purpose clause when the question asks for one;
 - "what does ACR stand for": the long form written next to the acronym;
 - an enumeration the question points into ("which institute in Pavia"), one item
   when the question asks for one ("name one of");
@@ -51,6 +51,7 @@ from .spans import (
     list_items,
     name_spans,
     nearest,
+    reason_spans,
     year_spans,
 )
 from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem, words
@@ -80,6 +81,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     text = s.text
     asked = frozenset(q.terms)
     anchor = _anchor(text, asked)
+    if q.alternatives:
+        return _alternative(q, s)
     if q.answer_type == "DATE":
         return _nearest(s, year_spans(text), anchor)
     if q.answer_type == "DURATION":
@@ -89,9 +92,14 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         return (s, *found) if found else None
     if q.answer_type == "MANNER":
         return _manner(s, view, asked, anchor)
+    if q.answer_type == "REASON":  # "Why is it recognized as IRCCS?" -> "for its *research in ...*"
+        return _nearest(s, reason_spans(text), anchor)
     if q.answer_type == "CLAUSE":
         span = clause_after(text, 0)
         return (s, *span) if span else None
+    together = q.items and (_list_pick(q, s, asked, related) or _nearest(s, _coordinations(s, view, q, asked), anchor))
+    if together:  # "which three areas": a list the question points into, or that many things said together
+        return together
     if q.expansion or q.definition:
         found = _expansion(q, s, asked)
         if found or not q.definition:
@@ -110,6 +118,49 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or (positional and _says_asked_noun(q, _positional(q, s, view, asked, anchor), related)) or None)
 
 
+def _coordinations(s: Sentence, view: CorpusView, q: Question, asked: frozenset[str]) -> list[tuple[int, int]]:
+    """Noun phrases joined by commas and a final "and"/"or", as many as the question asks for ("which
+    three areas": "cancer prevention, diagnosis and treatment"), or at least that many when it asks to
+    name some ("name two areas": the whole run). Not a run the question already says, and only one
+    attached to what the question says besides its names: "strives for *excellence* in A, B and C"."""
+    exact = not re.match(r"\s*(?:name|list|give|mention|cite)\b", q.text, re.I)
+    named = frozenset(stem(w) for e in q.entities for w in e)
+    phrases = view.phrases(s)
+    runs: list[list[tuple[int, int]]] = []
+    for k, phrase in enumerate(phrases):
+        joined = k > 0 and phrases[k - 1][1] < phrase[0] and re.fullmatch(r",?\s*(?:and|or)?\s*",
+                                                                           s.text[phrases[k - 1][1]:phrase[0]])
+        if joined:
+            runs[-1].append(phrase)
+        else:
+            runs.append([phrase])
+    found = []
+    for run in runs:
+        closed = re.search(r"\b(?:and|or)\b", s.text[run[-2][1]:run[-1][0]]) if len(run) > 1 else None
+        if not closed or len(run) < q.items or (exact and len(run) != q.items):
+            continue
+        a, b = (_phrase_at(s, view, run[0][0]) or run[0])[0], run[-1][1]
+        lead = [w for w in words(s.text[:a])[-4:] if w not in STOPWORDS]
+        if _new_words(s.text[a:b], asked) >= q.items - 1 and any(covers(stem(w), asked - named) for w in lead):
+            found.append((a, b))
+    return found
+
+
+def _alternative(q: Question, s: Sentence) -> Span | None:
+    """"Are the banks autologous or allogeneic?" -> "allogeneic": the one choice the sentence says,
+    all its content words within a few words of each. When it says none, or several, no answer."""
+    toks = [(m.start(), m.end(), stem(m.group().lower())) for m in re.finditer(r"\w(?:[\w'-]*\w)?", s.text)]
+    said = []
+    for choice in q.alternatives:
+        wanted = [stem(w) for w in words(choice) if w not in STOPWORDS] or [stem(w) for w in words(choice)]
+        for i, (start, _, word) in enumerate(toks):
+            window = [t for t in toks[i:i + len(wanted) + 1] if t[2] in wanted]
+            if word in wanted and {t[2] for t in window} == set(wanted):
+                said.append((start, window[-1][1]))
+                break
+    return (s, *said[0]) if len(said) == 1 else None
+
+
 # A noun the answer is asked to be ("the *role* of INT") may be said in other words ("coordinator", 0.51).
 ASKED_NOUN_MEANING = 0.45
 
@@ -118,16 +169,21 @@ def _says_asked_noun(q: Question, span: Span | None, related: Related | None) ->
     """"What is the *address* of INT?": words found by their place are an answer only if their
     head says an address, not "Italian coordinator of numerous ... trials" because one word there
     is near "address" ("international", 0.46)."""
-    if span is None or not q.asked_noun:
+    # "Name two *departments*": what is named must be one too, not any words the question leaves out
+    noun = q.asked_noun or (next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
+                            if q.items or q.single else "")
+    if span is None or not noun:
         return span
     s, a, b = span
     # its head: the last word before any "of ..." complement ("Italian *coordinator* of numerous ... trials")
     head = [w for w in words(re.split(r"\bof\b", s.text[a:b])[0]) if w not in STOPWORDS][-1:]
     if not head:
         return None
-    if covers(stem(q.asked_noun), frozenset(stem(w) for w in head)):
+    # ... or modifies it, with its conjuncts: "*gynecology* and senology programs"
+    after = re.match(r"(?:\s*(?:,|\band\b|\bor\b)\s*[\w'-]+)*\s*([\w'-]*)", s.text[b:]).group(1).lower()
+    if covers(stem(noun), frozenset(stem(w) for w in [*head, after] if w)):
         return span
-    return span if related and related(q.asked_noun, head) >= ASKED_NOUN_MEANING else None
+    return span if related and related(noun, head) >= ASKED_NOUN_MEANING else None
 
 
 _ROLE_NOUNS = frozenset(stem(w) for w in "role function position capacity status".split())
@@ -174,10 +230,29 @@ def _positional(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str
     """Answers found by their place in the sentence: its subject, a name, the words left out."""
     if q.answer_type == "PLACE" and q.focus in _PLACE_NOUNS and not covers(q.focus, frozenset(stems(s.text))):
         # "Which region ...": only a name written as a place, when the sentence speaks of no region.
-        return _name(q, s, view, asked, anchor)
+        return _name(q, s, view, asked, anchor) or _place_word(q, s, asked, anchor)
     return (_subject(q, s, view, asked)
             or (_name(q, s, view, asked, anchor) if q.answer_type in ("NAME", "PLACE") else None)
+            or (_place_word(q, s, asked, anchor) if q.answer_type == "PLACE" else None)
             or _typed_left_out(q, s, view, asked))
+
+
+_SCOPE = r"(?:nationally|internationally|worldwide|globally|locally|regionally|abroad|nationwide|overseas)"
+_SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOPE})?\b", re.I)
+_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ese|ish)\b")
+_NATION_NOUNS = frozenset(stem(w) for w in "country nation state".split())
+
+
+def _place_word(q: Question, s: Sentence, asked: frozenset[str], anchor: int) -> Span | None:
+    """A place the sentence says without naming it: "where ... adopted?" -> "both *nationally and
+    internationally*"; "for which country?" -> "the *Italian* coordinator" (a country's adjective)."""
+    if q.focus in _NATION_NOUNS:
+        spans = [m.span() for m in _DEMONYM.finditer(s.text) if not covers(stem(m.group().lower()), asked)]
+    elif not q.focus:
+        spans = [m.span() for m in _SCOPE_ADVERBS.finditer(s.text)]
+    else:
+        return None
+    return _nearest(s, spans, anchor)
 
 
 def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
@@ -218,11 +293,17 @@ def _verb_object(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None
     toks = _tokens(s.text)
     matched = {i for i, (_, _, w) in enumerate(toks) if w[0].isalnum() and covers(stem(w.lower()), asked)}
     for i, (_, _, w) in enumerate(toks):
-        if w[0].isalnum() and covers(stem(w.lower()), verb):
+        # the verb, or its noun with the object after "of": "expert in the *treatment of* toxic effects"
+        noun = (_NOMINAL.fullmatch(w.lower()[len(stem(q.object_of)):]) and w.lower().startswith(stem(q.object_of))
+                and i + 1 < len(toks) and toks[i + 1][2] == "of")
+        if w[0].isalnum() and (covers(stem(w.lower()), verb) or noun):
             run = _run(toks, i + 1, 1, matched)
             if run and _new_words(s.text[run[0]:run[1]], asked):
                 return s, *run
     return None
+
+
+_NOMINAL = re.compile(r"ments?|(?:at)?ions?|ances?|ences?|als?")
 
 
 def _has_name(span: Span) -> bool:
@@ -468,7 +549,20 @@ def _focus_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[s
     if q.kind:  # the modifiers with their noun: "allogeneic cell banks", "breast cancer"
         return s, _modifier_start(tokens, tokens.index(new[0])), b
     start = next((t[0] for t in tokens if t[2].lower() not in _DETERMINERS and t[2] not in _STOP_TOKENS), a)
-    return s, start, b
+    return s, _shared_head_start(s, view, start), b
+
+
+def _shared_head_start(s: Sentence, view: CorpusView, start: int) -> int:
+    """"the IEO gynecology and *senology programs*": a phrase with no determiner of its own, after
+    "and" that ends a phrase opened by a determiner, shares its head with the word before "and"
+    (the parser split one phrase): "*gynecology and* senology programs"."""
+    m = re.search(r"([\w'-]+)\s+(?:and|or)\s+$", s.text[:start])
+    if not m or s.text[start:].split(" ", 1)[0].lower() in _DETERMINERS:
+        return start
+    before = next(((c, d) for c, d in view.phrases(s) if d == m.end(1)), None)
+    if before and s.text[before[0]:before[1]].split(" ", 1)[0].lower() in _DETERMINERS and before[0] < m.start(1):
+        return m.start(1)
+    return start
 
 
 Token = tuple[int, int, str]

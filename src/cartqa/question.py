@@ -38,7 +38,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
      "NAME"),
-    (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b|^why\b|^perche\b", "CLAUSE"),
+    (r"^why\b|^perche\b|\bfor what reason\b|\bper quale motivo\b", "REASON"),
+    (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
     (rf"\b(which|what|name|quale|quali)\b(\s+\w+){{0,2}}\s+{_NAMED_KINDS}s?\b", "NAME"),
 )
@@ -64,7 +65,7 @@ class Question:
     """The parts of a question that answer extraction relies on."""
 
     text: str
-    answer_type: str  # DATE, DURATION, NUMBER, MANNER, PLACE, NAME, CLAUSE or ANY
+    answer_type: str  # DATE, DURATION, NUMBER, MANNER, PLACE, NAME, REASON, CLAUSE or ANY
     focus: str  # stem of the noun asked for ("bed" in "how many beds"), or ""
     terms: tuple[str, ...]  # stemmed content words
     entities: tuple[tuple[str, ...], ...]  # folded words of each named entity
@@ -83,6 +84,8 @@ class Question:
     subject_verb: str = ""  # "Which institution *coordinates* X?": what the wh-subject does; set from a parse
     asked_noun: str = ""  # "What is the biological *source* of X?": what the answer must be
     object_of: str = ""  # "What does INT *provide*?": the verb the answer is the object of; set from a parse
+    alternatives: tuple[str, ...] = ()  # "Are the banks *autologous or allogeneic*?": the answer is one of these
+    items: int = 0  # "In which *three* areas ...": the answer coordinates that many
 
 
 def analyse(question: str) -> Question:
@@ -99,8 +102,14 @@ def analyse(question: str) -> Question:
         focus_words = (stem(field.group(1) or field.group(2)),)
     # "... a partner *without being one of its cell factories*": what is denied is no key term.
     affirmed = _NEGATED.sub(" ", question)
+    alternatives = _alternatives(folded)
+    offered = {w for a in alternatives for w in words(a)}
+    items = _ITEMS.search(folded)
+    if items:  # "which three areas": how many things are asked, not a word the text must say
+        offered.add(items.group(1))
+    # Of "autologous or allogeneic" the documents say one: neither is a term the sentence must hold.
     content = [w for w in words(affirmed) if w not in STOPWORDS and w not in _WH and w not in _FRAME
-               and not (answer_type == "DURATION" and w in _DURATION_FRAME)]
+               and not (answer_type == "DURATION" and w in _DURATION_FRAME) and w not in offered]
     return Question(
         text=question,
         answer_type=answer_type,
@@ -108,7 +117,7 @@ def analyse(question: str) -> Question:
         focus_words=focus_words,
         terms=tuple(stem(w) for w in content),
         term_words=tuple(content),
-        entities=tuple(_entities(affirmed)),
+        entities=tuple(e for e in _entities(affirmed) if not set(e) <= offered),  # "Milan or Rome": choices
         language=detect_language(question),
         kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded) or field),
         preposition=_preposition(folded),
@@ -119,7 +128,11 @@ def analyse(question: str) -> Question:
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
-        asked_noun=_asked_noun(folded),
+        # "what are the doctors experts at *treating*": the object of a verb, not an instance of "experts"
+        asked_noun="" if _stranded_verb(folded) else _asked_noun(folded),
+        object_of=_stranded_verb(folded),
+        alternatives=alternatives,
+        items=_COUNTS.index(items.group(1)) + 2 if items else 0,
     )
 
 
@@ -139,7 +152,7 @@ def with_parse(q: Question, parsed) -> Question:
     verb = fold(parsed.verb).lower()
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
                    wh_subject=parsed.subject, subject_verb="" if verb in _FRAME else verb,
-                   object_of=fold(parsed.object_of).lower())
+                   object_of=fold(parsed.object_of).lower() or q.object_of)
 
 
 def detect_language(text: str) -> str:
@@ -170,6 +183,50 @@ _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b
                       rf"|^(?!(?:what|which|who|whom|whose|when|where|why|how)\b).*?\b({_PREPOSITIONS}) (?:what|which|whom)\b")
 _STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$")
 _VERBISH = re.compile(r"(?:ed|ing)$")
+
+
+def _stranded_verb(folded: str) -> str:
+    """"What are the doctors experts at *treating*?": a what-question ending on a verb in -ing asks
+    for that verb's object.
+
+    >>> _stranded_verb("what are the doctors experts at treating?"), _stranded_verb("what is he doing in milan?")
+    ('treating', '')
+    """
+    m = re.match(r"(?:what|which)\b.*\b(?:at|in|on|for|with)\s+([a-z]{3,}ing)\W*$", folded)
+    return m.group(1) if m else ""
+
+
+_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_ITEMS = re.compile(r"\b(?:which|what|name|list|give|mention|cite) (" + "|".join(_COUNTS) + r")\b"
+                    r"(?! (?:of|out of)\b)")
+_CLOSED = re.compile(r"^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|e|sono|era)\b")
+
+
+def _alternatives(folded: str) -> tuple[str, ...]:
+    """"Are the banks autologous or allogeneic?" -> ("autologous", "allogeneic"): a closed question
+    offering choices, which the documents answer by saying one of them. Each choice has as many
+    words as the last one.
+
+    >>> _alternatives("are the cells from bone marrow or umbilical cords?")
+    ('bone marrow', 'umbilical cords')
+    >>> _alternatives("is the project three-year, five-year or ten-year?")
+    ('three-year', 'five-year', 'ten-year')
+    >>> _alternatives("who leads the wcc or the ieo?")
+    ()
+    """
+    text = re.sub(r"[?!.\s]+$", "", folded)
+    if not _CLOSED.match(text) or " or " not in text:
+        return ()
+    left, right = text.rsplit(" or ", 1)
+    last = right.split()
+    if not 1 <= len(last) <= 3 or last[-1] in STOPWORDS:
+        return ()
+    items = [p.strip() for p in left.split(",")]
+    if len(items) > 1 and all(len(p.split()) == len(last) for p in items[1:]):
+        # "three-year, five-year or ten-year": a list of choices
+        first = " ".join(items[0].split()[-len(last):])
+        return (first, *items[1:], right)
+    return (" ".join(items[-1].split()[-len(last):]), right)
 
 
 def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
@@ -236,7 +293,7 @@ def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tupl
     m = described and re.search(r"^how \w+ (.+) \w+$", folded[:described.end()])
     m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
     m = m or re.search(r"\b(?:how many|how much|what|which(?: (?:is|are|was|were) the)?|quant[ieoa]|quale|quali|che"
-                       r"|(?:name|give|list|mention|cite) (?:one|an?|some)(?: (?:of|among) the)?)\s+"
+                       r"|(?:name|give|list|mention|cite) (?:one|an?|some|two|three|four|five)(?: (?:of|among) the)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w'’-]+\s+){0,4}[\w-]+)", folded)
     if not m:
         return ()
@@ -267,9 +324,14 @@ _LEADING = frozenset("the other a an of and".split())
 def _entities(question: str) -> list[tuple[str, ...]]:
     out = []
     for m in _ENTITY.finditer(question):
-        tokens = [w for w in words(m.group()) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
-        # The sentence-initial capital ("When", "Name") is not a name; "At Humanitas" holds one.
-        if m.start() == 0 and len(tokens) <= 1 and not m.group().isupper() and not _FRONTED_PREPOSITION.match(m.group()):
+        # "Milan-area", "Milano-based": the name is the capitalised part
+        name = re.sub(r"(?<=\w)-[a-z][\w'-]*", "", m.group())
+        tokens = [w for w in words(name) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
+        # The sentence-initial capital alone ("Lombardy has ...") is no sign of a name; but the capital
+        # after a wh-word is ("Which *German* institute"), and "At Humanitas" holds one.
+        initial = words(name)[:1]
+        if (m.start() == 0 and len(tokens) <= 1 and tokens[:1] == initial and not m.group().isupper()
+                and not _FRONTED_PREPOSITION.match(m.group())):
             continue
         if tokens:
             out.append(tuple(tokens))

@@ -113,6 +113,32 @@ def clause_after(sentence: str, position: int) -> tuple[int, int] | None:
     return m.end(), m.end() + (end.start() if end else len(sentence) - m.end())
 
 
+# What introduces a reason or purpose; "for" only before a possessive or article ("recognized ... *for its* research"),
+# since "for" mostly says what for, not why.
+_REASON_START = re.compile(r"\b(?:because of|because|due to|owing to|thanks to|as a result of|in recognition of"
+                           r"|aimed at|aiming at|aims to|aiming to|in order to|so as to"  # a purpose says why too
+                           r"|for(?= (?:its|their|his|her|the|a|an) ))\s+(?:(?:its|their|his|her|the)\s+)?", re.I)
+
+
+def reason_spans(sentence: str) -> list[tuple[int, int]]:
+    """What each reason marker of ``sentence`` introduces, up to the next punctuation.
+
+    Words in brackets are an aside, never the reason.
+
+    >>> s = "It is recognized as IRCCS (Institute for Research) for its research in medicine, and more."
+    >>> [s[a:b] for a, b in reason_spans(s)]
+    ['research in medicine']
+    """
+    plain = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), sentence)
+    out = []
+    for m in _REASON_START.finditer(plain):
+        end = re.search(r"\s*(?:[,;:.(]|\s-\s|$)", sentence[m.end():])
+        span = (m.end(), m.end() + (end.start() if end else len(sentence) - m.end()))
+        if span[1] > span[0]:
+            out.append(span)
+    return out
+
+
 def nearest(spans: list[tuple[int, int]], anchor: int) -> tuple[int, int] | None:
     """The span starting closest to ``anchor``: ``nearest([(0, 4), (20, 24)], 18)`` -> ``(20, 24)``."""
     return min(spans, key=lambda sp: abs(sp[0] - anchor)) if spans else None
