@@ -365,6 +365,22 @@ def test_lists_and_reasons_are_refused_when_the_text_does_not_fit(ask_more, ques
     assert not ask_more(question).found
 
 
+def test_the_object_of_a_verb_the_sentence_does_not_use_is_not_guessed():
+    from cartqa.picking import pick
+    from cartqa.question import analyse
+
+    text = "Doctors are expert in the treatment of toxic effects."
+    view = CorpusView([Chunk("d", text, 0, len(text))], ScriptedParser(["Doctors", "the treatment", "toxic effects"]))
+    s = view.sentences["d"][0]
+
+    def answer(question):
+        found = pick(analyse(question), s, view, frozenset())
+        return found and text[found[1]:found[2]]
+
+    assert answer("What are the doctors expert at treating?") == "toxic effects"
+    assert answer("What are the doctors expert at managing?") is None  # not "treatment of toxic effects"
+
+
 @pytest.mark.slow
 def test_real_parser_finds_phrases_and_subjects():
     from cartqa.syntax import Parser
