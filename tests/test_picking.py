@@ -111,6 +111,12 @@ def ask():
     ("What kind of national clinical trials does INT coordinate?", "national and international clinical trials"),
     # no noun phrase is listed for the programs: one of the words left out, not both
     ("Name one of the IEO programs whose experts the Women Cancer Center brings together.", "gynecology"),
+    # the items a fronted "along with" / "besides" names are not the answer; "and" is not part of an item
+    ("Along with medical oncology, hematology and surgery, which area do the departments cover?", "radiotherapy"),
+    ("Besides surgery, which other departments does the center have?",
+     "medical oncology, hematology, surgery and radiotherapy"),
+    # "what is X called": X's name
+    ("What is the center called that brings together experts from the IEO programs?", "WCC"),
 ])
 def test_span_by_question_form(ask, question, expected):
     got = ask(question)

@@ -117,6 +117,8 @@ def test_a_full_name_is_an_expansion():
     ("Lombardy has how many hospitals?", "entities", ()),  # a lone sentence-initial capital is no sign
     ("Is the IEO in Milan or Rome?", "entities", (("ieo",),)),  # the choices are not names asked about
     ("Is the IEO in Milan or Rome?", "alternatives", ("milan", "rome")),
+    ("What is the IEO centre called that unites its experts?", "answer_type", "NAME"),
+    ("Along with surgery, which department area is part of INT?", "excluding", True),
 ])
 def test_question_forms(question, field, value):
     assert getattr(analyse(question), field) == value

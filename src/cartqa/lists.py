@@ -39,10 +39,14 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
     if q.excluding:  # "Besides A, B and C, which other ...": the item the question does not name
         # a long "item" is the list's lead-in ("The Institute has programs ... of research, preclinical, ...")
         short = [(a, b) for a, b in items if len(words(s.text[a:b])) <= 6]
-        parts = [(a + m.start(), a + m.end()) for a, b in short for m in re.finditer(r"\S(?:.*?\S)?(?=\s+and\s+|$)",
-                                                                                    s.text[a:b])]
+        # "surgery and radiotherapy" is two items
+        parts = [(a + m.start(), a + m.end()) for a, b in short
+                 for m in re.finditer(r"(?:(?<=^)|(?<=\band )|(?<=\bor ))\S(?:.*?\S)?(?=\s+(?:and|or)\s+|$)", s.text[a:b])]
         rest = [it for it in parts if new_words(s.text[it[0]:it[1]], asked)]
-        return (s, *rest[0]) if len(rest) == 1 or (rest and q.single) else None
+        if len(rest) == 1 or (rest and q.single):
+            return s, *rest[0]
+        # "which other departments": all the rest, from the first to the last not named
+        return (s, rest[0][0], rest[-1][1]) if rest and ":" in s.text else None
     most = max(pointing.values(), default=0)
     # The item the question points at most ("the Monza factory of the Tettamanti Foundation").
     chosen = [it for it in items if most and pointing[it] == most]

@@ -20,6 +20,8 @@ NAMED_KINDS = ("hospital", "institute", "institution", "centre", "center", "cons
                "organization", "foundation", "university", "company", "project", "region", "person",
                "ospedale", "istituto", "consorzio", "progetto")
 _NAMED_KINDS = "(?:" + "|".join(NAMED_KINDS) + ")"
+# "What is the IEO centre *called*": the name of the thing between.
+_CALLED = r"^what (?:is|are|was|were) (?:the |its |their )?((?:[\w-]+ ){0,3}[\w-]+) called\b"
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b", "DATE"),
@@ -36,8 +38,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     # "which (Italian) region", but not "which city hospital"
     (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|town|region|country|place)\b(?! {_NAMED_KINDS})"
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
-    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
-     "NAME"),
+    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b"
+     r"|" + _CALLED, "NAME"),
     (r"^why\b|^perche\b|\bfor what reason\b|\bper quale motivo\b", "REASON"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
@@ -122,8 +124,8 @@ def analyse(question: str) -> Question:
         kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded) or field),
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
-        excluding=bool(re.search(r"^(?:besides|apart from|other than|except(?: for)?|aside from|oltre a)\b|\bother than\b"
-                                 r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S", folded)),
+        # on the whole question: "Besides A, which ..." is a fronted adverbial the form above skips
+        excluding=bool(_EXCLUDING.search(fold(question).strip())),
         expansion=bool(_EXPANSION.search(folded)),
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
@@ -164,6 +166,10 @@ def detect_language(text: str) -> str:
     return "it" if italian > english else "en"
 
 
+# "Besides A and B, which other ...", "Along with A, ...": the items the question names are not the answer.
+_EXCLUDING = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
+                        r"|in addition to|as well as|oltre a|insieme a)\b|\bother than\b"
+                        r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S")
 _FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
                                  r"|quale|quali|quando|dove|chi|perche|cosa|quant[ieoa])\b)")
 _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outside) ")
@@ -292,6 +298,7 @@ def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tupl
     described = _DESCRIBED.search(folded)
     m = described and re.search(r"^how \w+ (.+) \w+$", folded[:described.end()])
     m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
+    m = m or re.search(_CALLED, folded)
     m = m or re.search(r"\b(?:how many|how much|what|which(?: (?:is|are|was|were) the)?|quant[ieoa]|quale|quali|che"
                        r"|(?:name|give|list|mention|cite) (?:one|an?|some|two|three|four|five)(?: (?:of|among) the)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w'’-]+\s+){0,4}[\w-]+)", folded)
