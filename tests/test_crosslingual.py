@@ -175,6 +175,10 @@ def test_nouns_that_frame_the_question_are_translated():
     assert english("In quale ambito di ricerca è l'INT?") == "In which field of research is INT?"
 
 
+def test_other_is_translated_as_grammar():
+    assert english("Quali altri letti ha l'INT?") == "Which other beds has INT?"
+
+
 def test_a_question_without_a_frame_keeps_its_words():
     assert english("Letti dell'INT?") == "beds of INT?"
 
@@ -218,6 +222,27 @@ def test_question_words_are_embedded_once():
     a.nearest(["letti", "anno"])
     a.nearest(["anno", "letti", "anno"])
     assert calls == [["letti", "anno"]]
+
+
+def test_a_question_is_embedded_in_the_same_call_as_its_words():
+    calls = []
+
+    def together(words, question):
+        calls.append(("together", list(words), question))
+        return one_hot(words), one_hot([question])[0]
+
+    def alone(texts):
+        calls.append(("alone", list(texts)))
+        return one_hot(texts)
+
+    vocab = Vocabulary.of(["beds year"])
+    a = Aligner(vocab, one_hot(vocab.targets), alone, embed_question=alone, embed_sentences=one_hot,
+                embed_together=together)
+    a.nearest(["letti", "anno"], along="Quanti letti?")
+    a.sentence_similarity("Quanti letti?", ["beds"])
+    assert calls == [("together", ["letti", "anno"], "Quanti letti?")]  # one model call, not two
+    a.sentence_similarity("Quale anno?", ["beds"])
+    assert calls[-1] == ("alone", ["Quale anno?"])  # a question never seen with its words
 
 
 def test_sentence_similarity():
@@ -272,7 +297,8 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     chunk = Chunk("d", text, 0, len(text))
     engine = SimpleNamespace(retriever=SimpleNamespace(search=lambda question, k: [Hit(chunk, 1.0, 1)]),
                              view=SimpleNamespace(sentences={"d": [SimpleNamespace(start=0, end=len(text), text=text)]}))
-    aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]), nearest=near,
+    aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
+                              nearest=lambda words, exclude=(), along="": near(words, exclude),
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"

@@ -293,6 +293,13 @@ def test_a_subject_answers_only_with_the_verb_asked(ask):
     assert not ask("Which institution coordinates EURE-CART?").found
 
 
+def test_other_ones_come_only_from_a_list(ask):
+    assert ask("Which other departments does the center have?").text == (
+        "medical oncology, hematology, surgery and radiotherapy")
+    # San Raffaele is one of the 6 institutes; the other five are not named
+    assert not ask("Which other institutes participate in EURE-CART?").found
+
+
 @pytest.mark.parametrize("question", [
     "Who leads the Women Cancer Center?",  # the center is there, but nobody leading it
     "Who is the director of INT?",

@@ -119,6 +119,8 @@ def test_a_full_name_is_an_expansion():
     ("Is the IEO in Milan or Rome?", "alternatives", ("milan", "rome")),
     ("What is the IEO centre called that unites its experts?", "answer_type", "NAME"),
     ("Along with surgery, which department area is part of INT?", "excluding", True),
+    ("What are the other institutes taking part in EURE-CART?", "others", True),
+    ("Besides surgery, which other departments does INT have?", "others", False),  # it says which are excluded
 ])
 def test_question_forms(question, field, value):
     assert getattr(analyse(question), field) == value

@@ -22,6 +22,7 @@ understands the documents' own words, so an Italian question is rewritten first:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -110,7 +111,9 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
 # Nouns that frame a question rather than name a thing ("in quale *ambito* di ricerca"):
 # translated, since what they mean is grammar the English pipeline reads, not corpus content.
 _FRAME_NOUNS = {"ambito": "field", "ambiti": "fields", "settore": "field", "settori": "fields", "campo": "field",
-                "campi": "fields"}
+                "campi": "fields",
+                # "Quali *altri* reparti": "other" tells the English rules to exclude what is named (not "various")
+                "altri": "other", "altre": "other", "altro": "other", "altra": "other"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
 _ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
 # Italian past participles (fondato, avviata, costituiti); English ones are text.ENGLISH_PARTICIPLE.
@@ -344,7 +347,8 @@ def prepare(question: str, engine, index_dir: str | Path) -> str:
     aligner = alignment.for_engine(engine, Path(index_dir))
     if aligner is None:
         return question
-    first = to_english(question, aligner.vocabulary, aligner.nearest)
+    # the question itself is embedded with its words, ready for _context's sentence similarity
+    first = to_english(question, aligner.vocabulary, functools.partial(aligner.nearest, along=question))
     english = to_english(question, aligner.vocabulary, aligner.nearest,
                          context=_context(question, first, engine, aligner.sentence_similarity))
     log.info("cross-lingual: %r -> %r", question, english)

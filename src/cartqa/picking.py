@@ -107,6 +107,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         listed = None  # "which region": "medical oncology" is a list item, but no place
     if listed:
         return listed
+    if q.others:  # "which other institutes": only a list holds others than the one a sentence names
+        return None
     if q.example:  # "cited as an example": what "such as" introduces, or nothing in this sentence
         return _example(s, view)
     return ((_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)

@@ -88,6 +88,7 @@ class Question:
     object_of: str = ""  # "What does INT *provide*?": the verb the answer is the object of; set from a parse
     alternatives: tuple[str, ...] = ()  # "Are the banks *autologous or allogeneic*?": the answer is one of these
     items: int = 0  # "In which *three* areas ...": the answer coordinates that many
+    others: bool = False  # "Which *other* institutes ...?" naming none: not the one(s) the text names
 
 
 def analyse(question: str) -> Question:
@@ -126,6 +127,7 @@ def analyse(question: str) -> Question:
         single=bool(_SINGLE.search(folded)),
         # on the whole question: "Besides A, which ..." is a fronted adverbial the form above skips
         excluding=bool(_EXCLUDING.search(fold(question).strip())),
+        others=bool(_OTHERS.search(folded)) and not _EXCLUDING.search(fold(question).strip()),
         expansion=bool(_EXPANSION.search(folded)),
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
@@ -170,6 +172,7 @@ def detect_language(text: str) -> str:
 _EXCLUDING = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
                         r"|in addition to|as well as|oltre a|insieme a)\b|\bother than\b"
                         r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S")
+_OTHERS = re.compile(r"\b(?:which|what|the|name|list) (?:\w+ )?other\b|\baltr[ie]\b")
 _FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
                                  r"|quale|quali|quando|dove|chi|perche|cosa|quant[ieoa])\b)")
 _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outside) ")
