@@ -154,10 +154,11 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
         own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         _phrase_credits(q, missing, credits, own_content + _bigrams(s.text), related)
-    # "Which *Italian* region ...": a name inside the wh-phrase describes the answer, which need not
-    # restate it (Lombardy is Italian); the corpus must still mention it (no "German institute").
+    # "Which *Italian* region ...", "which region *of Italy*": a name inside the wh-phrase, or the place
+    # a place is asked within, describes the answer, which need not restate it (Lombardy is Italian);
+    # the corpus must still mention it (no "German institute").
     modifiers = {part for f in q.focus_words[:-1] for part in (f, *f.split("-"))}  # "Milan-area": Milan
-    describing = {e for e in q.entities if all(stem(w) in modifiers or w in modifiers for w in e)}
+    describing = {e for e in q.entities if all(stem(w) in modifiers or w in modifiers or w in q.within for w in e)}
     described_terms = {stem(w) for e in describing for w in e}
     weights = [0.0 if t in described_terms else view.idf(t) for t in q.terms]
     coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)

@@ -89,6 +89,7 @@ class Question:
     alternatives: tuple[str, ...] = ()  # "Are the banks *autologous or allogeneic*?": the answer is one of these
     items: int = 0  # "In which *three* areas ...": the answer coordinates that many
     others: bool = False  # "Which *other* institutes ...?" naming none: not the one(s) the text names
+    within: tuple[str, ...] = ()  # "Which region *of Italy*": the place the asked place lies in
 
 
 def analyse(question: str) -> Question:
@@ -128,6 +129,7 @@ def analyse(question: str) -> Question:
         # on the whole question: "Besides A, which ..." is a fronted adverbial the form above skips
         excluding=bool(_EXCLUDING.search(fold(question).strip())),
         others=bool(_OTHERS.search(folded)) and not _EXCLUDING.search(fold(question).strip()),
+        within=_within(question) if answer_type == "PLACE" else (),
         expansion=bool(_EXPANSION.search(folded)),
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
@@ -192,6 +194,20 @@ _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b
                       rf"|^(?!(?:what|which|who|whom|whose|when|where|why|how)\b).*?\b({_PREPOSITIONS}) (?:what|which|whom)\b")
 _STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$")
 _VERBISH = re.compile(r"(?:ed|ing)$")
+
+
+_WITHIN = re.compile(r"\b(?:region|city|town|province|area|place)s? (?:of|in) ([A-Z][\w'-]*)"
+                     r"|\bthan any other(?: [\w-]+)? in ([A-Z][\w'-]*)")
+
+
+def _within(question: str) -> tuple[str, ...]:
+    """"Which region *of Italy*", "... than any other *in Italy*": the larger place a place is asked
+    within. It says where to look, not what the answer's sentence must restate.
+
+    >>> _within("Which region of Italy has the most hospitals?"), _within("Which hospital in Milano is a partner?")
+    (('italy',), ())
+    """
+    return tuple(fold(m.group(1) or m.group(2)).lower() for m in _WITHIN.finditer(question))
 
 
 def _stranded_verb(folded: str) -> str:
