@@ -57,6 +57,8 @@ def test_short_verbatim_answers(ask, question, expected):
     "How many inpatient beds did INT have in 2015?",  # a figure the sentence does not give
     "How many oncology institutes are there in Bergamo?",  # "4 cell factories" counts factories
     "how many beds does the besta institute have",  # typed in lower case, still a name
+    "How many beds does the besta institute have?",  # ... but for its first letter
+    "Which Bergamo hospital has over 1,340 beds?",  # a place in the wh-phrase is a condition on the answer
 ])
 def test_refuses_what_the_documents_do_not_say(ask, question):
     assert not ask(question).found
@@ -84,3 +86,11 @@ def test_a_name_in_the_wh_phrase_describes_the_answer_and_is_never_matched_by_me
     assert ask("Which Italian city is the Besta Institute in?").text == "Milano"
     # "German" is a name the corpus never writes: not "European" by meaning.
     assert not ask("Which German institute is one of the EURE-CART partners?").found
+
+
+def test_names_are_what_the_corpus_capitalises_inside_sentences_and_never_writes_in_lower_case():
+    text = "Partner of the project is Besta. Its institute is Besta Institute in Milano."
+    view = CorpusView([Chunk("d.txt", text, 0, len(text))])
+    assert "besta" in view.names_only and "milano" in view.names_only
+    assert "partner" not in view.names_only  # capitalised only where it opens a sentence
+    assert "institute" not in view.names_only  # also written in lower case

@@ -113,8 +113,8 @@ def ask():
     ("Name one of the IEO programs whose experts the Women Cancer Center brings together.", "gynecology"),
     # the items a fronted "along with" / "besides" names are not the answer; "and" is not part of an item
     ("Along with medical oncology, hematology and surgery, which area do the departments cover?", "radiotherapy"),
-    ("Besides surgery, which other departments does the center have?",
-     "medical oncology, hematology, surgery and radiotherapy"),
+    ("Besides surgery, which other departments does the center have?", "medical oncology, hematology"),
+    ("Besides medical oncology, which other departments does the center have?", "hematology, surgery and radiotherapy"),
     # "what is X called": X's name
     ("What is the center called that brings together experts from the IEO programs?", "WCC"),
 ])
@@ -325,7 +325,8 @@ def test_refuses_when_what_is_asked_of_the_subject_is_missing(ask, question):
 @pytest.mark.parametrize("question, expected", [
     ("Are the Pagencell cell banks autologous or allogeneic?", "allogeneic"),
     ("Are the Pagencell cells obtained from bone marrow or umbilical cords?", "umbilical cords"),
-    ("Does INT have 464 or 500 beds?", "464"),
+    ("Does INT have 464 or 500 beds?", "464 inpatient beds"),  # the choices' shared head ends it
+    ("Does INT provide 400,000 or 500,000 outpatient visits?", "400,000 outpatient visits"),  # figures whole
 ])
 def test_a_closed_question_is_answered_by_the_choice_the_text_says(ask, question, expected):
     assert ask(question).text == expected

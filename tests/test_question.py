@@ -117,10 +117,14 @@ def test_a_full_name_is_an_expansion():
     ("Lombardy has how many hospitals?", "entities", ()),  # a lone sentence-initial capital is no sign
     ("Is the IEO in Milan or Rome?", "entities", (("ieo",),)),  # the choices are not names asked about
     ("Is the IEO in Milan or Rome?", "alternatives", ("milan", "rome")),
-    ("What is the IEO centre called that unites its experts?", "answer_type", "NAME"),
+    ("What is the IEO centre called that unites its experts?", "focus_words", ("ieo", "centr")),
     ("Along with surgery, which department area is part of INT?", "excluding", True),
     ("What are the other institutes taking part in EURE-CART?", "others", True),
     ("Besides surgery, which other departments does INT have?", "others", False),  # it says which are excluded
+    ("Which hospital is the other partner of the project?", "others", False),  # one partner the reader knows
+    ("What three-year project did Lombardy start?", "items", 0),  # "three-year" counts nothing
+    ("Which two areas does IEO cover?", "items", 2),
+    ("What is the address of the hospital specialised in nursing?", "asked_noun", "address"),
 ])
 def test_question_forms(question, field, value):
     assert getattr(analyse(question), field) == value

@@ -185,6 +185,8 @@ class Aligner:
             if along:
                 vectors, question = self.embed_together(missing, along)
                 with self._lock:
+                    if len(self._questions) > _MAX_CACHED:
+                        self._questions.clear()
                     self._questions[along] = question
             else:
                 vectors = self.embed(missing)

@@ -13,10 +13,9 @@ from pathlib import Path
 from .embedders import Embedder, get_embedder
 from .errors import IndexFormatError
 from .grounding import CorpusView
-from .extractive import compared_words
 from .indexing import build_index, is_stale
 from .retrieval import Retriever
-from .semantic import Relatedness
+from .semantic import Relatedness, corpus_phrases
 from .store import Manifest, load_stored, read_manifest
 
 
@@ -58,7 +57,7 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
             view = CorpusView(stored.chunks, _parser())
             related = Relatedness(model)
             # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
-            related.warm(compared_words(view))
+            related.warm(corpus_phrases(view))
             retriever = Retriever(stored.chunks, stored.vectors, model)
             retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
             engine = Engine(manifest, retriever, view, model, related)

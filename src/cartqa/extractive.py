@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .grounding import CorpusView, Sentence, covers, refers_back
-from .picking import ASKED_NOUN_MEANING, entity_grounded, pick
-from .question import NAMED_KINDS, Question, analyse, with_parse
+from .picking import ASKED_NOUN_MEANING, pick
+from .question import Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
-from .text import NUMBER_WORDS, STOPWORDS, stem, word_forms, words
+from .sentence_spans import NAMED_KIND_STEMS, entity_grounded
+from .text import NUMBER_WORDS, STOPWORDS, content_pairs, stem, word_forms, words
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -104,19 +105,22 @@ def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence
     return list(seen.values())
 
 
-_KIND_STEMS = frozenset(stem(w) for w in NAMED_KINDS)
+def _place_adjective(word: str, view: CorpusView) -> bool:
+    """"italian", "german": the adjective of a place, as the corpus uses it or as it is formed (the
+    corpus says "of Milan", so "milan" is a place, not an adjective)."""
+    return word in view.place_adjectives or (word not in view.vocabulary and bool(re.search(r"(?:an|ese|ish)$", word)))
 
 
 def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:
     """"how many beds does the besta neurological institute have": a question typed without capitals
     still names what the corpus only ever writes as a name (Besta, Neurological), so those words must
     be found as written, like any name; "institute" and "hospital" stay common nouns."""
-    if any(c.isupper() for c in q.text) or q.entities:
+    if any(c.isupper() for c in q.text[1:]) or q.entities:
         return q
     runs: list[list[str]] = []
     previous = ""
     for w in words(q.text):
-        if w in view.names_only and stem(w) not in _KIND_STEMS and w not in STOPWORDS:
+        if w in view.names_only and stem(w) not in NAMED_KIND_STEMS and w not in STOPWORDS:
             if runs and previous in runs[-1]:
                 runs[-1].append(w)
             else:
@@ -153,12 +157,14 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
             credits[i] = _soft(related(q.term_words[i], content))
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
         own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
-        _phrase_credits(q, missing, credits, own_content + _bigrams(s.text), related)
-    # "Which *Italian* region ...", "which region *of Italy*": a name inside the wh-phrase, or the place
-    # a place is asked within, describes the answer, which need not restate it (Lombardy is Italian);
-    # the corpus must still mention it (no "German institute").
-    modifiers = {part for f in q.focus_words[:-1] for part in (f, *f.split("-"))}  # "Milan-area": Milan
-    describing = {e for e in q.entities if all(stem(w) in modifiers or w in modifiers or w in q.within for w in e)}
+        _phrase_credits(q, missing, credits, own_content + content_pairs(s.text), related)
+    # "Which *Italian* region ...", "which region *of Italy*": a place's adjective in the wh-phrase, or the
+    # place a place is asked within, describes the answer, which need not restate it (Lombardy is
+    # Italian); the corpus must still mention it (no "German institute"). Any other name there is a
+    # condition on the answer: "which *Bergamo* hospital" is not San Raffaele.
+    modifiers = set(q.focus_words[:-1])
+    describing = {e for e in q.entities
+                  if all(w in q.within or (stem(w) in modifiers and _place_adjective(w, view)) for w in e)}
     described_terms = {stem(w) for e in describing for w in e}
     weights = [0.0 if t in described_terms else view.idf(t) for t in q.terms]
     coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)
@@ -223,21 +229,6 @@ def _phrase_credits(q: Question, missing: list[int], credits: list[float], candi
                     credits[i] = max(credits[i], credit)
 
 
-def compared_words(view: CorpusView) -> set[str]:
-    """Every word and word pair of the corpus that question words are compared with by meaning.
-
-    >>> from cartqa.records import Chunk
-    >>> sorted(compared_words(CorpusView([Chunk("d", "INT has 464 beds.", 0, 17)])))
-    ['464', '464 beds', 'beds', 'has', 'int']
-    """
-    found: set[str] = set()
-    for sentences in view.sentences.values():
-        for s in sentences:
-            found |= word_forms(s.text)
-            found.update(_bigrams(s.text))
-    return found
-
-
 def question_phrases(question: str) -> list[str]:
     """The question's words, and its runs of two and three of them, that :func:`extract` may compare
     by meaning: embedding them in one batch beforehand saves a model call per look-up.
@@ -247,12 +238,6 @@ def question_phrases(question: str) -> list[str]:
     """
     content = list(analyse(question).term_words)
     return content + [" ".join(content[i:i + n]) for n in (2, 3) for i in range(len(content) - n + 1)]
-
-
-def _bigrams(text: str) -> list[str]:
-    """Adjacent content-word pairs of a sentence: "collateral effects", "cell factories"."""
-    tokens = words(text)
-    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in STOPWORDS and b not in STOPWORDS]
 
 
 def _says(word: str, context: frozenset[str], related: Related | None, threshold: float = SOFT_FULL) -> bool:

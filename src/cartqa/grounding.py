@@ -72,9 +72,12 @@ class CorpusView:
         # Words written capitalised inside a sentence are names, even where they open one.
         self.proper = frozenset(m.group(1).lower() for s in every
                                 for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'-]+)", s.text))
-        # Words the corpus never writes in lower case: names, even in a question typed all in lower case.
+        # Names the corpus never writes in lower case: names, even in a question typed in lower case.
         lower = {w for s in every for w in words(" ".join(re.findall(r"\b[a-z][\w'-]*", s.text)))}
-        self.names_only = frozenset(w for w in self.vocabulary if w not in lower and w[:1].isalpha())
+        self.names_only = frozenset(w for w in self.proper if w not in lower and w[:1].isalpha())
+        # A place's adjective before a noun ("the *Italian* coordinator", "the *European* consortium").
+        self.place_adjectives = frozenset(m.group(1).lower() for s in every
+                                          for m in re.finditer(r"\b([A-Z][a-z]+(?:an|ese|ish))\s+[a-z]", s.text))
         # Antecedents depend only on the text: resolve them once, not per question.
         self._antecedents = {(s.doc, s.index): self._find_antecedent(s) for s in every}
         self._carried = {(s.doc, s.index): self._carry(s) for s in every}

@@ -45,8 +45,19 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
         rest = [it for it in parts if new_words(s.text[it[0]:it[1]], asked)]
         if len(rest) == 1 or (rest and q.single):
             return s, *rest[0]
-        # "which other departments": all the rest, from the first to the last not named
-        return (s, rest[0][0], rest[-1][1]) if rest and ":" in s.text else None
+        if not rest or ":" not in s.text:
+            return None
+        # "which other departments": the rest, never an item named: the longest run of them side by side
+        runs: list[list[tuple[int, int]]] = []
+        for part in parts:
+            if part not in rest:
+                runs.append([])
+            elif runs:
+                runs[-1].append(part)
+            else:
+                runs.append([part])
+        run = max(runs, key=len)
+        return s, run[0][0], run[-1][1]
     most = max(pointing.values(), default=0)
     # The item the question points at most ("the Monza factory of the Tettamanti Foundation").
     chosen = [it for it in items if most and pointing[it] == most]
@@ -106,12 +117,23 @@ def _list_head(text: str) -> str:
     return text.split(":", 1)[0] if ":" in text else ""
 
 
-def coordinations(s: Sentence, view: CorpusView, q: Question, asked: frozenset[str]) -> list[tuple[int, int]]:
+def exact_count(q: Question) -> bool:
+    """"Which three areas" asks for exactly three; "name two areas" for any two of them."""
+    return not re.match(r"\s*(?:name|list|give|mention|cite)\b", q.text, re.I)
+
+
+# A word before a run that means a question word attaches it too: "brings together *experts*" /
+# "specialists" (0.55).
+LEAD_MEANING = 0.55
+
+
+def coordinations(s: Sentence, view: CorpusView, q: Question, asked: frozenset[str],
+                  related: Related | None = None) -> list[tuple[int, int]]:
     """Noun phrases joined by commas and a final "and"/"or", as many as the question asks for ("which
     three areas": "cancer prevention, diagnosis and treatment"), or at least that many when it asks to
     name some ("name two areas": the whole run). Not a run the question already says, and only one
     attached to what the question says besides its names: "strives for *excellence* in A, B and C"."""
-    exact = not re.match(r"\s*(?:name|list|give|mention|cite)\b", q.text, re.I)
+    exact = exact_count(q)
     named = frozenset(stem(w) for e in q.entities for w in e)
     phrases = view.phrases(s)
     runs: list[list[tuple[int, int]]] = []
@@ -129,6 +151,9 @@ def coordinations(s: Sentence, view: CorpusView, q: Question, asked: frozenset[s
             continue
         a, b = (phrase_at(s, view, run[0][0]) or run[0])[0], run[-1][1]
         lead = [w for w in words(s.text[:a])[-4:] if w not in STOPWORDS]
-        if new_words(s.text[a:b], asked) >= q.items - 1 and any(covers(stem(w), asked - named) for w in lead):
+        loose = [w for t, w in zip(q.terms, q.term_words) if t not in named]
+        attached = any(covers(stem(w), asked - named) for w in lead) or bool(
+            related and lead and loose and max(related(w, lead) for w in loose) >= LEAD_MEANING)
+        if new_words(s.text[a:b], asked) >= q.items - 1 and attached:
             found.append((a, b))
     return found

@@ -41,7 +41,7 @@ import re
 from .counting import count_span
 from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
-from .lists import coordinations, list_pick
+from .lists import coordinations, exact_count, list_pick
 from .positional import positional_answer
 from .question import Question
 from .semantic import Related
@@ -51,7 +51,6 @@ from .sentence_spans import (
     Span,
     all_asked,
     anchor_position,
-    entity_grounded,
     has_name,
     is_new,
     nearest_span,
@@ -64,7 +63,6 @@ from .sentence_spans import (
 from .spans import clause_after, duration_spans, reason_spans, year_spans
 from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem, words
 
-__all__ = ["ASKED_NOUN_MEANING", "entity_grounded", "pick"]
 
 def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
          related: Related | None = None, positional: bool = True) -> Span | None:
@@ -94,9 +92,9 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     if q.answer_type == "CLAUSE":
         span = clause_after(text, 0)
         return (s, *span) if span else None
-    together = q.items and (list_pick(q, s, asked, related) or nearest_span(s, coordinations(s, view, q, asked), anchor))
-    if together:  # "which three areas": a list the question points into, or that many things said together
-        return together
+    if q.items:  # "which three areas": a list the question points into, or that many things said together
+        return _counted(q, list_pick(q, s, asked, related)) or nearest_span(
+            s, coordinations(s, view, q, asked, related), anchor)
     if q.expansion or q.definition:
         found = _expansion(q, s, asked)
         if found or not q.definition:
@@ -117,18 +115,40 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or (positional and _says_asked_noun(q, positional_answer(q, s, view, asked, anchor), related)) or None)
 
 
+def _counted(q: Question, span: Span | None) -> Span | None:
+    """``span`` if it holds as many items as the question asks for (at least as many, for "name N")."""
+    if span is None:
+        return None
+    s, a, b = span
+    n = len([p for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\n", s.text[a:b]) if p.strip()])
+    return span if n == q.items or (n > q.items and not exact_count(q)) else None
+
+
 def _alternative(q: Question, s: Sentence) -> Span | None:
-    """"Are the banks autologous or allogeneic?" -> "allogeneic": the one choice the sentence says,
-    all its content words within a few words of each. When it says none, or several, no answer."""
-    toks = [(m.start(), m.end(), stem(m.group().lower())) for m in re.finditer(r"\w(?:[\w'-]*\w)?", s.text)]
+    """"Are the banks autologous or allogeneic?" -> "allogeneic": the one choice the sentence says.
+
+    A choice is said when the words that tell it from the others are there, followed within a few
+    words by the head all choices share ("*464* inpatient *beds*" for "464 or 500 beds"). When the
+    sentence says none, or several ("national and international trials"), no answer.
+    """
+    toks = [(a, b, stem(t.lower().strip("'-"))) for a, b, t in tokenize(s.text) if t[0].isalnum()]
+    choices = [[stem(t.lower()) for _, _, t in tokenize(c) if t[0].isalnum() and t.lower() not in STOPWORDS]
+               for c in q.alternatives]  # figures stay whole ("1,340")
+    shared = set.intersection(*(set(c) for c in choices)) if choices else set()
     said = []
-    for choice in q.alternatives:
-        wanted = [stem(w) for w in words(choice) if w not in STOPWORDS] or [stem(w) for w in words(choice)]
+    for choice in choices:
+        own = [w for w in choice if w not in shared]
         for i, (start, _, word) in enumerate(toks):
-            window = [t for t in toks[i:i + len(wanted) + 1] if t[2] in wanted]
-            if word in wanted and {t[2] for t in window} == set(wanted):
-                said.append((start, window[-1][1]))
-                break
+            window = toks[i:i + len(own) + 1]
+            if word not in own or not set(own) <= {t[2] for t in window}:
+                continue
+            last = max(j for j in range(i, min(i + len(own) + 1, len(toks))) if toks[j][2] in own)
+            heads = [j for j in range(last + 1, min(last + 6, len(toks))) if toks[j][2] in shared]
+            if shared and not heads:
+                continue
+            end = toks[heads[-1] if shared else last][1]
+            said.append((start, start + len(s.text[start:end].rstrip("'-"))))
+            break
     return (s, *said[0]) if len(said) == 1 else None
 
 

@@ -40,7 +40,8 @@ from .spans import name_spans
 from .text import STOPWORDS, stem, words
 
 # "*European* consortium", "*Italian* coordinator": a place's adjective before a noun names nothing.
-_ADJECTIVE_OF_PLACE = re.compile(r"[A-Z][a-z]+(?:an|ese|ish)\s+[a-z]")
+_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ese|ish)\b")  # a place's adjective: "Italian"
+_ADJECTIVE_OF_PLACE = re.compile(_DEMONYM.pattern + r"\s+[a-z]")  # ... before a noun
 
 
 _PRONOUN_START = re.compile(r"(?:It|Its|They|Their|He|She|His|Her)\b")
@@ -63,7 +64,6 @@ _SCOPE = r"(?:nationally|internationally|worldwide|globally|locally|regionally|a
 _SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOPE})?\b", re.I)
 
 
-_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ese|ish)\b")
 
 
 _NATION_NOUNS = frozenset(stem(w) for w in "country nation state".split())

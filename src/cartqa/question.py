@@ -15,12 +15,14 @@ from dataclasses import dataclass, replace
 from .normalize import fold
 from .text import LIGHT_VERBS, STOPWORDS, stem, words
 
+# How many things a question asks for together ("which *three* areas"), from two.
+_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # Nouns that name a kind of named thing: "which *hospital*", "what *consortium*" (English, then Italian).
 NAMED_KINDS = ("hospital", "institute", "institution", "centre", "center", "consortium", "organisation",
                "organization", "foundation", "university", "company", "project", "region", "person",
                "ospedale", "istituto", "consorzio", "progetto")
 _NAMED_KINDS = "(?:" + "|".join(NAMED_KINDS) + ")"
-# "What is the IEO centre *called*": the name of the thing between.
+# "What is the IEO centre *called*": what the sentence calls the thing between (its wh-phrase).
 _CALLED = r"^what (?:is|are|was|were) (?:the |its |their )?((?:[\w-]+ ){0,3}[\w-]+) called\b"
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
@@ -38,8 +40,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     # "which (Italian) region", but not "which city hospital"
     (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|town|region|country|place)\b(?! {_NAMED_KINDS})"
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
-    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b"
-     r"|" + _CALLED, "NAME"),
+    (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
+     "NAME"),
     (r"^why\b|^perche\b|\bfor what reason\b|\bper quale motivo\b", "REASON"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
@@ -106,6 +108,8 @@ def analyse(question: str) -> Question:
         focus_words = (stem(field.group(1) or field.group(2)),)
     # "... a partner *without being one of its cell factories*": what is denied is no key term.
     affirmed = _NEGATED.sub(" ", question)
+    # on the whole question: "Besides A, which ..." is a fronted adverbial the form above skips
+    excluding = bool(_EXCLUDING.search(fold(question).strip()))
     alternatives = _alternatives(folded)
     offered = {w for a in alternatives for w in words(a)}
     items = _ITEMS.search(folded)
@@ -126,16 +130,16 @@ def analyse(question: str) -> Question:
         kind=bool(_KIND.search(folded) or _DESCRIBED.search(folded) or field),
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
-        # on the whole question: "Besides A, which ..." is a fronted adverbial the form above skips
-        excluding=bool(_EXCLUDING.search(fold(question).strip())),
-        others=bool(_OTHERS.search(folded)) and not _EXCLUDING.search(fold(question).strip()),
+        excluding=excluding,
+        others=bool(_OTHERS.search(folded)) and not excluding,
         within=_within(question) if answer_type == "PLACE" else (),
         expansion=bool(_EXPANSION.search(folded)),
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
-        # "what are the doctors experts at *treating*": the object of a verb, not an instance of "experts"
-        asked_noun="" if _stranded_verb(folded) else _asked_noun(folded),
+        # "what are the doctors experts at *treating*": the object of a verb, not an instance of "experts";
+        # but "what is the *address* of the hospital specialised in nursing" still asks for an address
+        asked_noun="" if _stranded_verb(folded) and re.fullmatch(_SKILLED, _asked_noun(folded)) else _asked_noun(folded),
         object_of=_stranded_verb(folded),
         alternatives=alternatives,
         items=_COUNTS.index(items.group(1)) + 2 if items else 0,
@@ -174,7 +178,8 @@ def detect_language(text: str) -> str:
 _EXCLUDING = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
                         r"|in addition to|as well as|oltre a|insieme a)\b|\bother than\b"
                         r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S")
-_OTHERS = re.compile(r"\b(?:which|what|the|name|list) (?:\w+ )?other\b|\baltr[ie]\b")
+# "which other institutes", "what are the other institutes" (plural: "the other partner" is one known one)
+_OTHERS = re.compile(r"\b(?:which|what) other\b|\b(?:which|what) (?:are|were) the other [\w-]+s\b|\baltr[ie]\b")
 _FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
                                  r"|quale|quali|quando|dove|chi|perche|cosa|quant[ieoa])\b)")
 _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outside) ")
@@ -188,7 +193,8 @@ _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?|another)\b|^
 _DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [A-Z][\w'-]*)*(?: [a-z][\w-]*)?"
                          r"(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
 _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b"
-                        r"|\b(?:full|long|complete) (?:name|form)\b|\bnome completo\b")
+                        r"|\b(?:full|long|complete|other|short) (?:name|form)\b|\banother name\b|\bnome completo\b"
+                        r"|\balso (?:called|known as)\b")
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
 _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b"
                       rf"|^(?!(?:what|which|who|whom|whose|when|where|why|how)\b).*?\b({_PREPOSITIONS}) (?:what|which|whom)\b")
@@ -210,6 +216,9 @@ def _within(question: str) -> tuple[str, ...]:
     return tuple(fold(m.group(1) or m.group(2)).lower() for m in _WITHIN.finditer(question))
 
 
+_SKILLED = r"(?:experts?|skilled|speciali[sz]ed|specialists?|trained|experienced|good|involved|engaged|competent)"
+
+
 def _stranded_verb(folded: str) -> str:
     """"What are the doctors experts at *treating*?": a what-question ending on a verb in -ing asks
     for that verb's object.
@@ -217,12 +226,12 @@ def _stranded_verb(folded: str) -> str:
     >>> _stranded_verb("what are the doctors experts at treating?"), _stranded_verb("what is he doing in milan?")
     ('treating', '')
     """
-    m = re.match(r"(?:what|which)\b.*\b(?:at|in|on|for|with)\s+([a-z]{3,}ing)\W*$", folded)
+    # only after a word of skill ("experts at", "specialised in"), where -ing is a verb
+    m = re.match(rf"(?:what|which)\b.*\b{_SKILLED} (?:at|in|on|for|with)\s+([a-z]{{3,}}ing)\W*$", folded)
     return m.group(1) if m else ""
 
 
-_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_ITEMS = re.compile(r"\b(?:which|what|name|list|give|mention|cite) (" + "|".join(_COUNTS) + r")\b"
+_ITEMS = re.compile(r"\b(?:which|what|name|list|give|mention|cite) (" + "|".join(_COUNTS) + r")(?![\w-])"
                     r"(?! (?:of|out of)\b)")
 _CLOSED = re.compile(r"^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|e|sono|era)\b")
 
@@ -230,28 +239,43 @@ _CLOSED = re.compile(r"^(?:is|are|was|were|do|does|did|has|have|had|can|could|wi
 def _alternatives(folded: str) -> tuple[str, ...]:
     """"Are the banks autologous or allogeneic?" -> ("autologous", "allogeneic"): a closed question
     offering choices, which the documents answer by saying one of them. Each choice has as many
-    words as the last one.
+    words as the last, unless the choices are modifiers sharing the last one's head.
 
     >>> _alternatives("are the cells from bone marrow or umbilical cords?")
     ('bone marrow', 'umbilical cords')
     >>> _alternatives("is the project three-year, five-year or ten-year?")
     ('three-year', 'five-year', 'ten-year')
-    >>> _alternatives("who leads the wcc or the ieo?")
-    ()
+    >>> _alternatives("does san raffaele have 1,340 or 1,500 beds?")
+    ('1,340 beds', '1,500 beds')
+    >>> _alternatives("is int a public or private hospital?"), _alternatives("who leads the wcc or the ieo?")
+    (('public hospital', 'private hospital'), ())
     """
     text = re.sub(r"[?!.\s]+$", "", folded)
-    if not _CLOSED.match(text) or " or " not in text:
+    splits = list(re.finditer(r",?\s+or\s+", text)) if _CLOSED.match(text) else []
+    if not splits:
         return ()
-    left, right = text.rsplit(" or ", 1)
+    left, right = text[:splits[-1].start()], text[splits[-1].end():]
     last = right.split()
     if not 1 <= len(last) <= 3 or last[-1] in STOPWORDS:
         return ()
-    items = [p.strip() for p in left.split(",")]
+    items = [p.strip() for p in re.split(r",(?!\d)", left) if p.strip()]
+    if not items:
+        return ()
+    head = " ".join(last[1:])
+    if head and _MODIFIER.search(items[-1].split()[-1]) and _MODIFIER.search(last[0]):
+        # "three or five years", "public or private hospital": modifiers of one head
+        lead = [p.split()[-1] for p in items] if all(len(p.split()) == 1 for p in items[1:]) else items[-1].split()[-1:]
+        return (*(f"{w} {head}" for w in lead), right)
     if len(items) > 1 and all(len(p.split()) == len(last) for p in items[1:]):
         # "three-year, five-year or ten-year": a list of choices
         first = " ".join(items[0].split()[-len(last):])
         return (first, *items[1:], right)
     return (" ".join(items[-1].split()[-len(last):]), right)
+
+
+# Words that modify a head noun: a figure, a number word, an adjective by its ending.
+_MODIFIER = re.compile(r"^\d[\d,.]*$|^(?:one|two|three|four|five|six|seven|eight|nine|ten)$"
+                       r"|(?:ic|al|ous|ive|ate|ible|able|ar|ary|ful|less|ed)$")
 
 
 def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
@@ -319,7 +343,7 @@ def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tupl
     m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
     m = m or re.search(_CALLED, folded)
     m = m or re.search(r"\b(?:how many|how much|what|which(?: (?:is|are|was|were) the)?|quant[ieoa]|quale|quali|che"
-                       r"|(?:name|give|list|mention|cite) (?:one|an?|some|two|three|four|five)(?: (?:of|among) the)?)\s+"
+                       r"|(?:name|give|list|mention|cite) (?:one|an?|some|" + "|".join(_COUNTS) + r")(?: (?:of|among) the)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w'’-]+\s+){0,4}[\w-]+)", folded)
     if not m:
         return ()

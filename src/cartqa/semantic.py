@@ -18,7 +18,12 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from .embedders import Embedder
+from .grounding import CorpusView
+from .text import content_pairs, word_forms
 
+# A corpus's words and word pairs are warmed up to this many (~7 s of embedding on 2 cores);
+# beyond it, words are embedded when first compared.
+MAX_WARMED = 5_000
 # (word, candidate words) -> the highest cosine: what the extractor takes (Relatedness.best).
 Related = Callable[[str, Iterable[str]], float]
 
@@ -45,7 +50,9 @@ class Relatedness:
         One batch of a few hundred words takes well under a second; embedding them one
         look-up at a time costs about 15 ms each.
         """
-        self._matrix(sorted(set(texts)))
+        wanted = sorted(set(texts))[:MAX_WARMED]
+        if wanted:
+            self._matrix(wanted)
 
     def similarities(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cosine of ``text`` to each candidate."""
@@ -58,3 +65,18 @@ class Relatedness:
         """The highest cosine of ``text`` to any candidate (0.0 when there is none)."""
         sims = self.similarities(text, sorted(set(candidates)))
         return max(sims, default=0.0)
+
+
+def corpus_phrases(view: CorpusView) -> set[str]:
+    """Every word and content-word pair of the corpus: what question words are compared with by meaning.
+
+    >>> from cartqa.records import Chunk
+    >>> sorted(corpus_phrases(CorpusView([Chunk("d", "INT has 464 beds.", 0, 17)])))
+    ['464', '464 beds', 'beds', 'has', 'int']
+    """
+    found: set[str] = set()
+    for sentences in view.sentences.values():
+        for s in sentences:
+            found |= word_forms(s.text)
+            found.update(content_pairs(s.text))
+    return found

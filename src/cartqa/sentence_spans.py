@@ -60,11 +60,13 @@ def anchor_position(text: str, asked: frozenset[str]) -> int:
 
 
 def nearest_span(s: Sentence, spans: list[tuple[int, int]], anchor: int) -> Span | None:
+    """Of ``spans`` in ``s``, the one starting nearest ``anchor``, as a span of ``s`` (None if none)."""
     found = nearest(spans, anchor)
     return (s, *found) if found else None
 
 
 def has_name(span: Span) -> bool:
+    """Does the span hold a capitalised word ("Milano-based *Hospital San Raffaele*")?"""
     s, a, b = span
     return any(w[:1].isupper() for w in re.findall(r"[\w'-]+", s.text[a:b]))
 
@@ -103,10 +105,12 @@ def phrase_at(s: Sentence, view: CorpusView, position: int, complements: bool = 
 
 
 def phrase_tokens(s: Sentence, a: int, b: int) -> list[Token]:
+    """:func:`tokenize` of ``s.text[a:b]``, with offsets in the sentence."""
     return [(m.start() + a, m.end() + a, m.group()) for m in TOKEN.finditer(s.text[a:b])]
 
 
 def all_asked(span: str, asked: frozenset[str]) -> bool:
+    """Is every content word of ``span`` one the question has (so the span tells nothing new)?"""
     content = [stem(w) for w in words(span) if w not in STOPWORDS]
     return bool(content) and all(covers(t, asked) for t in content)
 
@@ -122,10 +126,12 @@ def is_asked_name(span: str, q: Question) -> bool:
 
 
 def is_new(word: str, asked: frozenset[str]) -> bool:
+    """A content word the question does not have."""
     return word[0].isalnum() and word.lower() not in STOPWORDS and not covers(stem(word.lower()), asked)
 
 
 def new_words(piece: str, asked: frozenset[str]) -> int:
+    """How many content words of ``piece`` the question does not have."""
     return sum(not covers(stem(w), asked) for w in words(piece) if w not in STOPWORDS)
 
 

@@ -113,11 +113,11 @@ def clause_after(sentence: str, position: int) -> tuple[int, int] | None:
     return m.end(), m.end() + (end.start() if end else len(sentence) - m.end())
 
 
-# What introduces a reason or purpose; "for" only before a possessive or article ("recognized ... *for its* research"),
-# since "for" mostly says what for, not why.
+# What introduces a reason or purpose; "for" only before a possessive ("recognized ... *for its* research"),
+# since "for" mostly says what for or how long ("wait for a bed"), not why.
 _REASON_START = re.compile(r"\b(?:because of|because|due to|owing to|thanks to|as a result of|in recognition of"
                            r"|aimed at|aiming at|aims to|aiming to|in order to|so as to"  # a purpose says why too
-                           r"|for(?= (?:its|their|his|her|the|a|an) ))\s+(?:(?:its|their|his|her|the)\s+)?", re.I)
+                           r"|for(?= (?:its|their|his|her) ))\s+(?:(?:its|their|his|her|the|an?)\s+)?", re.I)
 
 
 def reason_spans(sentence: str) -> list[tuple[int, int]]:
@@ -128,6 +128,8 @@ def reason_spans(sentence: str) -> list[tuple[int, int]]:
     >>> s = "It is recognized as IRCCS (Institute for Research) for its research in medicine, and more."
     >>> [s[a:b] for a, b in reason_spans(s)]
     ['research in medicine']
+    >>> reason_spans("Patients wait for a bed.")  # "for" says what for, not why
+    []
     """
     plain = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), sentence)
     out = []

@@ -1,0 +1,57 @@
+"""Word meaning by the embedder's vectors, and the batch warm-up that keeps it cheap (hash fake embedder)."""
+
+import pytest
+
+from cartqa.embedders import HashEmbedder
+from cartqa.grounding import CorpusView
+from cartqa.records import Chunk
+from cartqa.semantic import Relatedness, corpus_phrases
+
+
+class CountingEmbedder(HashEmbedder):
+    """Counts calls to the model, as each costs ~15 ms on the real one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def embed_passages(self, texts):
+        self.calls.append(len(texts))
+        return super().embed_passages(texts)
+
+
+def test_warmed_words_are_compared_without_calling_the_model():
+    embedder = CountingEmbedder()
+    related = Relatedness(embedder)
+    related.warm(["beds", "inpatient", "cell factories"])
+    assert embedder.calls == [3]  # one batch
+    assert related.best("inpatient", ["beds", "inpatient"]) == pytest.approx(1.0)
+    related.best("beds", ["cell factories"])
+    assert embedder.calls == [3]  # every look-up served from the cache
+    related.best("hospitalise", ["beds"])
+    assert embedder.calls == [3, 1]  # only the new word
+
+
+def test_warming_nothing_calls_nothing():
+    embedder = CountingEmbedder()
+    Relatedness(embedder).warm([])
+    assert embedder.calls == []
+
+
+def test_the_corpus_words_and_pairs_are_what_extraction_compares():
+    text = "INT has 464 inpatient beds. The Institute was established in 1928."
+    view = CorpusView([Chunk("d", text, 0, len(text))])
+    assert {"inpatient beds", "established", "1928", "int"} <= corpus_phrases(view)
+    assert "has 464" not in corpus_phrases(view)  # pairs of content words only
+    assert corpus_phrases(CorpusView([])) == set()
+
+
+def test_an_engine_warms_up_in_one_batch_and_survives_an_empty_corpus(tmp_path, monkeypatch):
+    from cartqa import answer
+
+    monkeypatch.setenv("CARTQA_EMBEDDER", "hash")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "blank.txt").write_text("\n")
+    a = answer("When was INT established?", tmp_path / "corpus", tmp_path / "index")
+    assert not a.found  # refused, not a crash
+    assert not answer("Why?", tmp_path / "corpus", tmp_path / "index").found
