@@ -40,6 +40,7 @@ def ask():
     ("What was the planned duration of the Pagencell Project?", "three-year"),
     ("How many of Lombardy's oncology institutes are in Milano?", "17"),  # "17 of them": the antecedent's
     ("how many beds does san raffaele have", "1,340"),  # lower case: names found as written
+    ("Besides the cell factories, which Milano hospital is a partner?", "San Raffaele"),  # not a listed factory
 ])
 def test_short_verbatim_answers(ask, question, expected):
     got = ask(question)

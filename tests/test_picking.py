@@ -114,6 +114,7 @@ def ask():
     # the items a fronted "along with" / "besides" names are not the answer; "and" is not part of an item
     ("Along with medical oncology, hematology and surgery, which area do the departments cover?", "radiotherapy"),
     ("Besides surgery, which other departments does the center have?", "medical oncology, hematology"),
+    ("The departments come together in medical oncology, hematology, surgery and which other area?", "radiotherapy"),
     ("Besides medical oncology, which other departments does the center have?", "hematology, surgery and radiotherapy"),
     # "what is X called": X's name
     ("What is the center called that brings together experts from the IEO programs?", "WCC"),

@@ -117,6 +117,15 @@ def _list_head(text: str) -> str:
     return text.split(":", 1)[0] if ":" in text else ""
 
 
+def excludes_the_list(q: Question, s: Sentence) -> bool:
+    """"Besides the five cell factories, which hospital ...?": the question sets aside all that the
+    sentence's list announces ("... are 5 academic cell factories: A, B, C"), so the sentence has no answer."""
+    if not q.excluded or ":" not in s.text:
+        return False
+    head = frozenset(stems(_list_head(s.text)))
+    return all(covers(t, head) for t in q.excluded)
+
+
 def exact_count(q: Question) -> bool:
     """"Which three areas" asks for exactly three; "name two areas" for any two of them."""
     return not re.match(r"\s*(?:name|list|give|mention|cite)\b", q.text, re.I)

@@ -41,7 +41,7 @@ import re
 from .counting import count_span
 from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
-from .lists import coordinations, exact_count, list_pick
+from .lists import coordinations, exact_count, excludes_the_list, list_pick
 from .positional import positional_answer
 from .question import Question
 from .semantic import Related
@@ -78,6 +78,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     anchor = anchor_position(text, asked)
     if q.alternatives:
         return _alternative(q, s)
+    if excludes_the_list(q, s):
+        return None
     if q.answer_type == "DATE":
         return nearest_span(s, year_spans(text), anchor)
     if q.answer_type == "DURATION":

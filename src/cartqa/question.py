@@ -50,7 +50,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
 # Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
 _FRAME = frozenset("kind kinds type types sort form acronym abbreviation stand stands example examples cited "
-                   "called mean means meaning term terms name names full complete english".split())
+                   "called mean means meaning term terms name names full complete english besides apart aside "
+                   "except".split())
 # "How long was X *supposed* to *run*": for a length of time, these say only that it is one.
 _DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take takes took taken go goes went "
                             "continue continues continued supposed expected planned scheduled meant dura durata "
@@ -80,6 +81,7 @@ class Question:
     preposition: str = ""  # "In what ...", "... come from?": the answer is that preposition's object
     single: bool = False  # "name one of", "an example of": one item of a list, not all
     excluding: bool = False  # "Besides A and B, which other ...": not the items the question names
+    excluded: tuple[str, ...] = ()  # stems of the words naming what is excluded ("cell", "factori")
     expansion: bool = False  # "what does ACR stand for"
     definition: bool = False  # "What is EURE-CART?": its long form or what it is called
     example: bool = False  # "which treatment is cited as an example": what "such as" introduces
@@ -131,6 +133,7 @@ def analyse(question: str) -> Question:
         preposition=_preposition(folded),
         single=bool(_SINGLE.search(folded)),
         excluding=excluding,
+        excluded=_excluded(question),
         others=bool(_OTHERS.search(folded)) and not excluding,
         within=_within(question) if answer_type == "PLACE" else (),
         expansion=bool(_EXPANSION.search(folded)),
@@ -177,7 +180,11 @@ def detect_language(text: str) -> str:
 # "Besides A and B, which other ...", "Along with A, ...": the items the question names are not the answer.
 _EXCLUDING = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
                         r"|in addition to|as well as|oltre a|insieme a)\b|\bother than\b"
-                        r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S")
+                        r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S"
+                        r"|\b(?:and|or|but) (?:which|what) other\b")  # "A, B and which other area?"
+# The words naming what is excluded: "Besides *the five cell factories*, ..."
+_EXCLUDED = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
+                       r"|in addition to|as well as)\s+([^,?]+)")
 # "which other institutes", "what are the other institutes" (plural: "the other partner" is one known one)
 _OTHERS = re.compile(r"\b(?:which|what) other\b|\b(?:which|what) (?:are|were) the other [\w-]+s\b|\baltr[ie]\b")
 _FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
@@ -217,6 +224,16 @@ def _within(question: str) -> tuple[str, ...]:
 
 
 _SKILLED = r"(?:experts?|skilled|speciali[sz]ed|specialists?|trained|experienced|good|involved|engaged|competent)"
+
+
+def _excluded(question: str) -> tuple[str, ...]:
+    """"Besides the five cell factories, which ...?" -> ("cell", "factori"): what a fronted exclusion names.
+
+    >>> _excluded("Besides the five cell factories, which hospital is a partner?")
+    ('cell', 'factori')
+    """
+    m = _EXCLUDED.match(fold(question).strip())
+    return tuple(stem(w) for w in words(m.group(1)) if w not in STOPWORDS and w not in _COUNTS) if m else ()
 
 
 def _stranded_verb(folded: str) -> str:
