@@ -112,9 +112,10 @@ def _place_adjective(word: str, view: CorpusView) -> bool:
 
 
 def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:
-    """"how many beds does the besta neurological institute have": a question typed without capitals
-    still names what the corpus only ever writes as a name (Besta, Neurological), so those words must
-    be found as written, like any name; "institute" and "hospital" stay common nouns."""
+    """"How many beds does the besta neurological institute have": a question typed without capitals
+    (but perhaps its first letter) still names what the corpus only ever writes as a name (Besta,
+    Neurological), so those words must be found as written, like any name; "institute" and
+    "hospital" stay common nouns."""
     if any(c.isupper() for c in q.text[1:]) or q.entities:
         return q
     runs: list[list[str]] = []
