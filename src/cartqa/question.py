@@ -178,13 +178,13 @@ def detect_language(text: str) -> str:
 
 
 # "Besides A and B, which other ...", "Along with A, ...": the items the question names are not the answer.
-_EXCLUDING = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
-                        r"|in addition to|as well as|oltre a|insieme a)\b|\bother than\b"
+_SET_ASIDE = (r"(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
+              r"|in addition to|as well as)")
+_EXCLUDING = re.compile(rf"^(?:{_SET_ASIDE}|oltre a|insieme a)\b|\bother than\b"
                         r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S"
                         r"|\b(?:and|or|but) (?:which|what) other\b")  # "A, B and which other area?"
 # The words naming what is excluded: "Besides *the five cell factories*, ..."
-_EXCLUDED = re.compile(r"^(?:besides|apart from|other than|except(?: for)?|aside from|along with|together with"
-                       r"|in addition to|as well as)\s+([^,?]+)")
+_EXCLUDED = re.compile(rf"^{_SET_ASIDE}\s+([^,?]+)")
 # "which other institutes", "what are the other institutes" (plural: "the other partner" is one known one)
 _OTHERS = re.compile(r"\b(?:which|what) other\b|\b(?:which|what) (?:are|were) the other [\w-]+s\b|\baltr[ie]\b")
 _FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
@@ -291,7 +291,7 @@ def _alternatives(folded: str) -> tuple[str, ...]:
 
 
 # Words that modify a head noun: a figure, a number word, an adjective by its ending.
-_MODIFIER = re.compile(r"^\d[\d,.]*$|^(?:one|two|three|four|five|six|seven|eight|nine|ten)$"
+_MODIFIER = re.compile(r"^\d[\d,.]*$|^(?:one|" + "|".join(_COUNTS) + r")$"
                        r"|(?:ic|al|ous|ive|ate|ible|able|ar|ary|ful|less|ed)$")
 
 
