@@ -95,3 +95,28 @@ def test_names_are_what_the_corpus_capitalises_inside_sentences_and_never_writes
     assert "besta" in view.names_only and "milano" in view.names_only
     assert "partner" not in view.names_only  # capitalised only where it opens a sentence
     assert "institute" not in view.names_only  # also written in lower case
+
+
+def test_a_who_question_needs_its_verb_in_the_sentence_and_never_answers_with_the_name_asked_about():
+    text = "The National Cancer Institute of Milan (INT) was established in 1928. The Institute has 464 beds."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    view = CorpusView([chunk])
+    close = lambda word, candidates: 0.9 if word == "founded" and "established" in candidates else 0.0  # noqa: E731
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, related=close)  # noqa: E731
+    # "founded" means "established", but the sentence names no founder: not "INT", the institute's other name;
+    # and the next sentence, which carries "established" only from the one before, says nothing of founding
+    assert not ask("Who founded the National Cancer Institute of Milan?").found
+
+
+def test_a_lower_case_question_is_parsed_with_its_capital():
+    seen = []
+
+    class Parser:
+        def sentences(self, texts):
+            return [None] * len(texts)
+
+        def question(self, question):
+            seen.append(question)
+
+    CorpusView([], Parser()).parse_question("which region has 17 institutes?")
+    assert seen == ["Which region has 17 institutes?"]

@@ -125,6 +125,9 @@ def test_a_full_name_is_an_expansion():
     ("What three-year project did Lombardy start?", "items", 0),  # "three-year" counts nothing
     ("Which two areas does IEO cover?", "items", 2),
     ("What is the address of the hospital specialised in nursing?", "asked_noun", "address"),
+    ("INT's departments are medical oncology, surgery and what else?", "excluding", True),
+    ("In which countries are the institutes based?", "answer_type", "PLACE"),
+    ("Where are the other EURE-CART institutes?", "others", True),  # plural: the ones not named
 ])
 def test_question_forms(question, field, value):
     assert getattr(analyse(question), field) == value
@@ -137,3 +140,12 @@ def test_a_field_of_research_asks_for_the_research():
     q = analyse("In which field of research is Lombardy a main contributor?")
     assert q.focus_words == ("research",) and q.kind  # a field of research is a kind of research
     assert with_parse(q, QuestionParse(False, "field")).focus == "research"  # the parser's head is the frame
+
+
+def test_a_misspelt_opening_wh_word_is_mended():
+    from cartqa.question import mend_wh_word
+
+    assert analyse(mend_wh_word("wich hospital has 464 beds?")).answer_type == "NAME"
+    assert mend_wh_word("Hoe many beds?") == "How many beds?"
+    assert mend_wh_word("Were is INT?") == "Were is INT?"  # a word of its own
+    assert mend_wh_word("Wher is INT?") == "Wher is INT?"  # where or when: not guessed

@@ -19,7 +19,7 @@ from .picking import ASKED_NOUN_MEANING, pick
 from .question import Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
-from .sentence_spans import NAMED_KIND_STEMS, entity_grounded
+from .sentence_spans import DEMONYM, NAMED_KIND_STEMS, entity_grounded
 from .text import NUMBER_WORDS, STOPWORDS, content_pairs, stem, word_forms, words
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
@@ -81,8 +81,10 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     for cand in scored:
         if not cand.entities_ok or cand.coverage < MIN_COVERAGE or cand.confidence < MIN_CONFIDENCE:
             continue
-        if q.predicate and not _says(q.predicate, cand.context, related):
-            continue  # about the right thing, but not what is asked of it ("who *leads* the WCC")
+        # about the right thing, but not what is asked of it ("who *leads* the WCC"); said in the sentence
+        # itself, since "The Institute has programs" does not say who *founded* it because INT was established
+        if q.predicate and not _says(q.predicate, frozenset(word_forms(cand.sentence.text)), related):
+            continue
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.
         # Nor is "What is the *source* of the cells?" answered by words that stand beside no source.
@@ -108,7 +110,7 @@ def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence
 def _place_adjective(word: str, view: CorpusView) -> bool:
     """"italian", "german": the adjective of a place, as the corpus uses it or as it is formed (the
     corpus says "of Milan", so "milan" is a place, not an adjective)."""
-    return word in view.place_adjectives or (word not in view.vocabulary and bool(re.search(r"(?:an|ese|ish)$", word)))
+    return word in view.place_adjectives or (word not in view.vocabulary and bool(DEMONYM.fullmatch(word.capitalize())))
 
 
 def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:

@@ -98,8 +98,13 @@ class CorpusView:
         return p.subject if p else None
 
     def parse_question(self, question: str):
-        """The parser's reading of the question's wh-phrase (``subject``, ``focus``), or None."""
-        return self._parser.question(question) if self._parser else None
+        """The parser's reading of the question's wh-phrase (``subject``, ``focus``), or None.
+
+        A question typed in lower case is parsed as written properly: the tagger reads a
+        sentence-initial "which" better with its capital.
+        """
+        question = question.strip()
+        return self._parser.question(question[:1].upper() + question[1:]) if self._parser else None
 
     def idf(self, term: str) -> float:
         """Rarer terms weigh more; a term the corpus never uses weighs most."""

@@ -21,6 +21,8 @@ import re
 from .grounding import CorpusView, Sentence, covers, refers_back, stems
 from .question import Question
 from .sentence_spans import (
+    ADJECTIVE_OF_PLACE,
+    DEMONYM,
     MAX_ANSWER_WORDS,
     NAMED_KIND_STEMS,
     PLACE_NOUNS,
@@ -38,11 +40,6 @@ from .sentence_spans import (
 )
 from .spans import name_spans
 from .text import STOPWORDS, stem, words
-
-# "*European* consortium", "*Italian* coordinator": a place's adjective before a noun names nothing.
-_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ese|ish)\b")  # a place's adjective: "Italian"
-_ADJECTIVE_OF_PLACE = re.compile(_DEMONYM.pattern + r"\s+[a-z]")  # ... before a noun
-
 
 _PRONOUN_START = re.compile(r"(?:It|Its|They|Their|He|She|His|Her)\b")
 
@@ -73,7 +70,7 @@ def _place_word(q: Question, s: Sentence, asked: frozenset[str], anchor: int) ->
     """A place the sentence says without naming it: "where ... adopted?" -> "both *nationally and
     internationally*"; "for which country?" -> "the *Italian* coordinator" (a country's adjective)."""
     if q.focus in _NATION_NOUNS:
-        spans = [m.span() for m in _DEMONYM.finditer(s.text) if not covers(stem(m.group().lower()), asked)]
+        spans = [m.span() for m in DEMONYM.finditer(s.text) if not covers(stem(m.group().lower()), asked)]
     elif not q.focus:
         spans = [m.span() for m in _SCOPE_ADVERBS.finditer(s.text)]
     else:
@@ -106,6 +103,9 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
     if (span and (q.answer_type == "NAME" or q.object_of) and view.phrases(s)
             and not any(span[1] < b <= span[2] for _, b in view.phrases(s))):
         return None
+    if (span and q.answer_type == "NAME" and view.phrases(s)
+            and not any(a <= span[1] < b for a, b in view.phrases(s))):
+        return None  # who-answers start as a noun phrase: not "divided into different departments"
     if span and q.focus in NAMED_KIND_STEMS and not has_name(span):
         return None  # "which institute": a name, not "divided into different departments"
     subject = view.subject(s)
@@ -199,9 +199,11 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
     first = re.match(r"[A-Z][\w'-]+", s.text)
     if first and first.group().lower() in view.proper and not any(a == 0 for a, _ in spans):
         spans.insert(0, first.span())  # a proper name opening the sentence ("Lombardy is ...")
+    # not a name the question gives, nor its other name ("Who founded the National Cancer Institute?" is not INT)
+    named = asked | _aliases_of(view, frozenset(w for e in q.entities for w in e))
     spans = [sp for sp in spans
-             if not all_asked(s.text[sp[0]:sp[1]], asked) and not is_asked_name(s.text[sp[0]:sp[1]], q)
-             and not _ADJECTIVE_OF_PLACE.match(s.text, sp[0])]
+             if not all_asked(s.text[sp[0]:sp[1]], named) and not is_asked_name(s.text[sp[0]:sp[1]], q)
+             and not ADJECTIVE_OF_PLACE.match(s.text, sp[0])]
     if q.answer_type == "PLACE":  # a place is named as one: "in Pavia", "Milano-based"
         spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
                  or s.text[sp[1]:sp[1] + 6].startswith("-based")]

@@ -38,7 +38,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"^how (?:is|are|was|were|does|do|did|can|could|will|would|should|has|have|had)\b(?!.* (?:described|"
      r"characteri[sz]ed|defined|called)\b)", "MANNER"),
     # "which (Italian) region", but not "which city hospital"
-    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|town|region|country|place)\b(?! {_NAMED_KINDS})"
+    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|cities|towns?|regions?|country|countries|places?)\b"
+     rf"(?! {_NAMED_KINDS})"
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
      "NAME"),
@@ -168,6 +169,28 @@ def with_parse(q: Question, parsed) -> Question:
                    object_of=fold(parsed.object_of).lower() or q.object_of)
 
 
+_WH_WORDS = ("what", "which", "when", "where", "who", "whom", "whose", "why", "how")
+
+
+def mend_wh_word(question: str) -> str:
+    """A misspelt opening wh-word, one edit from exactly one wh-word, spelt right.
+
+    >>> mend_wh_word("wich hospital has 464 beds?"), mend_wh_word("Were is INT?")
+    ('which hospital has 464 beds?', 'Were is INT?')
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    m = re.match(r"\s*([A-Za-z]{3,6})\b", question)
+    word = m.group(1).lower() if m else ""
+    if not word or word in _WH_WORDS or word in STOPWORDS:
+        return question  # "Were" is a word of its own, not "Where"
+    close = [w for w in _WH_WORDS if DamerauLevenshtein.distance(word, w) == 1]
+    if len(close) != 1:
+        return question
+    fixed = close[0].capitalize() if m.group(1)[0].isupper() else close[0]
+    return question[:m.start(1)] + fixed + question[m.end(1):]
+
+
 def detect_language(text: str) -> str:
     """``"it"`` when Italian function words dominate, else ``"en"``."""
     tokens = words(text)
@@ -182,11 +205,11 @@ _SET_ASIDE = (r"(?:besides|apart from|other than|except(?: for)?|aside from|alon
               r"|in addition to|as well as)")
 _EXCLUDING = re.compile(rf"^(?:{_SET_ASIDE}|oltre a|insieme a)\b|\bother than\b"
                         r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S"
-                        r"|\b(?:and|or|but) (?:which|what) other\b")  # "A, B and which other area?"
+                        r"|\b(?:and|or|but) (?:which|what) other\b|\b(?:and|or) what else\b")  # "A, B and which other area?"
 # The words naming what is excluded: "Besides *the five cell factories*, ..."
 _EXCLUDED = re.compile(rf"^{_SET_ASIDE}\s+([^,?]+)")
 # "which other institutes", "what are the other institutes" (plural: "the other partner" is one known one)
-_OTHERS = re.compile(r"\b(?:which|what) other\b|\b(?:which|what) (?:are|were) the other [\w-]+s\b|\baltr[ie]\b")
+_OTHERS = re.compile(r"\b(?:which|what) other\b|\bthe other (?:[\w-]+ ){0,2}[\w-]+s\b|\baltr[ie]\b")
 _FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
                                  r"|quale|quali|quando|dove|chi|perche|cosa|quant[ieoa])\b)")
 _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outside) ")

@@ -46,6 +46,9 @@ VAGUE = frozenset("different various several numerous many some other certain mu
 
 
 Token = tuple[int, int, str]
+# A place's adjective ("Italian"); before a noun ("the *European* consortium") it names no place.
+DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ese|ish)\b")
+ADJECTIVE_OF_PLACE = re.compile(DEMONYM.pattern + r"\s+[a-z]")
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
