@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from .grounding import CorpusView, Sentence, covers, stems
 from .question import Question
@@ -48,15 +49,7 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
         if not rest or ":" not in s.text:
             return None
         # "which other departments": the rest, never an item named: the longest run of them side by side
-        runs: list[list[tuple[int, int]]] = []
-        for part in parts:
-            if part not in rest:
-                runs.append([])
-            elif runs:
-                runs[-1].append(part)
-            else:
-                runs.append([part])
-        run = max(runs, key=len)
+        run = max((list(g) for named, g in groupby(parts, key=lambda p: p not in rest) if not named), key=len)
         return s, run[0][0], run[-1][1]
     most = max(pointing.values(), default=0)
     # The item the question points at most ("the Monza factory of the Tettamanti Foundation").

@@ -56,12 +56,7 @@ def positional_answer(q: Question, s: Sentence, view: CorpusView, asked: frozens
 
 
 _SCOPE = r"(?:nationally|internationally|worldwide|globally|locally|regionally|abroad|nationwide|overseas)"
-
-
 _SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOPE})?\b", re.I)
-
-
-
 
 _NATION_NOUNS = frozenset(stem(w) for w in "country nation state".split())
 
