@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from cartqa import alignment  # noqa: E402
+from cartqa.crosslingual import THRESHOLD  # noqa: E402
 from cartqa.engine import get_engine  # noqa: E402
 
 
@@ -38,6 +39,20 @@ def main(path: str = str(REPO / "eval" / "alignment_lexicon.tsv")) -> None:
         wrong = sum(s >= t and bool(lexicon[w]) and m not in lexicon[w] for w, (m, s) in zip(words, best))
         false = sum(s >= t and not lexicon[w] for w, (m, s) in zip(words, best))
         print(f"threshold {t:.2f}: right {right:3d}  wrong {wrong:2d}  no counterpart but aligned {false:2d}")
+    # The dictionary first (crosslingual.LEXICON_FLOOR), then e5 at crosslingual.THRESHOLD.
+    translated = aligner.translated(words, exclude=aligner.vocabulary.foreign)
+    for floor in (0.80, 0.82, 0.84, 0.86, 0.88):
+        right = wrong = false = 0
+        for w, (m, s), options in zip(words, best, translated):
+            passing = [t for t, c in options if c >= floor]
+            choice = passing[0] if passing else (m if s >= THRESHOLD else None)
+            if choice is None:
+                continue
+            right += choice in lexicon[w]
+            wrong += bool(lexicon[w]) and choice not in lexicon[w]
+            false += not lexicon[w]
+        print(f"dictionary first, floor {floor:.2f}: right {right:3d}  wrong {wrong:2d}  "
+              f"no counterpart but aligned {false:2d}")
 
 
 if __name__ == "__main__":

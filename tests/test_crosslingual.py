@@ -13,7 +13,13 @@ import pytest
 
 from cartqa import alignment
 from cartqa.alignment import Aligner, cached_vectors
-from cartqa.crosslingual import THRESHOLD, Vocabulary, prepare, to_english
+from cartqa.crosslingual import (
+    LEXICON_FLOOR,
+    THRESHOLD,
+    Vocabulary,
+    prepare,
+    to_english,
+)
 from cartqa.records import Chunk, Hit
 
 CORPUS = [
@@ -120,6 +126,20 @@ def test_threshold_is_respected():
     assert THRESHOLD < 0.95
 
 
+def test_a_dictionary_translation_comes_before_the_nearest_word():
+    # e5 puts "letti" nearest to "beds" in the table; a dictionary saying "inpatient" wins when near enough
+    dictionary = {"letti": [("inpatient", LEXICON_FLOOR + 0.01)], "degenti": [("inpatient", LEXICON_FLOOR - 0.01)]}
+
+    def translated(words, exclude=()):
+        return [[m for m in dictionary.get(w, []) if m[0] not in set(exclude)] for w in words]
+
+    assert english("Quanti letti ha l'INT?", translated=translated) == "How many inpatient has INT?"
+    # below the floor, the dictionary is not trusted: degenti falls to e5's 0.88, under the threshold
+    assert "degenti" in english("Quanti letti per i degenti ha l'INT?", translated=translated)
+    # ... and a word the dictionary lacks is aligned by meaning as before
+    assert english("Quante visite ha l'INT?", translated=translated) == "How many visits has INT?"
+
+
 def test_a_weaker_match_counts_when_the_question_context_holds_it():
     assert "inpatient" not in english("Quanti letti per i degenti ha l'INT?")
     assert "inpatient" in english("Quanti letti per i degenti ha l'INT?", context={"inpatient", "beds"})
@@ -208,6 +228,17 @@ def test_aligner_nearest_and_exclusion():
     assert a.nearest(["letti"], k=1) == [[("beds", 1.0)]]
     assert a.nearest(["letti"], exclude=["beds"], k=1)[0][0][0] != "beds"
     assert a.nearest([]) == []
+
+
+def test_aligner_translated_finds_corpus_forms_of_dictionary_lemmas():
+    vocab = Vocabulary.of(["departments beds year Ospedale"], is_english=lambda w: w != "ospedale")
+    lemma = {"departments": "department", "beds": "bed"}.get
+    dictionary = {"reparti": ("ward", "department"), "letti": ("bed", "riverbed"), "ospedali": ("ospedale",)}
+    a = Aligner(vocab, one_hot(vocab.targets), one_hot, translate=lambda w: dictionary.get(w, ()),
+                lemma=lambda w: lemma(w) or w)
+    out = a.translated(["reparti", "letti", "anni", "ospedali"], exclude=vocab.foreign)
+    assert [[w for w, _ in row] for row in out] == [["departments"], ["beds"], [], []]
+    assert all(isinstance(score, float) for row in out for _, score in row)
 
 
 def test_question_words_are_embedded_once():
@@ -299,6 +330,7 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
                              view=SimpleNamespace(sentences={"d": [SimpleNamespace(start=0, end=len(text), text=text)]}))
     aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
                               nearest=lambda words, exclude=(), along="": near(words, exclude),
+                              translated=lambda words, exclude=(): [[] for _ in words],
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"

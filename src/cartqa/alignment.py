@@ -21,13 +21,14 @@ import os
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from . import lexicon
 from .crosslingual import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,10 @@ class Aligner:
     _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _questions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    # dictionary translations of a word (cartqa.lexicon.translations) and a corpus word's English lemma
+    translate: Callable[[str], Sequence[str]] = lambda word: ()
+    lemma: Callable[[str], str] = lambda word: word
+    _by_lemma: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def nearest(self, words: Sequence[str], exclude: Iterable[str] = (), k: int = 3,
@@ -174,6 +179,33 @@ class Aligner:
         scores[:, [i for i, t in enumerate(self.vocabulary.targets) if t in banned]] = -1.0
         top = np.argsort(-scores, axis=1)[:, :k]
         return [[(self.vocabulary.targets[j], float(scores[r, j])) for j in row] for r, row in enumerate(top)]
+
+    def translated(self, words: Sequence[str], exclude: Iterable[str] = ()) -> list[list[tuple[str, float]]]:
+        """For each of ``words``, the corpus words its dictionary translations are forms of, best cosine first.
+
+        >>> fake = lambda words: np.eye(2, dtype=np.float32)[[{"beds": 0, "letti": 0}.get(w, 1) for w in words]]
+        >>> a = Aligner(Vocabulary.of(["beds years"]), fake(["beds", "years"]), fake,
+        ...             translate={"letti": ("bed",)}.get, lemma=lambda w: w.rstrip("s"))
+        >>> a.translated(["letti", "anni"])
+        [[('beds', 1.0)], []]
+        """
+        with self._lock:
+            if not self._by_lemma:
+                for target in self.vocabulary.targets:
+                    for form in dict.fromkeys((target, self.lemma(target))):
+                        self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
+        banned = set(exclude)
+        candidates = [list(dict.fromkeys(t for e in (self.translate(w) or ()) for t in self._by_lemma.get(e, ())
+                                         if t not in banned)) for w in words]
+        if not any(candidates):
+            return [[] for _ in words]
+        vectors = self._word_vectors(words)
+        column = {t: i for i, t in enumerate(self.vocabulary.targets)}
+        out = []
+        for vector, targets in zip(vectors, candidates):
+            scored = [(t, float(self.vectors[column[t]] @ vector)) for t in targets]
+            out.append(sorted(scored, key=lambda ts: -ts[1]))
+        return out
 
     def _word_vectors(self, words: Sequence[str], along: str = "") -> np.ndarray:
         """Question words are embedded once per process: questions repeat words, and prepare asks twice."""
@@ -244,7 +276,8 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
             return cached[1]
         vocabulary = Vocabulary.of((c.text for c in engine.retriever.chunks), is_english)
         aligner = Aligner(vocabulary, cached_vectors(Path(index_dir), build, vocabulary.targets),
-                          embed_together=embed_words_and_question)
+                          embed_together=embed_words_and_question, translate=lexicon.translations,
+                          lemma=lexicon.english_lemma)
         _aligners[key] = (build, aligner)
         return aligner
 

@@ -51,6 +51,13 @@ CONTEXT_SENTENCES = 3
 # its spelling agrees with its meaning. COGNATE_SPELLING is a rapidfuzz ratio on folded forms.
 COGNATE_THRESHOLD = 0.85
 COGNATE_SPELLING = 70
+# A dictionary translation (cartqa.lexicon) found in the corpus is taken first, when its cosine
+# reaches LEXICON_FLOOR; among several, the nearest in meaning ("medici": doctors or medical).
+# On eval/alignment_lexicon.tsv (bench/alignment.py): e5 alone at THRESHOLD aligns 94 right,
+# 3 wrong, 1 without a counterpart; with the dictionary first, 109 / 3 / 4 (the 4 are true
+# translations the corpus uses in another sense: "pagato" / "paying"). 0.80 gives the same;
+# 0.86: 106 / 3 / 4. The floor keeps rare senses out: "fondi" (funds) / riverbed "beds" is 0.835.
+LEXICON_FLOOR = 0.84
 CONTEXT_HITS = 4
 
 # Question frames on the folded question start: (Italian, English opening, English ending,
@@ -122,6 +129,9 @@ _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")
 
 Nearest = Callable[..., Sequence[Sequence[tuple[str, float]]]]
 """``nearest(words, exclude=())``: for each word, corpus words and their cosine, best first."""
+Translated = Callable[..., Sequence[Sequence[tuple[str, float]]]]
+"""``translated(words, exclude=())``: for each word, the corpus words a dictionary translates it to,
+with their cosine, best first."""
 
 
 @dataclass(frozen=True)
@@ -160,13 +170,20 @@ class _Word:
 
 def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshold: float = THRESHOLD,
                keep_unknown: bool = True, context: Collection[str] = (),
-               context_threshold: float = CONTEXT_THRESHOLD) -> str:
+               context_threshold: float = CONTEXT_THRESHOLD, translated: Translated | None = None) -> str:
     """The English pseudo-question for an Italian ``question``.
 
     ``nearest`` aligns content words to corpus words. A word whose best match
     is below ``threshold`` (``context_threshold`` for a common word whose match
     is one of the ``context`` words) stays as it is, or is dropped if not
-    ``keep_unknown``.
+    ``keep_unknown``. A dictionary translation from ``translated`` that reaches
+    ``LEXICON_FLOOR`` comes before them all.
+
+    >>> table = {"suddiviso": [("divided", 0.86)]}
+    >>> to_english("Come è suddiviso l'INT?", Vocabulary.of(["INT is divided."]),
+    ...            lambda words, exclude=(): [[] for _ in words],
+    ...            translated=lambda words, exclude=(): [table.get(w, []) for w in words])
+    'How is divided INT?'
     """
     words = [t for t in _TOKEN.findall(question) if t[0].isalnum()]
     opening, ending, verb_last, rest = _frame(words)
@@ -174,7 +191,7 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     if verb_last:
         rest = _verb_last(rest)
     kinds = [_kind(w, i == 0 and not opening, vocabulary) for i, w in enumerate(rest)]
-    found = _align(rest, kinds, vocabulary, nearest, threshold, frozenset(context), context_threshold)
+    found = _align(rest, kinds, vocabulary, nearest, threshold, frozenset(context), context_threshold, translated)
     out: list[_Word] = []
     for i, (word, kind) in enumerate(zip(rest, kinds)):
         # An adjective follows its noun; after an article or preposition a noun starts ("l'Ospedale").
@@ -204,7 +221,8 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
 
 
 def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: Nearest,
-           threshold: float, context: frozenset[str] = frozenset(), context_threshold: float = 1.0) -> dict[str, str]:
+           threshold: float, context: frozenset[str] = frozenset(), context_threshold: float = 1.0,
+           translated: Translated | None = None) -> dict[str, str]:
     """Lower-cased question word -> its corpus word, for the words that have one.
 
     Never to the foreign part of a name: "ospedali" is not "Ospedale Maggiore",
@@ -213,10 +231,14 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
     asked = list(dict.fromkeys(w.lower() for w, k in zip(rest, kinds) if k in ("align", "name?")))
     names = {w.lower() for w, k in zip(rest, kinds) if k == "name?"}
     found: dict[str, str] = {}
-    for word, matches in zip(asked, nearest(asked, exclude=vocabulary.foreign) if asked else []):
-        passing = [m for m, score in matches if score >= threshold
-                   or (word not in names and m in context and score >= context_threshold)
-                   or (word not in names and score >= COGNATE_THRESHOLD and _cognate(word, m))]
+    near = nearest(asked, exclude=vocabulary.foreign) if asked else []
+    dictionary = translated(asked, exclude=vocabulary.foreign) if asked and translated else [[] for _ in asked]
+    for word, matches, translations in zip(asked, near, dictionary):
+        passing = [m for m, score in translations if score >= LEXICON_FLOOR]
+        passing += [m for m, score in matches if m not in passing and (
+                    score >= threshold
+                    or (word not in names and m in context and score >= context_threshold)
+                    or (word not in names and score >= COGNATE_THRESHOLD and _cognate(word, m)))]
         # A participle stays a participle: "fondato" is "established", not "foundation".
         verbal = [m for m in passing if ENGLISH_PARTICIPLE.search(m)] if _PARTICIPLE.search(word) else []
         if verbal or passing:
@@ -348,8 +370,9 @@ def prepare(question: str, engine, index_dir: str | Path) -> str:
     if aligner is None:
         return question
     # the question itself is embedded with its words, ready for _context's sentence similarity
-    first = to_english(question, aligner.vocabulary, functools.partial(aligner.nearest, along=question))
-    english = to_english(question, aligner.vocabulary, aligner.nearest,
+    first = to_english(question, aligner.vocabulary, functools.partial(aligner.nearest, along=question),
+                       translated=aligner.translated)
+    english = to_english(question, aligner.vocabulary, aligner.nearest, translated=aligner.translated,
                          context=_context(question, first, engine, aligner.sentence_similarity))
     log.info("cross-lingual: %r -> %r", question, english)
     return english

@@ -61,6 +61,12 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
             retriever = Retriever(stored.chunks, stored.vectors, model)
             retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
             engine = Engine(manifest, retriever, view, model, related)
+            # The Italian dictionary takes ~1.7 s to read; read it now, beside the first English
+            # questions, rather than during the first Italian one.
+            from . import alignment, lexicon
+
+            if alignment.available():
+                threading.Thread(target=lexicon.warm, name="cartqa-lexicon", daemon=True).start()
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
             _CACHE[key] = engine
