@@ -350,3 +350,12 @@ def test_italian_question_answered_from_english_documents(real_dirs):
     a = answer("Quando è stato fondato l'Istituto Nazionale dei Tumori di Milano?", corpus, index)
     assert a.found and "1928" in a.text
     assert (index / alignment.CACHE_FILE).exists()
+
+
+def test_a_request_to_list_is_grammar_wherever_it_stands():
+    assert english("Elencali tutti i letti dell'INT.").startswith("List ")
+    # after the question, "Elencali tutti" is no name the English pipeline would look for
+    assert english("Quanti letti ha l'INT? Elencali tutti.") == "How many beds has INT."
+    from cartqa.question import detect_language
+
+    assert detect_language("Elenca tutti i dipartimenti dell'INT.") == "it"

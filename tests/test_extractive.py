@@ -120,3 +120,106 @@ def test_a_lower_case_question_is_parsed_with_its_capital():
 
     CorpusView([], Parser()).parse_question("which region has 17 institutes?")
     assert seen == ["Which region has 17 institutes?"]
+
+
+class _Phrases:
+    """A scripted parser: the listed noun phrases wherever they occur; the first one is the subject."""
+
+    def __init__(self, phrases):
+        self.phrases = phrases
+
+    def sentences(self, texts):
+        from types import SimpleNamespace
+
+        out = []
+        for t in texts:
+            spans = tuple(sorted((t.index(p), t.index(p) + len(p)) for p in self.phrases if p in t))
+            out.append(SimpleNamespace(phrases=spans, subject=spans[0] if spans else None))
+        return out
+
+    def question(self, question):
+        return None
+
+
+REFERRING = ("Lombardy is the region with the largest number of hospitals and research institutes dedicated "
+             "to oncology. The city of Milano alone hosts 17 of them.\n\n"
+             "Humanitas has a CAR-T unit.\n\n"
+             "Partner of the project is also the Milano-based Hospital San Raffaele, one of the 6 institutes "
+             "of excellence.\n\n"
+             "IEO treats breast cancer.\n\n"
+             "INT has 464 inpatient beds.\n\n"
+             "The Hospital is recognized as IRCCS and has over 1,340 beds.")
+
+
+def test_what_a_plural_pronoun_stands_for_is_said_in_full():
+    chunk = Chunk("r.txt", REFERRING, 0, len(REFERRING))
+    view = CorpusView([chunk], _Phrases(["Lombardy", "the region", "the largest number", "hospitals",
+                                         "research institutes", "oncology", "The city of Milano"]))
+    s = view.sentences["r.txt"][1]
+    assert view.referent(s) == {"hospitals", "research", "institutes", "dedicated", "oncology"}
+    assert view.referent(view.sentences["r.txt"][0]) == frozenset()
+    got = extract("How many hospitals and research institutes focused on oncology are there in Milan?",
+                  [Hit(chunk, 1.0, 1)], view)
+    assert got.found and got.text.startswith("17")
+
+
+def test_a_sentence_referring_back_to_a_retrieved_one_is_a_candidate():
+    first = Chunk("r.txt", REFERRING[:REFERRING.index("Humanitas")], 0, REFERRING.index("Humanitas"))
+    start = REFERRING.index("Partner")
+    end = REFERRING.index("IEO")
+    partner = Chunk("r.txt", REFERRING[start:end], start, end)
+    whole = Chunk("r.txt", REFERRING, 0, len(REFERRING))
+    view = CorpusView([whole], _Phrases(["the Milano-based Hospital San Raffaele", "The Hospital"]))
+    # retrieval found only the sentence naming the partner; the beds are in "The Hospital ..." after it
+    got = extract("How many beds does the Milan partner hospital of the project have?", [Hit(partner, 1.0, 1)], view)
+    assert got.found and "1,340" in got.text
+    assert not extract("How many beds does the Milan partner hospital of the project have?",
+                       [Hit(first, 1.0, 1)], view).found  # nothing there refers back to the partner
+
+
+def test_a_definite_subject_is_about_the_name_it_refers_to():
+    text = ("National cancer research is strong. The National Cancer Institute of Milan is a cancer center.\n\n"
+            "Partner of the project is the Milano-based Hospital San Raffaele, one of 6 institutes in EURE-CART.\n\n"
+            "The Hospital has more than 50 clinical specialties.")
+    chunk = Chunk("h.txt", text, 0, len(text))
+    view = CorpusView([chunk], _Phrases(["the Milano-based Hospital San Raffaele", "The Hospital"]))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view)  # noqa: E731
+    assert "50" in ask("How many clinical specialties does San Raffaele have?").text
+    assert "50" in ask("How many clinical specialties does the hospital in EURE-CART have?").text
+    # "Milano" and "institutes" are in the sentence "The Hospital" points to, but it is San Raffaele
+    assert not ask("How many clinical specialties does the National Cancer Institute of Milan have?").found
+
+
+def test_numbers_and_set_aside_words_are_never_matched_by_meaning():
+    from cartqa.extractive import _score
+    from cartqa.question import analyse
+
+    text = "The Hospital San Raffaele is a multi-specialty center and a partner of the project."
+    view = CorpusView([Chunk("m.txt", text, 0, len(text))])
+    s = view.sentences["m.txt"][0]
+    related = lambda word, candidates: 0.9 if word == "five" and "multi" in candidates else 0.0  # noqa: E731
+    q = analyse("Which hospital is one of the five partners of the project?")
+    assert _score(q, s, None, view, related).coverage < 0.9  # "five" is a figure, not "multi"
+    # a fronted "besides ..." sets its words aside: they neither help nor hurt
+    aside = analyse("Besides the cell factories, which hospital is a partner of the project?")
+    assert _score(aside, s, None, view, related).coverage == 1.0
+
+
+def test_a_verb_is_said_by_its_own_stem_or_meaning_not_a_derived_spelling():
+    from cartqa.extractive import _says
+
+    assert _says("founded", frozenset({"foundation"}), None)  # as close in spelling as Pagencell / Plagencell
+    assert not _says("founded", frozenset({"foundation"}), None, spelling=False)
+    assert _says("founded", frozenset({"founds", "it"}), None, spelling=False)
+
+
+@pytest.mark.parametrize("opening, refers", [
+    ("The Hospital is recognized as IRCCS.", True),
+    ("The city of Milano alone hosts 17 of them.", True),  # "of them" still points back
+    ("The city of Milano is large.", False),
+    ("The Institutes participating in the Plagencell Project are 5 cell factories.", False),
+])
+def test_a_definite_noun_refers_back_unless_its_modifier_names_it(opening, refers):
+    text = "Lombardy has research institutes and a hospital. " + opening
+    view = CorpusView([Chunk("o.txt", text, 0, len(text))])
+    assert (view.antecedent(view.sentences["o.txt"][1]) is not None) == refers

@@ -70,7 +70,7 @@ MEANING = {("doctors", "hematologists"): 0.5, ("skilled", "expert"): 0.7, ("laun
            ("centres of excellence", "institutes of excellence"): 0.69, ("hospitals", "inpatient"): 0.63,
            ("takes part", "participate"): 0.65, ("cancers", "tumours"): 0.77,
            ("experienced", "expert"): 0.47, ("experienced", "competences"): 0.35,
-           ("trained", "expert"): 0.49, ("trained", "competences"): 0.56}
+           ("trained", "expert"): 0.49, ("trained", "competences"): 0.56, ("specialize", "expert"): 0.62}
 SUBJECT_QUESTIONS = {"Which institute is dedicated to the cure of cancer?", "Who launched the Pagencell Project?", "What kind of body launched the Pagencell Project?", "Which hospital takes part in EURE-CART?",
                      "Which institution coordinates EURE-CART?",
                      "Which region of Italy is the coordinator of numerous clinical trials?"}
@@ -428,3 +428,75 @@ def test_real_parser_finds_phrases_and_subjects():
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"
+
+
+NEWER = ("The center is totally dedicated to the cure of cancer.\n\n"
+         "INT has programs and projects in every field and phase of research, preclinical, epidemiological, "
+         "public health and clinical.\n\n"
+         "Its departments come together in: medical oncology, hematology, surgery and radiotherapy.\n\n"
+         "The Hospital has more than 50 clinical specialties and over 1,340 beds.\n\n"
+         "The Tettamanti Foundation runs the Stefano Verri cell factory.\n\n"
+         "Partner of the Pagencell Project is also the Hospital San Raffaele.\n\n"
+         "A team of doctors is expert in the treatment of toxic effects.\n\n"
+         "Lombardy Region started the Pagencell Project, aimed at creating cell banks of CARCIK cells.\n\n"
+         "San Raffaele is one of the institutes selected for the European consortium EURE-CART.")
+NEWER_PHRASES = ["The center", "the cure", "INT", "programs", "projects", "every field", "Its departments",
+                 "The Hospital", "more than 50 clinical specialties", "The Tettamanti Foundation",
+                 "the Stefano Verri cell factory", "the Hospital San Raffaele", "A team", "doctors", "the treatment",
+                 "toxic effects", "Lombardy Region", "the Pagencell Project", "cell banks", "CARCIK cells",
+                 "San Raffaele", "the institutes", "the European consortium EURE-CART"]
+NEWER_SUBJECTS = {"Which diseases are the CARCIK cells of the Pagencell Project intended to treat?",
+                  "Which institutes besides San Raffaele are partners of the Pagencell Project?"}
+# what a parser may attach "what" to: the first verb, though the stranded one has the object
+OBJECT_OF["What do the doctors specialize in treating?"] = "specialize"
+
+
+@pytest.fixture(scope="module")
+def ask_newer():
+    chunk = Chunk("n.txt", NEWER, 0, len(NEWER))
+    view = CorpusView([chunk], ScriptedParser(NEWER_PHRASES, NEWER_SUBJECTS))
+    return lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.7] * len(ss), related)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a choice offered mid-question, between two adverbs
+    ("Is the center partly or totally dedicated to the cure of cancer?", "totally"),
+    # a list led into by a clause that names what is asked ("every field ... of research, A, B, C")
+    ("In which fields of research does INT have programs?", "preclinical, epidemiological, public health and clinical"),
+    # ... or by a lead-in ending where the question's preposition is ("come together in: ...")
+    ("In what areas do the departments come together?", "medical oncology, hematology, surgery and radiotherapy"),
+    ("List all the departments of INT.", "medical oncology, hematology, surgery and radiotherapy"),
+    # "what is the N count": N is counted
+    ("What is the bed count at the Hospital?", "over 1,340 beds"),
+    # the verb stranded at the end has the object, whatever the parser attached "what" to
+    ("What do the doctors specialize in treating?", "toxic effects"),
+])
+def test_choices_lead_ins_counts_and_stranded_verbs(ask_newer, question, expected):
+    assert ask_newer(question).text == expected
+
+
+@pytest.mark.parametrize("question", [
+    # the Foundation's own name does not say who founded it
+    "Who founded the Tettamanti Foundation?",
+    # "European" is a continent's adjective, no country
+    "Which countries were selected for the consortium EURE-CART?",
+])
+def test_refused_when_only_the_question_own_words_or_a_wrong_kind_would_answer(ask_newer, question):
+    assert not ask_newer(question).found, ask_newer(question).text
+
+
+def test_a_capital_opening_the_sentence_makes_no_name():
+    from cartqa.picking import pick
+    from cartqa.question import analyse
+
+    text = "Partner of the Pagencell Project is also the Hospital San Raffaele, one of the institutes selected."
+    view = CorpusView([Chunk("d", text, 0, len(text))], ScriptedParser(["the Hospital San Raffaele", "the institutes"]))
+    s = view.sentences["d"][0]
+
+    def answer(question):
+        found = pick(analyse(question), s, view, frozenset())
+        return found and text[found[1]:found[2]]
+
+    assert answer("Which hospital was selected?") == "Hospital San Raffaele"
+    # the only other capitalised run, "Partner of the Pagencell Project", is capitalised by its place
+    assert answer("Which hospital besides San Raffaele was selected?") is None

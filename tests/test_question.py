@@ -1,7 +1,8 @@
 import pytest
 
 from cartqa.followup import resolve
-from cartqa.question import analyse
+from cartqa.question import analyse, with_parse
+from cartqa.syntax import QuestionParse
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -149,3 +150,33 @@ def test_a_misspelt_opening_wh_word_is_mended():
     assert mend_wh_word("Hoe many beds?") == "How many beds?"
     assert mend_wh_word("Were is INT?") == "Were is INT?"  # a word of its own
     assert mend_wh_word("Wher is INT?") == "Wher is INT?"  # where or when: not guessed
+
+
+def test_the_object_of_a_stranded_infinitive_is_no_subject():
+    q = analyse("Which diseases are the CARCIK cells intended to treat?")
+    parsed = QuestionParse(True, "diseases", "", "")  # a parser taking "which diseases" for the subject
+    assert not with_parse(q, parsed).wh_subject
+    assert with_parse(analyse("Which institutes were selected to participate?"), parsed).wh_subject
+
+
+def test_a_verb_stranded_at_the_end_has_the_object():
+    q = analyse("What do the doctors specialize in treating?")
+    assert with_parse(q, QuestionParse(False, "", "", "specialize")).object_of == "treating"
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("What is the bed count at San Raffaele?", "bed"),
+    ("What is the number of inpatient beds at INT?", "bed"),
+    ("List all the departments into which INT is divided.", "depart"),
+])
+def test_what_is_counted_or_listed_is_the_focus(question, focus):
+    assert analyse(question).focus == focus
+
+
+@pytest.mark.parametrize("question, answer_type, focus", [
+    ("Name the year INT was established.", "DATE", "year"),
+    ("List departments of INT.", "ANY", "depart"),
+])
+def test_imperative_questions(question, answer_type, focus):
+    q = analyse(question)
+    assert (q.answer_type, q.focus) == (answer_type, focus)

@@ -98,8 +98,11 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:indica|indicami|nomina|cita|menziona|dimmi) (?:uno|una|un) (?:dei|degli|delle|di|tra|fra)"
      r"(?: (?:i|gli|le))?", "Name one of the", "", False),
     (r"(?:indica|indicami|nomina|cita|menziona|dimmi)", "Name", "", False),
-    (r"elenca", "List", "", False),
+    (r"elenca(?:mi|li|le|teli|tele)?(?: tutt[ie])?", "List", "", False),
 )
+# A request to list or name, with its clitic pronoun ("elencali", "indicameli"), and "all": grammar.
+_REQUEST = re.compile(r"(?:elenca|indica|nomina|cita|menziona|dimmi|dammi|scrivi|riporta)(?:mi|li|le|ne|meli|mele)?"
+                      r"|tutt[ieoa]")
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
 # "si trova" is "is (located)": grammar, not content.
 _LOCATED = re.compile(r"si trov\w*")
@@ -304,6 +307,8 @@ def _kind(word: str, initial: bool, vocabulary: Vocabulary) -> str:
         return "link" if word.lower() in _LINKS else "drop"
     if _shape(word) == "upper" or _has_digit(word) or "-" in word.strip("-"):
         return "keep"
+    if _REQUEST.fullmatch(folded):  # "... l'INT? *Elencali tutti*.": a request, after the question itself
+        return "drop"
     if word.lower() in _LINKS:  # not folded: "è" is a verb, "e" is "and"
         return "link"
     if folded in _FRAME_NOUNS:

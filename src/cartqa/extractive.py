@@ -78,17 +78,21 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     sims = list(similarity(question, [s.text for s in sentences])) if similarity else [None] * len(sentences)
     scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
+    # The words of the names asked about are theirs: the *Foundation* in "Who founded the Tettamanti
+    # Foundation?" does not say who founded it.
+    named = frozenset(w for e in q.entities for w in e)
     for cand in scored:
         if not cand.entities_ok or cand.coverage < MIN_COVERAGE or cand.confidence < MIN_CONFIDENCE:
             continue
         # about the right thing, but not what is asked of it ("who *leads* the WCC"); said in the sentence
         # itself, since "The Institute has programs" does not say who *founded* it because INT was established
-        if q.predicate and not _says(q.predicate, frozenset(word_forms(cand.sentence.text)), related):
+        if q.predicate and not _says(q.predicate, frozenset(word_forms(cand.sentence.text)) - named, related,
+                                     spelling=False):
             continue
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.
         # Nor is "What is the *source* of the cells?" answered by words that stand beside no source.
-        positional = ((not q.subject_verb or _says(q.subject_verb, cand.context, related))
+        positional = ((not q.subject_verb or _says(q.subject_verb, cand.context - named, related, spelling=False))
                       and (not q.asked_noun or _says(q.asked_noun, cand.context, related, ASKED_NOUN_MEANING)))
         span = pick(q, cand.sentence, view, cand.context, related, positional=positional)
         if span:
@@ -99,10 +103,21 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
 
 
 def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence]:
+    """The sentences of the best hits, and those referring back to one of them.
+
+    "How many beds does the Milan partner hospital have?" finds "Partner of the Project is the
+    Milano-based Hospital San Raffaele"; the beds are in the next sentence, "The Hospital has ...
+    1,340 beds", which may sit in a chunk retrieval ranked lower.
+    """
     seen: dict[tuple[str, int], Sentence] = {}
     for hit in hits[:SENTENCES_FROM_HITS]:
         for s in view.sentences.get(hit.chunk.doc, []):
             if s.start < hit.chunk.end and s.end > hit.chunk.start:
+                seen.setdefault((s.doc, s.index), s)
+    for doc in {d for d, _ in seen}:
+        for s in view.sentences[doc]:
+            prev = view.antecedent(s)
+            if prev is not None and (prev.doc, prev.index) in seen:
                 seen.setdefault((s.doc, s.index), s)
     return list(seen.values())
 
@@ -140,23 +155,29 @@ def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
 
 
 def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
-    own = frozenset(word_forms(s.text)) | view.carried_names(s)
+    own = frozenset(word_forms(s.text)) | view.carried_names(s) | view.referent(s)
     context = own | view.carried(s)
     own_stems = frozenset(stem(w) for w in own)
     context_stems = frozenset(stem(w) for w in context)
     named = {w for e in q.entities for w in e}
+    # A sentence word another question word names exactly is spoken for: "Who *founded* the
+    # Tettamanti *Foundation*?" is not covered by the Foundation's name, however close the spelling
+    # (spelling variants are one word written two ways; meaning may still relate the two, below).
+    spoken_for = frozenset(t for t in q.terms if t in context_stems)
     credits: list[float] = []
     for t in q.terms:
-        if covers(t, own_stems):
+        if t in own_stems or covers(t, own_stems - spoken_for):
             credits.append(1.0)
-        elif covers(t, context_stems):
+        elif t in context_stems or covers(t, context_stems - spoken_for):
             credits.append(CARRIED_CREDIT)
         else:
             credits.append(0.0)
     if related:
         content = [c for c in context if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
-        missing = [i for i, w in enumerate(q.term_words) if credits[i] == 0.0 and w not in named]
-        for i in missing:  # names are matched by spelling, never by meaning
+        # names and numbers are matched by spelling, never by meaning ("five" is not "multi-specialty")
+        missing = [i for i, w in enumerate(q.term_words) if credits[i] == 0.0 and w not in named
+                   and w not in NUMBER_WORDS and not w.isdigit()]
+        for i in missing:
             credits[i] = _soft(related(q.term_words[i], content))
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
         own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
@@ -169,7 +190,12 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
     describing = {e for e in q.entities
                   if all(w in q.within or (stem(w) in modifiers and _place_adjective(w, view)) for w in e)}
     described_terms = {stem(w) for e in describing for w in e}
-    weights = [0.0 if t in described_terms else view.idf(t) for t in q.terms]
+    # What a fronted "besides the five cell factories" sets aside is not asked about: a sentence
+    # without its words is not the worse for it, though one with them ("Besides A and B, which other
+    # area ...": "...: A, B, C and D") is the better.
+    set_aside = set(q.excluded)
+    weights = [0.0 if t in described_terms or (t in set_aside and not c) else view.idf(t)
+               for t, c in zip(q.terms, credits)]
     coverage = sum(c * w for c, w in zip(credits, weights)) / (sum(weights) or 1.0)
     # Figures in the question are facts like names: "beds in *2015*" is not answered by a sentence without 2015.
     figures_ok = all(t in context for t in q.terms if any(c.isdigit() for c in t))
@@ -192,8 +218,19 @@ def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: Corp
     if re.match(r"(?:Its|Their|His|Her)\b", subject):
         return False  # "*Its* Women Cancer Center": the earlier sentence's own
     if refers_back(subject):
-        named = re.search(r"\bof\s+(.+)", subject)  # "The city *of Milano*"; "The Hospital" names nothing new
-        subject = named.group(1) if named else ""
+        named = re.search(r"\bof\s+(.+)", subject)  # "The city *of Milano*"
+        if not named:
+            # "The Hospital is recognized as IRCCS ..." after "Partner of the Plagencell Project is also the
+            # Milano-based Hospital San Raffaele, one of the institutes ... in EURE-CART": about what the two
+            # sentences name (San Raffaele, EURE-CART, IRCCS), each name all but a quarter of its words; not
+            # about the National Cancer Institute of Milan, of which they have only "Milano" and "institutes"
+            prev = view.antecedent(s)
+            if prev is None:
+                return False
+            forms = word_forms(prev.text) | word_forms(s.text)
+            said = frozenset(stem(w) for w in forms | view.alias_words(forms))
+            return not all(sum(covers(stem(w), said) for w in e) * 4 >= 3 * len(e) for e in entities)
+        subject = named.group(1)
     names = {w.lower() for w in re.findall(r"[\w'-]+", subject) if w[:1].isupper()} - STOPWORDS
     if not names:
         return False
@@ -243,9 +280,15 @@ def question_phrases(question: str) -> list[str]:
     return content + [" ".join(content[i:i + n]) for n in (2, 3) for i in range(len(content) - n + 1)]
 
 
-def _says(word: str, context: frozenset[str], related: Related | None, threshold: float = SOFT_FULL) -> bool:
-    """Is ``word`` in the context, or a word meaning nearly the same (cosine ``threshold``)?"""
-    if covers(stem(word), frozenset(stem(w) for w in context)):
+def _says(word: str, context: frozenset[str], related: Related | None, threshold: float = SOFT_FULL,
+          spelling: bool = True) -> bool:
+    """Is ``word`` in the context, or a word meaning nearly the same (cosine ``threshold``)?
+
+    ``spelling=False`` for a verb: a spelling close to a context word does not count, since a verb
+    and a noun derived from it are spelt alike ("founded" / "Foundation") but say different things.
+    """
+    said = frozenset(stem(w) for w in context)
+    if stem(word) in said if not spelling else covers(stem(word), said):
         return True
     return bool(related) and related(word, [c for c in context if c not in STOPWORDS]) >= threshold
 

@@ -25,16 +25,25 @@ from typing import Protocol
 
 from .records import Chunk
 from .sentences import sentence_spans
-from .text import STOPWORDS, stem, words
+from .text import STOPWORDS, stem, word_forms, words
 
 # "Long Name (ACR)" and "ACR (Long Name)".
 _LONG_THEN_SHORT = re.compile(r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|di|del|dei)\s+)*){1,8})\(([A-Z]{2,}[\w-]*)\)")
 _SHORT_THEN_LONG = re.compile(r"\b([A-Z]{2,}[\w-]*)\s+\(([A-Z][^()]{5,80})\)")
 # A sentence that opens with a definite common noun ("The Hospital is", "The center is").
-# "The city of Milano" names its referent, so it does not refer back.
-_DEFINITE_START = re.compile(r"^(?:The|This|These|That|Those|Such)\s+([A-Za-z][a-z]+)\b(?!\s+[A-Z])(?!\s+of\s+[A-Z])")
+# "The city of Milano" and "The Institutes participating in the Plagencell Project" name their
+# referent, so they do not refer back.
+_DEFINITE_START = re.compile(r"^(?:The|This|These|That|Those|Such)\s+([A-Za-z][a-z]+)\b(?!\s+[A-Z])(?!\s+of\s+[A-Z])"
+                             r"(?!\s+[a-z]+(?:ing|ed)\s+(?:in|of|by|at|for|to|from|with)\s+(?:the\s+)?[A-Z])")
 _PRONOUN = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|Both)\b|\b(?:of them|its|their)\b")
 _LOOKBACK = 6
+_PLURAL_PRONOUN = re.compile(r"\b(?:of them|of these|of those|They|they|them)\b")
+
+
+def _plural_head(phrase: str) -> bool:
+    """A common noun phrase whose head is plural ("research institutes"), not a name."""
+    last = phrase.split()[-1] if phrase.split() else ""
+    return last.islower() and last.endswith("s") and not last.endswith("ss") and len(last) > 3
 
 
 class Parser(Protocol):
@@ -86,6 +95,7 @@ class CorpusView:
         self._parser = parser
         parsed = parser.sentences([s.text for s in every]) if parser and every else []
         self._parsed = {(s.doc, s.index): p for s, p in zip(every, parsed)}
+        self._referents = {(s.doc, s.index): self._find_referent(s) for s in every}
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""
@@ -132,6 +142,34 @@ class CorpusView:
         key = (sentence.doc, sentence.index)
         return self._carried_names[key] if key in self._carried_names else self._carry_names(sentence)
 
+    def referent(self, sentence: Sentence) -> frozenset[str]:
+        """Folded words of what a plural pronoun stands for: "hosts 17 *of them*" after "... the largest
+        number of *hospitals and research institutes dedicated to oncology*". Empty when there is none.
+
+        Those words are said of the sentence as fully as its own: "17 of them" are 17 such hospitals.
+        """
+        key = (sentence.doc, sentence.index)
+        return self._referents[key] if key in self._referents else self._find_referent(sentence)
+
+    def _find_referent(self, sentence: Sentence) -> frozenset[str]:
+        prev = self.antecedent(sentence)
+        if prev is None or not _PLURAL_PRONOUN.search(sentence.text):
+            return frozenset()
+        phrases = list(self.phrases(prev))
+        plural = [i for i, (a, b) in enumerate(phrases) if _plural_head(prev.text[a:b])]
+        if not plural:
+            return frozenset()
+        first = last = plural[-1]
+        # "hospitals *and* research institutes": conjoined phrases are one referent
+        while first > 0 and re.fullmatch(r",?\s*(?:and|or)\s+|,\s*", prev.text[phrases[first - 1][1]:phrases[first][0]]):
+            first -= 1
+        end = phrases[last][1]
+        # "... institutes *dedicated to oncology*.": a participle phrase ending the sentence modifies it
+        rest = prev.text[end:]
+        if re.match(r"\s+\w+(?:ed|ing)\b[^,;:]*[.!?]?\s*$", rest):
+            end = len(prev.text)
+        return frozenset(w for w in words(prev.text[phrases[first][0]:end]) if w not in STOPWORDS)
+
     def _find_antecedent(self, sentence: Sentence) -> Sentence | None:
         """The earlier sentence a referring sentence points back to, if any.
 
@@ -154,12 +192,12 @@ class CorpusView:
 
     def _carry(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
-        carried = {w for w in words(prev.text) if w not in STOPWORDS} if prev else set()
+        carried = {w for w in word_forms(prev.text) if w not in STOPWORDS} if prev else set()
         return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
 
     def _carry_names(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
-        names = {w for m in re.finditer(r"\b[A-Z][\w'-]*", prev.text) for w in words(m.group())
+        names = {w for m in re.finditer(r"\b[A-Z][\w'-]*", prev.text) for w in word_forms(m.group())
                  if w not in STOPWORDS} if prev else set()
         return frozenset(names | self.alias_words(names | set(words(sentence.text))))
 

@@ -51,6 +51,10 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
         # "which other departments": the rest, never an item named: the longest run of them side by side
         run = max((list(g) for named, g in groupby(parts, key=lambda p: p not in rest) if not named), key=len)
         return s, run[0][0], run[-1][1]
+    lead, members = _lead_in(s.text, items)
+    if members:  # the clause leading into the list is none of its members
+        items = members
+        pointing = {it: pointing[it] for it in items}
     most = max(pointing.values(), default=0)
     # The item the question points at most ("the Monza factory of the Tettamanti Foundation").
     chosen = [it for it in items if most and pointing[it] == most]
@@ -66,9 +70,12 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
         if free and (":" in s.text or len(free) >= 3):
             return s, *free[0]
         return None
-    if not chosen and ":" in s.text and covers(q.focus, head) and not any(pointing.values()):
-        # "Which departments does the center have?" / "... different departments that come together in:
-        # A, B and C": the question asks for what the list's lead-in announces, all of it.
+    # "Which departments does the center have?" / "... different departments that come together in:
+    # A, B and C": the question asks for what the list's lead-in announces, all of it; so does one whose
+    # preposition is where the lead-in leaves off ("the areas *in* which they come together" / "... in:").
+    announced = covers(q.focus, frozenset(stems(lead))) or (
+        q.preposition and re.search(rf"\b{q.preposition}\s*$", lead) is not None)
+    if not chosen and members and announced and not any(pointing.values()):
         return s, items[0][0], items[-1][1]
     if not chosen:
         return None  # an enumeration, but the question does not point into it
@@ -104,6 +111,22 @@ def _enumeration(text: str, items: list[tuple[int, int]]) -> bool:
         return True
     lengths = sorted(len(words(text[a:b])) for a, b in items)
     return lengths[len(lengths) // 2] <= 4
+
+
+def _lead_in(text: str, items: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """What announces a list, and the list's members: the text before a colon, or a clause leading
+    into the list ("... in every field and phase of research, preclinical, epidemiological, ...").
+
+    >>> text = "The Institute has programs in every field and phase of research, preclinical, public health and clinical."
+    >>> lead, members = _lead_in(text, list_items(text))
+    >>> lead, [text[a:b] for a, b in members]
+    ('The Institute has programs in every field and phase of research', ['preclinical', 'public health and clinical'])
+    """
+    if ":" in text:
+        return _list_head(text), items
+    if len(items) >= 3 and len(words(text[items[0][0]:items[0][1]])) > 6:
+        return text[items[0][0]:items[0][1]], items[1:]
+    return "", []
 
 
 def _list_head(text: str) -> str:

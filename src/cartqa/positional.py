@@ -61,11 +61,15 @@ _SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOP
 _NATION_NOUNS = frozenset(stem(w) for w in "country nation state".split())
 
 
+_CONTINENTAL = frozenset({"European", "Asian", "African", "Oceanian", "Mediterranean", "Scandinavian"})
+
+
 def _place_word(q: Question, s: Sentence, asked: frozenset[str], anchor: int) -> Span | None:
     """A place the sentence says without naming it: "where ... adopted?" -> "both *nationally and
     internationally*"; "for which country?" -> "the *Italian* coordinator" (a country's adjective)."""
-    if q.focus in _NATION_NOUNS:
-        spans = [m.span() for m in DEMONYM.finditer(s.text) if not covers(stem(m.group().lower()), asked)]
+    if q.focus in _NATION_NOUNS:  # "the *European* consortium" names a continent, no country
+        spans = [m.span() for m in DEMONYM.finditer(s.text)
+                 if not covers(stem(m.group().lower()), asked) and m.group() not in _CONTINENTAL]
     elif not q.focus:
         spans = [m.span() for m in _SCOPE_ADVERBS.finditer(s.text)]
     else:
@@ -198,13 +202,20 @@ def _name(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str], anc
     named = asked | _aliases_of(view, frozenset(w for e in q.entities for w in e))
     spans = [sp for sp in spans
              if not all_asked(s.text[sp[0]:sp[1]], named) and not is_asked_name(s.text[sp[0]:sp[1]], q)
-             and not ADJECTIVE_OF_PLACE.match(s.text, sp[0])]
+             and not ADJECTIVE_OF_PLACE.match(s.text, sp[0]) and not _capital_by_position(s.text, sp, view)]
     if q.answer_type == "PLACE":  # a place is named as one: "in Pavia", "Milano-based"
         spans = [sp for sp in spans if re.search(r"\b(in|at|from|near)\s+$", s.text[max(0, sp[0] - 6):sp[0]])
                  or s.text[sp[1]:sp[1] + 6].startswith("-based")]
     if spans:
         return nearest_span(s, spans, anchor)
     return None
+
+
+def _capital_by_position(text: str, span: Span, view: CorpusView) -> bool:
+    """"*Partner of the Plagencell Project* is also ...": a run opening the sentence whose first word
+    the corpus never capitalises elsewhere is capitalised by its place, not a name."""
+    first = words(text[span[0]:span[1]])[:1]
+    return span[0] == 0 and bool(first) and first[0] not in view.proper and not text[span[0]:span[1]].split()[0].isupper()
 
 
 def _names_subject(q: Question, s: Sentence, view: CorpusView) -> bool:

@@ -26,7 +26,8 @@ _NAMED_KINDS = "(?:" + "|".join(NAMED_KINDS) + ")"
 _CALLED = r"^what (?:is|are|was|were) (?:the |its |their )?((?:[\w-]+ ){0,3}[\w-]+) called\b"
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
-    (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b", "DATE"),
+    (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b"
+     r"|^(?:name|give|tell me|state)(?: the)? (?:year|date)\b", "DATE"),
     (r"\b(in che|in quale|che) anno\b|^quando\b|\bda quando\b", "DATE"),
     (r"^how long\b|\bfor how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
      r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:[\w-]+ )?(?:duration|length)\b", "DURATION"),
@@ -60,7 +61,7 @@ _DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take
 _ITALIAN_MARKERS = frozenset(
     "il lo gli della delle dei degli nel nella quale quali quando dove chi quanti quante quanto perche cosa "
     "sono stato stata fondato fondata anno citta ha hanno di del dell dello le la una per con come viene vengono "
-    "si cui quale".split()
+    "si cui quale elenca elencami tutti tutte indica indicami nomina dimmi sul sulla nei negli alle ai".split()
 )
 # Capitalised runs ("San Raffaele", "National Cancer Institute of Milan") and acronyms.
 _ENTITY = re.compile(r"\b(?:[A-Z][\w'-]*|[A-Z]{2,}[\w-]*)(?:\s+(?:of|di|del|della|dei|for|and\s+)?\s*[A-Z][\w'-]*)*")
@@ -106,6 +107,9 @@ def analyse(question: str) -> Question:
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
     focus_words = _focus_words(folded, frozenset(fold(w) for w in question.split()[1:] if w[:1].isupper()))
+    counted = _counted_noun(folded) if answer_type == "NUMBER" else ""
+    if counted:  # "what is the *bed* count", "the number of inpatient *beds*": what is counted is asked
+        focus_words = (counted,)
     field = _FIELD_OF.search(folded)
     if field:  # "what is the area of *expertise* of X", "in which field of *research*": the complement says
         focus_words = (stem(field.group(1) or field.group(2)),)
@@ -160,14 +164,23 @@ def with_parse(q: Question, parsed) -> Question:
         return q
     focus_words = q.focus_words
     # not "T", a piece of "CAR-T" the parser split off; not "field" of "which field of research"
-    if len(parsed.focus) > 2 and not (_FIELD_OF.search(fold(q.text).lower()) and parsed.focus.lower() in _FIELD_NOUNS):
+    if len(parsed.focus) > 2 and not (_FIELD_OF.search(fold(q.text).lower()) and parsed.focus.lower() in _FIELD_NOUNS) \
+            and not (q.answer_type == "NUMBER" and re.fullmatch(_COUNT_NOUNS, parsed.focus.lower())):
         focus = stem(fold(parsed.focus).lower())
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
-                   wh_subject=parsed.subject, subject_verb="" if verb in _FRAME else verb,
-                   object_of=fold(parsed.object_of).lower() or q.object_of)
+                   wh_subject=parsed.subject and not _OBJECT_OF_INFINITIVE.search(fold(q.text).lower()),
+                   subject_verb="" if verb in _FRAME else verb,
+                   # "what do the doctors specialize in *treating*": a verb stranded at the end has the object,
+                   # whatever the parser attaches "what" to
+                   object_of=q.object_of or fold(parsed.object_of).lower())
 
+
+# "Which diseases are *the cells* intended *to treat*?": after the auxiliary a subject of its own, and
+# an infinitive left without its object at the end; the wh-phrase is that object, whatever a parser says.
+_OBJECT_OF_INFINITIVE = re.compile(r"^(?:which|what)(?: [\w-]+){1,2} (?:is|are|was|were) (?:the|its|their|these|those)"
+                                   r" .*\b[a-z]+(?:ed|en) to [a-z]+\W*$")
 
 _WH_WORDS = ("what", "which", "when", "where", "who", "whom", "whose", "why", "how")
 
@@ -246,7 +259,8 @@ def _within(question: str) -> tuple[str, ...]:
     return tuple(fold(m.group(1) or m.group(2)).lower() for m in _WITHIN.finditer(question))
 
 
-_SKILLED = r"(?:experts?|skilled|speciali[sz]ed|specialists?|trained|experienced|good|involved|engaged|competent)"
+_SKILLED = (r"(?:experts?|skilled|speciali[sz](?:e|es|ed|ing)|specialists?|trained|experienced|good|involved|engaged"
+            r"|competent|focus(?:es|ed|ing)?)")
 
 
 def _excluded(question: str) -> tuple[str, ...]:
@@ -294,7 +308,11 @@ def _alternatives(folded: str) -> tuple[str, ...]:
     splits = list(re.finditer(r",?\s+or\s+", text)) if _CLOSED.match(text) else []
     if not splits:
         return ()
-    left, right = text[:splits[-1].start()], text[splits[-1].end():]
+    return _final_choice(text, splits[-1]) or _inner_choice(text)
+
+
+def _final_choice(text: str, split: re.Match) -> tuple[str, ...]:
+    left, right = text[:split.start()], text[split.end():]
     last = right.split()
     if not 1 <= len(last) <= 3 or last[-1] in STOPWORDS:
         return ()
@@ -311,6 +329,23 @@ def _alternatives(folded: str) -> tuple[str, ...]:
         first = " ".join(items[0].split()[-len(last):])
         return (first, *items[1:], right)
     return (" ".join(items[-1].split()[-len(last):]), right)
+
+
+def _inner_choice(text: str) -> tuple[str, ...]:
+    """"Is INT *partly or totally* dedicated to ...": two modifiers of one kind offered mid-question
+    (adverbs in -ly, or adjectives), when the question goes on after them.
+
+    >>> _inner_choice("is int partly or totally dedicated to curing cancer"), _inner_choice("is it big or small")
+    (('partly', 'totally'), ())
+    """
+    for m in re.finditer(r"\b([\w-]+),?\s+or\s+([\w-]+)\b(?=\s+\w)", text):
+        a, b = m.groups()
+        if a in STOPWORDS or b in STOPWORDS:
+            continue
+        if (a.endswith("ly") and b.endswith("ly")) or (_MODIFIER.search(a) and _MODIFIER.search(b)
+                                                        and not a[0].isdigit() and not b[0].isdigit()):
+            return a, b
+    return ()
 
 
 # Words that modify a head noun: a figure, a number word, an adjective by its ending.
@@ -370,6 +405,29 @@ def _preposition(folded: str) -> str:
 _SOURCE = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:[\w-]+ )?(?:source|origin|provenance)s?\b")
 
 
+_COUNT_NOUNS = r"(?:count|number|total|capacity|headcount|tally)"
+
+
+def _counted_noun(folded: str) -> str:
+    """Stem of what "what is the N count" / "the number of (the) ... N" counts, or "".
+
+    >>> _counted_noun("what is the bed count at san raffaele?"), _counted_noun("what is the number of inpatient beds at int")
+    ('bed', 'bed')
+    """
+    m = re.search(rf"^(?:what|which) (?:is|was|are|were) (?:the|its|their) (?:total )?([\w-]+) {_COUNT_NOUNS}\b", folded)
+    if m and m.group(1) not in STOPWORDS and m.group(1) != "total":
+        return stem(m.group(1))
+    m = re.search(rf"\b(?:the|its|their) (?:total )?{_COUNT_NOUNS} of (?:the )?((?:[\w-]+ ){{0,3}}[\w-]+)", folded)
+    if not m:
+        return ""
+    phrase = []
+    for word in m.group(1).split():
+        if word in STOPWORDS or word in _WH:
+            break
+        phrase.append(word)
+    return stem(phrase[-1]) if phrase else ""
+
+
 def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Stems of the wh-phrase, head last: "how many inpatient *beds*", "what kind of cell *banks*".
 
@@ -383,7 +441,8 @@ def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tupl
     m = m or re.search(r"^(?:what|which) (?:is|was|are|were) the names? of\s+((?:[\w-]+\s+){0,4}[\w-]+)", folded)
     m = m or re.search(_CALLED, folded)
     m = m or re.search(r"\b(?:how many|how much|what|which(?: (?:is|are|was|were) the)?|quant[ieoa]|quale|quali|che"
-                       r"|(?:name|give|list|mention|cite) (?:one|an?|some|" + "|".join(_COUNTS) + r")(?: (?:of|among) the)?)\s+"
+                       r"|(?:name|give|list|mention|cite|enumerate)(?: (?:one|an?|some|all|the|all the|every|each|" + "|".join(_COUNTS)
+                       + r")(?: (?:of|among) the)?)?)\s+"
                        r"(?:(?:kind|type|sort|form)s? of\s+)?((?:[\w'’-]+\s+){0,4}[\w-]+)", folded)
     if not m:
         return ()
