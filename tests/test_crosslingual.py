@@ -130,7 +130,7 @@ def test_a_dictionary_translation_comes_before_the_nearest_word():
     # e5 puts "letti" nearest to "beds" in the table; a dictionary saying "inpatient" wins when near enough
     dictionary = {"letti": [("inpatient", LEXICON_FLOOR + 0.01)], "degenti": [("inpatient", LEXICON_FLOOR - 0.01)]}
 
-    def translated(words, exclude=()):
+    def translated(words, exclude=(), nouns=()):
         return [[m for m in dictionary.get(w, []) if m[0] not in set(exclude)] for w in words]
 
     assert english("Quanti letti ha l'INT?", translated=translated) == "How many inpatient has INT?"
@@ -234,7 +234,7 @@ def test_aligner_translated_finds_corpus_forms_of_dictionary_lemmas():
     vocab = Vocabulary.of(["departments beds year Ospedale"], is_english=lambda w: w != "ospedale")
     lemma = {"departments": "department", "beds": "bed"}.get
     dictionary = {"reparti": ("ward", "department"), "letti": ("bed", "riverbed"), "ospedali": ("ospedale",)}
-    a = Aligner(vocab, one_hot(vocab.targets), one_hot, translate=lambda w: dictionary.get(w, ()),
+    a = Aligner(vocab, one_hot(vocab.targets), one_hot, translate=lambda w, noun=False: dictionary.get(w, ()),
                 lemma=lambda w: lemma(w) or w)
     out = a.translated(["reparti", "letti", "anni", "ospedali"], exclude=vocab.foreign)
     assert [[w for w, _ in row] for row in out] == [["departments"], ["beds"], [], []]
@@ -330,7 +330,7 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
                              view=SimpleNamespace(sentences={"d": [SimpleNamespace(start=0, end=len(text), text=text)]}))
     aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
                               nearest=lambda words, exclude=(), along="": near(words, exclude),
-                              translated=lambda words, exclude=(): [[] for _ in words],
+                              translated=lambda words, exclude=(), nouns=(): [[] for _ in words],
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"
@@ -359,3 +359,26 @@ def test_a_request_to_list_is_grammar_wherever_it_stands():
     from cartqa.question import detect_language
 
     assert detect_language("Elenca tutti i dipartimenti dell'INT.") == "it"
+
+
+def test_after_an_article_or_a_wh_determiner_a_word_is_translated_as_a_noun():
+    asked = []
+
+    def translated(words, exclude=(), nouns=()):
+        asked.append(set(nouns))
+        return [[("doctors", 0.9)] if w == "medici" and w in nouns else [("medical", 0.95)] if w == "medici" else []
+                for w in words]
+
+    assert "doctors" in english("In cosa sono esperti i medici?", translated=translated)
+    assert english("In cosa sono esperti i medici?", translated=translated).startswith("In what are ")
+    assert "doctors" in english("Quanti medici ha l'INT?", translated=translated)
+    assert "medical" in english("Che ricerca medici svolge l'INT?", translated=translated)  # no article before it
+
+
+def test_noun_translations_keep_only_noun_senses():
+    from cartqa.lexicon import translate
+
+    index = {"medico": ("n#1", "a#2")}
+    synsets = {"n#1": ("doctor", "physician"), "a#2": ("medical",)}
+    assert translate(("medici", "medico"), index, synsets) == ("doctor", "physician", "medical")
+    assert translate(("medici", "medico"), index, synsets, noun=True) == ("doctor", "physician")

@@ -223,3 +223,19 @@ def test_a_definite_noun_refers_back_unless_its_modifier_names_it(opening, refer
     text = "Lombardy has research institutes and a hospital. " + opening
     view = CorpusView([Chunk("o.txt", text, 0, len(text))])
     assert (view.antecedent(view.sentences["o.txt"][1]) is not None) == refers
+
+
+def test_what_the_question_sets_aside_by_name_is_no_answer_nor_what_its_sentences_say():
+    text = ("Research Hospital Humanitas features a CAR-T unit with hematologists.\n\n"
+            "Partner of the project is the Milano-based Hospital San Raffaele, one of 6 institutes selected for "
+            "EURE-CART.\n\n"
+            "The Hospital is recognized as IRCCS (Scientific Institute for Research) for its research.")
+    chunk = Chunk("a.txt", text, 0, len(text))
+    view = CorpusView([chunk], _Phrases(["Research Hospital Humanitas", "a CAR-T unit", "hematologists",
+                                         "the Milano-based Hospital San Raffaele", "6 institutes", "The Hospital",
+                                         "IRCCS", "Scientific Institute", "Research", "its research"]))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view)  # noqa: E731
+    assert "Humanitas" in ask("Which hospital has a CAR-T unit?").text
+    assert not ask("Which hospital besides Humanitas has a CAR-T unit?").found
+    # "The Hospital ..." is San Raffaele: its IRCCS name is none of the other institutes
+    assert not ask("Which other institutes besides San Raffaele were selected for EURE-CART?").found

@@ -160,7 +160,7 @@ class Aligner:
     _questions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     # dictionary translations of a word (cartqa.lexicon.translations) and a corpus word's English lemma
-    translate: Callable[[str], Sequence[str]] = lambda word: ()
+    translate: Callable[..., Sequence[str]] = lambda word, noun=False: ()  # translate(word, noun=...)
     lemma: Callable[[str], str] = lambda word: word
     _by_lemma: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -180,12 +180,15 @@ class Aligner:
         top = np.argsort(-scores, axis=1)[:, :k]
         return [[(self.vocabulary.targets[j], float(scores[r, j])) for j in row] for r, row in enumerate(top)]
 
-    def translated(self, words: Sequence[str], exclude: Iterable[str] = ()) -> list[list[tuple[str, float]]]:
+    def translated(self, words: Sequence[str], exclude: Iterable[str] = (),
+                   nouns: Iterable[str] = ()) -> list[list[tuple[str, float]]]:
         """For each of ``words``, the corpus words its dictionary translations are forms of, best cosine first.
+
+        Words in ``nouns`` are translated as nouns only (they follow an article).
 
         >>> fake = lambda words: np.eye(2, dtype=np.float32)[[{"beds": 0, "letti": 0}.get(w, 1) for w in words]]
         >>> a = Aligner(Vocabulary.of(["beds years"]), fake(["beds", "years"]), fake,
-        ...             translate={"letti": ("bed",)}.get, lemma=lambda w: w.rstrip("s"))
+        ...             translate=lambda w, noun=False: {"letti": ("bed",)}.get(w), lemma=lambda w: w.rstrip("s"))
         >>> a.translated(["letti", "anni"])
         [[('beds', 1.0)], []]
         """
@@ -194,9 +197,9 @@ class Aligner:
                 for target in self.vocabulary.targets:
                     for form in dict.fromkeys((target, self.lemma(target))):
                         self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
-        banned = set(exclude)
-        candidates = [list(dict.fromkeys(t for e in (self.translate(w) or ()) for t in self._by_lemma.get(e, ())
-                                         if t not in banned)) for w in words]
+        banned, nouns = set(exclude), set(nouns)
+        candidates = [list(dict.fromkeys(t for e in (self.translate(w, noun=w in nouns) or ())
+                                         for t in self._by_lemma.get(e, ()) if t not in banned)) for w in words]
         if not any(candidates):
             return [[] for _ in words]
         vectors = self._word_vectors(words)

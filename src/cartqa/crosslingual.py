@@ -89,6 +89,12 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"qual[ei]? (?:e|sono)", "What", "", False),
     (r"qual[ei]", "Which", "", False),
     (r"come si chiama(?:no)?", "What is the name of", "", False),
+    # "In cosa sono esperti ...": the preposition stays with the wh-word
+    (r"in (?:che )?cosa (?:sono|erano)", "In what are", "", False),
+    (r"in (?:che )?cosa (?:e|era)", "In what is", "", False),
+    (r"in (?:che )?cosa", "In what", "", False),
+    (r"su (?:che )?cosa", "On what", "", False),
+    (r"per (?:che )?cosa", "For what", "", False),
     (r"(?:che )?cosa", "What", "", False),
     (r"che", "What", "", False),
     (r"perche", "Why", "", False),
@@ -103,6 +109,9 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
 # A request to list or name, with its clitic pronoun ("elencali", "indicameli"), and "all": grammar.
 _REQUEST = re.compile(r"(?:elenca|indica|nomina|cita|menziona|dimmi|dammi|scrivi|riporta)(?:mi|li|le|ne|meli|mele)?"
                       r"|tutt[ieoa]")
+_ARTICLE = re.compile(r"(?:il|lo|la|i|gli|le|un|uno|una|l|un|del|dello|della|dei|degli|delle|dell|al|allo|alla|ai"
+                      r"|agli|alle|all|nel|nello|nella|nei|negli|nelle|nell|sul|sulla|sui|sugli|sulle|sull)['’]?")
+_DETERMINER_FRAMES = frozenset({"How many", "How much", "Which", "In which", "What kind of", "Name one of the"})
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
 # "si trova" is "is (located)": grammar, not content.
 _LOCATED = re.compile(r"si trov\w*")
@@ -133,8 +142,8 @@ _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")
 Nearest = Callable[..., Sequence[Sequence[tuple[str, float]]]]
 """``nearest(words, exclude=())``: for each word, corpus words and their cosine, best first."""
 Translated = Callable[..., Sequence[Sequence[tuple[str, float]]]]
-"""``translated(words, exclude=())``: for each word, the corpus words a dictionary translates it to,
-with their cosine, best first."""
+"""``translated(words, exclude=(), nouns=())``: for each word, the corpus words a dictionary translates
+it to (as a noun, for those in ``nouns``), with their cosine, best first."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +194,7 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     >>> table = {"suddiviso": [("divided", 0.86)]}
     >>> to_english("Come è suddiviso l'INT?", Vocabulary.of(["INT is divided."]),
     ...            lambda words, exclude=(): [[] for _ in words],
-    ...            translated=lambda words, exclude=(): [table.get(w, []) for w in words])
+    ...            translated=lambda words, exclude=(), nouns=(): [table.get(w, []) for w in words])
     'How is divided INT?'
     """
     words = [t for t in _TOKEN.findall(question) if t[0].isalnum()]
@@ -194,7 +203,11 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     if verb_last:
         rest = _verb_last(rest)
     kinds = [_kind(w, i == 0 and not opening, vocabulary) for i, w in enumerate(rest)]
-    found = _align(rest, kinds, vocabulary, nearest, threshold, frozenset(context), context_threshold, translated)
+    # a noun after an article ("i *medici*": doctors, not medical) or a wh-determiner ("Quanti *medici*")
+    nouns = {w.lower() for i, w in enumerate(rest)
+             if (i and _ARTICLE.fullmatch(fold(rest[i - 1]).lower())) or (i == 0 and opening in _DETERMINER_FRAMES)}
+    found = _align(rest, kinds, vocabulary, nearest, threshold, frozenset(context), context_threshold, translated,
+                   frozenset(nouns))
     out: list[_Word] = []
     for i, (word, kind) in enumerate(zip(rest, kinds)):
         # An adjective follows its noun; after an article or preposition a noun starts ("l'Ospedale").
@@ -225,7 +238,7 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
 
 def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: Nearest,
            threshold: float, context: frozenset[str] = frozenset(), context_threshold: float = 1.0,
-           translated: Translated | None = None) -> dict[str, str]:
+           translated: Translated | None = None, nouns: frozenset[str] = frozenset()) -> dict[str, str]:
     """Lower-cased question word -> its corpus word, for the words that have one.
 
     Never to the foreign part of a name: "ospedali" is not "Ospedale Maggiore",
@@ -235,7 +248,8 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
     names = {w.lower() for w, k in zip(rest, kinds) if k == "name?"}
     found: dict[str, str] = {}
     near = nearest(asked, exclude=vocabulary.foreign) if asked else []
-    dictionary = translated(asked, exclude=vocabulary.foreign) if asked and translated else [[] for _ in asked]
+    dictionary = (translated(asked, exclude=vocabulary.foreign, nouns=nouns) if asked and translated
+                  else [[] for _ in asked])
     for word, matches, translations in zip(asked, near, dictionary):
         passing = [m for m, score in translations if score >= LEXICON_FLOOR]
         passing += [m for m, score in matches if m not in passing and (

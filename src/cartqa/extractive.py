@@ -84,6 +84,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     for cand in scored:
         if not cand.entities_ok or cand.coverage < MIN_COVERAGE or cand.confidence < MIN_CONFIDENCE:
             continue
+        if _about_set_aside(q, cand.sentence, view):
+            continue
         # about the right thing, but not what is asked of it ("who *leads* the WCC"); said in the sentence
         # itself, since "The Institute has programs" does not say who *founded* it because INT was established
         if q.predicate and not _says(q.predicate, frozenset(word_forms(cand.sentence.text)) - named, related,
@@ -95,6 +97,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         positional = ((not q.subject_verb or _says(q.subject_verb, cand.context - named, related, spelling=False))
                       and (not q.asked_noun or _says(q.asked_noun, cand.context, related, ASKED_NOUN_MEANING)))
         span = pick(q, cand.sentence, view, cand.context, related, positional=positional)
+        if span and _names_set_aside(q, span[0].text[span[1]:span[2]]):
+            continue  # "which hospital besides Humanitas ...": not "Research Hospital Humanitas"
         if span:
             sentence, a, b = span
             return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
@@ -207,6 +211,31 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         said = frozenset(word_forms(s.text))
         entities_ok = all(entity_grounded(e, said, view.idf) for e in about)
     return _Scored(s, coverage, sim, entities_ok, context)
+
+
+def _names_set_aside(q: Question, answer: str) -> bool:
+    """Does ``answer`` name what the question sets aside by name ("besides *San Raffaele*")?"""
+    if not _set_aside_name(q):
+        return False
+    said = frozenset(stem(w) for w in word_forms(answer))
+    return all(covers(t, said) for t in q.excluded)
+
+
+def _set_aside_name(q: Question) -> bool:
+    """Is what the question sets aside a name ("besides *San Raffaele*"), not things ("besides surgery")?"""
+    return bool(q.excluded) and any(set(q.excluded) <= {stem(w) for w in e} for e in q.entities)
+
+
+def _about_set_aside(q: Question, s: Sentence, view: CorpusView) -> bool:
+    """"Which other institutes besides *San Raffaele* ...": a sentence whose subject is San Raffaele ("The
+    Hospital is recognized as IRCCS (*Scientific Institute* ...)") says nothing of the others."""
+    span = view.subject(s)
+    if span is None or not _set_aside_name(q):
+        return False
+    subject = s.text[span[0]:span[1]]
+    prev = view.antecedent(s) if refers_back(subject) else None
+    said = frozenset(stem(w) for w in word_forms(prev.text if prev else subject))
+    return all(covers(t, said) for t in q.excluded)
 
 
 def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: CorpusView) -> bool:

@@ -86,20 +86,21 @@ def english_lemma(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def translations(word: str) -> tuple[str, ...]:
+def translations(word: str, noun: bool = False) -> tuple[str, ...]:
     """One-word English lemmas of an Italian word, in MultiWordNet's order of its senses.
 
+    ``noun`` keeps its senses as a noun only: after an article, "i medici" are doctors, not medical.
     Empty when the dictionary lacks the word, the word has more than ``MAX_SENSES``,
     or the dictionary is not installed. Multi-word lemmas ("side_effect") are left
     out: the corpus is matched one word at a time.
     """
     index, synsets = _tables()
-    return translate(italian_lemmas(word), index, synsets) if index else ()
+    return translate(italian_lemmas(word), index, synsets, noun) if index else ()
 
 
 def translate(lemmas: tuple[str, ...], index: dict[str, tuple[str, ...]],
-              synsets: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The pure part of :func:`translations`, on parsed tables.
+              synsets: dict[str, tuple[str, ...]], noun: bool = False) -> tuple[str, ...]:
+    """The pure part of :func:`translations`, on parsed tables; ``noun``: its noun senses only.
 
     >>> index = {"fare": tuple(f"v#{i}" for i in range(38)), "disporre": ("v#1", "v#2", "v#3")}
     >>> synsets = {"v#1": ("order",), "v#2": ("arrange", "set_up"), "v#3": ("prepare", "set")}
@@ -111,6 +112,8 @@ def translate(lemmas: tuple[str, ...], index: dict[str, tuple[str, ...]],
         senses = index.get(lemma, ())
         if len(senses) > MAX_SENSES:
             continue
+        if noun:
+            senses = tuple(s for s in senses if s.startswith("n#"))
         verbs = [s for s in senses if s.startswith("v#")][:VERB_SENSES]
         for synset in senses:
             if not synset.startswith("v#") or synset in verbs:

@@ -268,8 +268,13 @@ def _excluded(question: str) -> tuple[str, ...]:
 
     >>> _excluded("Besides the five cell factories, which hospital is a partner?")
     ('cell', 'factori')
+    >>> _excluded("Which other institutes besides San Raffaele were selected?")
+    ('san', 'raffael')
     """
     m = _EXCLUDED.match(fold(question).strip())
+    # "Which other institutes *besides San Raffaele* were selected?": a name set aside mid-question ends
+    # where its capitals do
+    m = m or re.search(rf"\b{_SET_ASIDE}\s+((?:[A-Z][\w'-]*(?:\s+|$))+)", question)
     return tuple(stem(w) for w in words(m.group(1)) if w not in STOPWORDS and w not in _COUNTS) if m else ()
 
 
