@@ -382,3 +382,12 @@ def test_noun_translations_keep_only_noun_senses():
     synsets = {"n#1": ("doctor", "physician"), "a#2": ("medical",)}
     assert translate(("medici", "medico"), index, synsets) == ("doctor", "physician", "medical")
     assert translate(("medici", "medico"), index, synsets, noun=True) == ("doctor", "physician")
+
+
+def test_an_italian_closed_choice_becomes_an_english_one():
+    assert english("Il progetto si trova a Milano o a Pavia?").startswith("Is ")
+    assert english("Quanti letti ha l'INT?").startswith("How many ")  # a frame is kept as it is
+
+
+def test_the_light_verb_fare_is_grammar():
+    assert english("Quante visite fa l'INT?") == "How many visits does INT?"

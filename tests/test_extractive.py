@@ -239,3 +239,21 @@ def test_what_the_question_sets_aside_by_name_is_no_answer_nor_what_its_sentence
     assert not ask("Which hospital besides Humanitas has a CAR-T unit?").found
     # "The Hospital ..." is San Raffaele: its IRCCS name is none of the other institutes
     assert not ask("Which other institutes besides San Raffaele were selected for EURE-CART?").found
+
+
+def test_a_who_answer_is_not_the_acronym_of_a_long_form_named_in_other_words():
+    text = "The National Cancer Institute of Milan (INT), established in 1928, is a center of excellence."
+    chunk = Chunk("w.txt", text, 0, len(text))
+    view = CorpusView([chunk])
+    # three of its four words: an Italian question's "Istituto Nazionale dei Tumori di Milano" is still INT
+    assert not extract("Who established the National Institute of Tumors of Milano?", [Hit(chunk, 1.0, 1)], view).found
+
+
+def test_a_closed_choice_is_read_in_the_list_item_the_question_names():
+    text = ("The cell factories are: San Matteo Foundation in Pavia\nCa' Granda Policlinico in Milano "
+            "and Besta Neurological Institute in Milano")
+    chunk = Chunk("c.txt", text, 0, len(text))
+    view = CorpusView([chunk])
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view)  # noqa: E731
+    assert ask("Is the Besta Neurological Institute in Milano or Pavia?").text == "Milano"
+    assert ask("Is the San Matteo Foundation in Milano or Pavia?").text == "Pavia"

@@ -180,3 +180,11 @@ def test_what_is_counted_or_listed_is_the_focus(question, focus):
 def test_imperative_questions(question, answer_type, focus):
     q = analyse(question)
     assert (q.answer_type, q.focus) == (answer_type, focus)
+
+
+@pytest.mark.parametrize("question", [
+    "What is EURE-CART ultimately trying to achieve?",
+    "What does EURE-CART hope to achieve?",
+])
+def test_what_something_tries_to_achieve_is_its_purpose(question):
+    assert analyse(question).answer_type == "CLAUSE"

@@ -122,6 +122,8 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           # "Quale ospedale di Milano è partner", "Quale regione ha ...": the verb keeps the
           # wh-phrase its subject.
           "è": "is", "ha": "has", "hanno": "have",
+          # "fare" is the light verb "do": "Quante visite *fa* l'INT" asks how many it provides
+          "fa": "does", "fanno": "do",
           # "il consorzio *sulle* CAR-T *a cui* partecipa": the wh-phrase ends where these start.
           "su": "on", "sul": "on", "sullo": "on", "sulla": "on", "sui": "on", "sugli": "on", "sulle": "on",
           "cui": "which", "che": "that",
@@ -199,6 +201,8 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     """
     words = [t for t in _TOKEN.findall(question) if t[0].isalnum()]
     opening, ending, verb_last, rest = _frame(words)
+    if not opening and re.search(r"\w \bo\b (?:(?:a|in|di|da|il|la|lo|i|gli|le|l['’]) )?\w", fold(question)):
+        opening = "Is"  # "Il Besta si trova a Milano o a Pavia?": a closed choice, as English asks it
     rest = _without_located(rest)
     if verb_last:
         rest = _verb_last(rest)

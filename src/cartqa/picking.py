@@ -51,6 +51,7 @@ from .sentence_spans import (
     Span,
     all_asked,
     anchor_position,
+    entity_grounded,
     has_name,
     is_new,
     nearest_span,
@@ -60,8 +61,8 @@ from .sentence_spans import (
     token_run,
     tokenize,
 )
-from .spans import clause_after, duration_spans, reason_spans, year_spans
-from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem, words
+from .spans import clause_after, duration_spans, list_items, reason_spans, year_spans
+from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem, word_forms, words
 
 
 def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
@@ -134,6 +135,12 @@ def _alternative(q: Question, s: Sentence) -> Span | None:
     sentence says none, or several ("national and international trials"), no answer.
     """
     toks = [(a, b, stem(t.lower().strip("'-"))) for a, b, t in tokenize(s.text) if t[0].isalnum()]
+    # "Is the Besta Institute in Milano or Pavia?" over "...: A in Pavia, ... and Besta Institute in Milano":
+    # the choice is said in the list item the question names
+    named = [(a, b) for a, b in list_items(s.text)
+             if any(entity_grounded(e, frozenset(word_forms(s.text[a:b]))) for e in q.entities)]
+    if (":" in s.text or "\n" in s.text) and len(list_items(s.text)) >= 3 and len(named) == 1:
+        toks = [t for t in toks if named[0][0] <= t[0] and t[1] <= named[0][1]]
     choices = [[stem(t.lower()) for _, _, t in tokenize(c) if t[0].isalnum() and t.lower() not in STOPWORDS]
                for c in q.alternatives]  # figures stay whole ("1,340")
     shared = set.intersection(*(set(c) for c in choices)) if choices else set()

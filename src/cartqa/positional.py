@@ -162,7 +162,16 @@ def _subject(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) 
 
 
 def _aliases_of(view: CorpusView, asked: frozenset[str]) -> frozenset[str]:
-    return frozenset(stem(w) for w in view.alias_words(set(asked)))
+    """Stems of the other names of what ``asked`` names: its acronym, or its long form.
+
+    A long form counts as named when three quarters of its words are, spelt closely: "Istituto
+    Nazionale dei Tumori di Milano", read as "National Institute of tumors of Milano", is INT.
+    """
+    out = {stem(w) for w in view.alias_words(set(asked))}
+    for short, long in view.aliases.items():
+        if sum(covers(stem(w), asked) for w in long) * 4 >= 3 * len(long) >= 6:
+            out |= {stem(short), *(stem(w) for w in long)}
+    return frozenset(out)
 
 
 def _antecedent_name(s: Sentence, view: CorpusView) -> Span | None:

@@ -45,7 +45,9 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
      "NAME"),
     (r"^why\b|^perche\b|\bfor what reason\b|\bper quale motivo\b", "REASON"),
-    (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b", "CLAUSE"),
+    (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b"
+     r"|\b(?:trying|tries|try|aiming|aims|hoping|hopes|hope|seeking|seeks|intends?|meant|wants?) to "
+     r"(?:achieve|accomplish|attain|reach|do)\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
     (rf"\b(which|what|name|quale|quali)\b(\s+\w+){{0,2}}\s+{_NAMED_KINDS}s?\b", "NAME"),
 )
@@ -202,6 +204,29 @@ def mend_wh_word(question: str) -> str:
         return question
     fixed = close[0].capitalize() if m.group(1)[0].isupper() else close[0]
     return question[:m.start(1)] + fixed + question[m.end(1):]
+
+
+_REQUEST = re.compile(r"^\s*(?:(?:please|so|and|ok(?:ay)?),?\s+)?(?:(?:can|could|would) you\s+)?"
+                      r"(?:tell|give|show) me\s+(?:please\s+)?", re.I)
+
+
+def mend_request(question: str) -> str:
+    """A request put as an order, as a question: "Tell me the source of X" -> "What is the source of X".
+
+    >>> mend_request("Tell me the source of the cells."), mend_request("Can you tell me when INT was founded?")
+    ('What is the source of the cells.', 'when INT was founded?')
+    >>> mend_request("Tell me about INT")
+    'Tell me about INT'
+    """
+    m = _REQUEST.match(question)
+    if not m:
+        return question
+    rest = question[m.end():]
+    if re.match(r"(?:what|which|who|whom|whose|when|where|why|how)\b", rest, re.I):
+        return rest
+    if re.match(r"(?:the|its|their|his|her)\s", rest, re.I):
+        return "What is " + rest
+    return question
 
 
 def detect_language(text: str) -> str:
