@@ -257,3 +257,14 @@ def test_a_closed_choice_is_read_in_the_list_item_the_question_names():
     ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view)  # noqa: E731
     assert ask("Is the Besta Neurological Institute in Milano or Pavia?").text == "Milano"
     assert ask("Is the San Matteo Foundation in Milano or Pavia?").text == "Pavia"
+
+
+def test_a_word_another_question_word_names_exactly_is_not_also_a_spelling_variant():
+    from cartqa.extractive import _score
+    from cartqa.question import analyse
+
+    text = "The Tettamanti Foundation runs a cell factory."
+    view = CorpusView([Chunk("f.txt", text, 0, len(text))])
+    q = analyse("Who founded the Tettamanti Foundation?")
+    # "found" is spelt like "foundat(ion)", but the question's own "Foundation" is what the text's is
+    assert _score(q, view.sentences["f.txt"][0], None, view).coverage < 1.0

@@ -317,7 +317,7 @@ def _says(word: str, context: frozenset[str], related: Related | None, threshold
     and a noun derived from it are spelt alike ("founded" / "Foundation") but say different things.
     """
     said = frozenset(stem(w) for w in context)
-    if stem(word) in said if not spelling else covers(stem(word), said):
+    if stem(word) in said or (spelling and covers(stem(word), said)):
         return True
     return bool(related) and related(word, [c for c in context if c not in STOPWORDS]) >= threshold
 

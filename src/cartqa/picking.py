@@ -137,9 +137,9 @@ def _alternative(q: Question, s: Sentence) -> Span | None:
     toks = [(a, b, stem(t.lower().strip("'-"))) for a, b, t in tokenize(s.text) if t[0].isalnum()]
     # "Is the Besta Institute in Milano or Pavia?" over "...: A in Pavia, ... and Besta Institute in Milano":
     # the choice is said in the list item the question names
-    named = [(a, b) for a, b in list_items(s.text)
-             if any(entity_grounded(e, frozenset(word_forms(s.text[a:b]))) for e in q.entities)]
-    if (":" in s.text or "\n" in s.text) and len(list_items(s.text)) >= 3 and len(named) == 1:
+    items = list_items(s.text) if ":" in s.text or "\n" in s.text else []
+    named = [(a, b) for a, b in items if any(entity_grounded(e, frozenset(word_forms(s.text[a:b]))) for e in q.entities)]
+    if len(items) >= 3 and len(named) == 1:
         toks = [t for t in toks if named[0][0] <= t[0] and t[1] <= named[0][1]]
     choices = [[stem(t.lower()) for _, _, t in tokenize(c) if t[0].isalnum() and t.lower() not in STOPWORDS]
                for c in q.alternatives]  # figures stay whole ("1,340")
