@@ -391,3 +391,8 @@ def test_an_italian_closed_choice_becomes_an_english_one():
 
 def test_the_light_verb_fare_is_grammar():
     assert english("Quante visite fa l'INT?") == "How many visits does INT?"
+
+
+def test_modal_verbs_are_grammar():
+    # "vuole" is "wants to", not a word to align (e5 put it near "goal", which asks for a purpose)
+    assert english("Quanti letti vuole l'INT?") == "How many beds INT?"

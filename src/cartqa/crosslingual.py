@@ -106,9 +106,11 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:indica|indicami|nomina|cita|menziona|dimmi)", "Name", "", False),
     (r"elenca(?:mi|li|le|teli|tele)?(?: tutt[ie])?", "List", "", False),
 )
-# A request to list or name, with its clitic pronoun ("elencali", "indicameli"), and "all": grammar.
+# A request to list or name, with its clitic pronoun ("elencali", "indicameli"), "all", and the modal
+# verbs ("vuole estendere": wants to extend, not a "goal"): grammar.
 _REQUEST = re.compile(r"(?:elenca|indica|nomina|cita|menziona|dimmi|dammi|scrivi|riporta)(?:mi|li|le|ne|meli|mele)?"
-                      r"|tutt[ieoa]")
+                      r"|tutt[ieoa]|vuole|vogliono|voleva|volevano|vorrebbe|vorrebbero|puo|possono|poteva|potevano"
+                      r"|deve|devono|doveva|dovevano")
 _ARTICLE = re.compile(r"(?:il|lo|la|i|gli|le|un|uno|una|l|un|del|dello|della|dei|degli|delle|dell|al|allo|alla|ai"
                       r"|agli|alle|all|nel|nello|nella|nei|negli|nelle|nell|sul|sulla|sui|sugli|sulle|sull)['’]?")
 _DETERMINER_FRAMES = frozenset({"How many", "How much", "Which", "In which", "What kind of", "Name one of the"})
