@@ -163,6 +163,7 @@ class Aligner:
     translate: Callable[..., Sequence[str]] = lambda word, noun=False: ()  # translate(word, noun=...)
     lemma: Callable[[str], str] = lambda word: word
     _by_lemma: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _column: dict[str, int] = field(default_factory=dict, repr=False)  # target -> its row in vectors
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def nearest(self, words: Sequence[str], exclude: Iterable[str] = (), k: int = 3,
@@ -193,8 +194,9 @@ class Aligner:
         [[('beds', 1.0)], []]
         """
         with self._lock:
-            if not self._by_lemma:
-                for target in self.vocabulary.targets:
+            if not self._column:  # once per build: the corpus words by their English lemma
+                for i, target in enumerate(self.vocabulary.targets):
+                    self._column[target] = i
                     for form in dict.fromkeys((target, self.lemma(target))):
                         self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
         banned, nouns = set(exclude), set(nouns)
@@ -203,10 +205,9 @@ class Aligner:
         if not any(candidates):
             return [[] for _ in words]
         vectors = self._word_vectors(words)
-        column = {t: i for i, t in enumerate(self.vocabulary.targets)}
         out = []
         for vector, targets in zip(vectors, candidates):
-            scored = [(t, float(self.vectors[column[t]] @ vector)) for t in targets]
+            scored = [(t, float(self.vectors[self._column[t]] @ vector)) for t in targets]
             out.append(sorted(scored, key=lambda ts: -ts[1]))
         return out
 

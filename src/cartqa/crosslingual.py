@@ -108,10 +108,10 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
 )
 # A request to list or name, with its clitic pronoun ("elencali", "indicameli"), "all", and the modal
 # verbs ("vuole estendere": wants to extend, not a "goal"): grammar.
-_REQUEST = re.compile(r"(?:elenca|indica|nomina|cita|menziona|dimmi|dammi|scrivi|riporta)(?:mi|li|le|ne|meli|mele)?"
+_GRAMMAR = re.compile(r"(?:elenca|indica|nomina|cita|menziona|dimmi|dammi|scrivi|riporta)(?:mi|li|le|ne|meli|mele)?"
                       r"|tutt[ieoa]|vuole|vogliono|voleva|volevano|vorrebbe|vorrebbero|puo|possono|poteva|potevano"
                       r"|deve|devono|doveva|dovevano")
-_ARTICLE = re.compile(r"(?:il|lo|la|i|gli|le|un|uno|una|l|un|del|dello|della|dei|degli|delle|dell|al|allo|alla|ai"
+_ARTICLE = re.compile(r"(?:il|lo|la|i|gli|le|un|uno|una|l|del|dello|della|dei|degli|delle|dell|al|allo|alla|ai"
                       r"|agli|alle|all|nel|nello|nella|nei|negli|nelle|nell|sul|sulla|sui|sugli|sulle|sull)['’]?")
 _DETERMINER_FRAMES = frozenset({"How many", "How much", "Which", "In which", "What kind of", "Name one of the"})
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
@@ -327,7 +327,7 @@ def _kind(word: str, initial: bool, vocabulary: Vocabulary) -> str:
         return "link" if word.lower() in _LINKS else "drop"
     if _shape(word) == "upper" or _has_digit(word) or "-" in word.strip("-"):
         return "keep"
-    if _REQUEST.fullmatch(folded):  # "... l'INT? *Elencali tutti*.": a request, after the question itself
+    if _GRAMMAR.fullmatch(folded):  # "... l'INT? *Elencali tutti*.": a request, after the question itself
         return "drop"
     if word.lower() in _LINKS:  # not folded: "è" is a verb, "e" is "and"
         return "link"
