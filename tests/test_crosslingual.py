@@ -83,6 +83,8 @@ def english(question: str, **kw) -> str:
     ("Come viene conservato il sangue?", "How is "),
     ("Da che cosa si ricavano le cellule?", "From what are "),
     ("Che durata ha il progetto?", "How long "),
+    ("A cosa serve il progetto Pagencell?", "What is the purpose of "),
+    ("dimmi quanti letti ha l'INT", "How many "),
 ])
 def test_question_frames_map_to_english_wh_phrases(italian, opening):
     assert english(italian).startswith(opening)
@@ -93,6 +95,9 @@ def test_question_frames_map_to_english_wh_phrases(italian, opening):
     ("Da dove provengono le cellule?", "Where do cells come from?"),  # the verb is the frame's
     ("Quanto è costato il progetto Pagencell?", "How much did project Pagencell costato?"),
     ("Dove si trova l'INT?", "Where INT?"),
+    # a request that embeds the question ("Mi dici ...", "Sai dirmi ...") is no part of it
+    ("Mi dici cosa vuol dire la sigla WCC?", "What does WCC stand for?"),
+    ("Sai dirmi dove si trova l'INT?", "Where INT?"),
 ])
 def test_frames_with_an_ending(italian, expected):
     assert english(italian) == expected

@@ -65,6 +65,13 @@ def test_refuses_what_the_documents_do_not_say(ask, question):
     assert not ask(question).found
 
 
+def test_an_answer_span_has_no_space_at_its_edges():
+    text = "In 2020 the region started the Pagencell Project, aimed at creating cell banks (in particular CARCIK cells)."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    got = extract("What is the purpose of the Pagencell Project?", [Hit(chunk, 1.0, 1)], CorpusView([chunk]))
+    assert got.text == "creating cell banks" and text[got.start:got.end] == got.text
+
+
 def test_no_hits_is_a_refusal():
     assert not extract("When was INT established?", [], CorpusView([])).found
 

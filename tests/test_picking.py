@@ -171,6 +171,8 @@ def test_a_count_is_of_what_the_sentence_is_about(ask):
     assert ask("How many oncology institutes does Milano host?").text == "17"
     # "17 of them" points back to Lombardy's institutes, but the sentence is about Milano's
     assert not ask("How many oncology institutes does Lombardy host?").found
+    # ... unless the question names Milano too, though as its first word, no sign of a name
+    assert ask("Milano alone hosts how many of Lombardy's oncology institutes?").text == "17"
 
 
 def test_an_example_comes_only_from_what_such_as_introduces(ask):
@@ -428,6 +430,9 @@ def test_real_parser_finds_phrases_and_subjects():
     assert parser.question("In what are the hematologists expert?") == QuestionParse(False, "")
     assert parser.question("How many cell factories participate?").focus == "factories"
     assert parser.question("What kind of cell banks is it creating?").focus == "banks"
+    # the wh-word after a fronted adverbial opens the question; a later relative "which" does not
+    assert parser.question("In Humanitas's CAR-T unit, what kind of doctors handle transplants?").focus == "doctors"
+    assert parser.question("The institutes, which are five, are where?") == QuestionParse()
 
 
 NEWER = ("The center is totally dedicated to the cure of cancer.\n\n"
@@ -500,3 +505,36 @@ def test_a_capital_opening_the_sentence_makes_no_name():
     assert answer("Which hospital was selected?") == "Hospital San Raffaele"
     # the only other capitalised run, "Partner of the Pagencell Project", is capitalised by its place
     assert answer("Which hospital besides San Raffaele was selected?") is None
+
+
+def test_what_kind_of_noun_is_answered_by_an_instance_not_a_neighbour():
+    # an embedder puts patients nearer to doctors than hematologists; a taxonomy knows which is a doctor
+    text = "Humanitas features a CAR-T unit with hematologists expert in stem cell transplant and CAR-T patients."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    parser = ScriptedParser(["Humanitas", "a CAR-T unit", "hematologists expert", "stem cell transplant",
+                             "CAR-T patients"])
+    meaning = {("doctors", "patients"): 0.72, ("doctors", "hematologists"): 0.56}
+
+    def is_a(word, kind):
+        known = {"hematologists", "patients", "doctors", "unit", "transplant"}
+        return (word.lower(), kind) == ("hematologists", "doctors") if {word.lower(), kind} <= known else None
+
+    def ask(kinds):
+        view = CorpusView([chunk], parser, kinds)
+        return extract("What kind of doctors does the Humanitas unit have?", [Hit(chunk, 1.0, 1)], view,
+                       lambda q, ss: [0.7] * len(ss),
+                       lambda w, cs: max((meaning.get((w, c), 0.0) for c in cs), default=0.0)).text
+
+    assert ask(is_a) == "hematologists"
+    assert ask(None) == "CAR-T patients"  # without one, the nearest in meaning
+
+
+def test_of_several_instances_the_one_in_apposition_to_the_name_asked_about():
+    text = "The Hospital San Raffaele takes part in the European consortium EURE-CART."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["The Hospital San Raffaele", "the European consortium EURE-CART"]),
+                      lambda word, kind: word.lower() in {"hospital", "consortium"} and kind == "organisation")
+    meaning = {("organisation", "hospital"): 0.5, ("organisation", "consortium"): 0.4}
+    got = extract("What kind of organisation is EURE-CART?", [Hit(chunk, 1.0, 1)], view,
+                  lambda q, ss: [0.7] * len(ss), lambda w, cs: max((meaning.get((w, c), 0.0) for c in cs), default=0.0))
+    assert got.text == "European consortium"

@@ -188,3 +188,49 @@ def test_imperative_questions(question, answer_type, focus):
 ])
 def test_what_something_tries_to_achieve_is_its_purpose(question):
     assert analyse(question).answer_type == "CLAUSE"
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("What is the Pagencell project for?", "CLAUSE"),
+    ("What are the CARCIK cell banks used for?", "CLAUSE"),
+    ("What is INT known for?", "ANY"),  # what is said of it, not its purpose
+    ("What is the IEO recognized for?", "ANY"),
+])
+def test_what_a_thing_is_for_is_its_purpose(question, answer_type):
+    assert analyse(question).answer_type == answer_type
+
+
+@pytest.mark.parametrize("question, expansion", [
+    ("What does WCC mean?", True),
+    ("what does IRCCS refer to?", True),
+    ("What does the project mean for patients?", False),  # no acronym
+])
+def test_what_an_acronym_means_is_its_expansion(question, expansion):
+    assert analyse(question).expansion is expansion
+
+
+@pytest.mark.parametrize("question, alternatives", [
+    ("Humanitas or San Raffaele: which one was selected for EURE-CART?", ("humanitas", "san raffaele")),
+    ("Which one has more beds, INT or San Raffaele?", ("int", "san raffaele")),
+    ("Which of them was established in 1928: INT, IEO or Humanitas?", ("int", "ieo", "humanitas")),
+    ("Was Humanitas or San Raffaele selected for EURE-CART?", ("humanitas", "san raffaele")),
+    ("Which cell factories are in Milano, Pavia or Bergamo?", ()),  # asks for all of them
+    ("Who leads the WCC or the IEO?", ()),  # a wh-question, no choice
+])
+def test_choices_set_apart_or_named_mid_question(question, alternatives):
+    q = analyse(question)
+    assert q.alternatives == alternatives
+    if alternatives:  # the choices are no names the sentence must hold
+        assert not any(set(e) <= {w for a in alternatives for w in a.split()} for e in q.entities)
+
+
+@pytest.mark.parametrize("question, mended", [
+    ("What are the research fields in which INT has programs?", "In which research fields INT has programs?"),
+    ("What is the city in which the Besta institute lies?", "In which city the Besta institute lies?"),
+    ("What is the name of the city in which INT lies?", "What is the name of the city in which INT lies?"),
+    ("What are the programs INT runs?", "What are the programs INT runs?"),
+])
+def test_a_relative_clause_on_the_asked_noun_is_its_wh_phrase(question, mended):
+    from cartqa.question import mend_relative
+
+    assert mend_relative(question) == mended

@@ -65,6 +65,8 @@ CONTEXT_HITS = 4
 _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:che )?cosa (?:significa|vuol dire|sta per)(?: (?:la sigla|l'acronimo|l'abbreviazione|il termine))?",
      "What does", "stand for", False),
+    # "A cosa serve il progetto?": what it is for, its purpose
+    (r"a (?:che )?cosa serv(?:e|ono|iva|ivano|ira|iranno)|a che serv(?:e|ono)", "What is the purpose of", "", False),
     (r"(?:in )?(?:che|quale) anno", "In what year", "", False),
     (r"da quando", "Since when", "", False),
     (r"quando", "When", "", False),
@@ -114,6 +116,10 @@ _GRAMMAR = re.compile(r"(?:elenca|indica|nomina|cita|menziona|dimmi|dammi|scrivi
 _ARTICLE = re.compile(r"(?:il|lo|la|i|gli|le|un|uno|una|l|del|dello|della|dei|degli|delle|dell|al|allo|alla|ai"
                       r"|agli|alle|all|nel|nello|nella|nei|negli|nelle|nell|sul|sulla|sui|sugli|sulle|sull)['’]?")
 _DETERMINER_FRAMES = frozenset({"How many", "How much", "Which", "In which", "What kind of", "Name one of the"})
+# "*Mi dici* cosa vuol dire ...", "*Sai dirmi* quando ...": a request that embeds the question itself.
+_EMBEDDING = re.compile(r"(?:mi )?(?:sai|sapresti|sapete|puoi|potresti|potete|puo|potrebbe) (?:dirmi|indicarmi|"
+                        r"spiegarmi|dire)|mi (?:dici|dica|dite|spieghi|spiega|indichi|sai dire)|dimmi|spiegami"
+                        r"|vorrei sapere|sai|sapete|sapresti")
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
 # "si trova" is "is (located)": grammar, not content.
 _LOCATED = re.compile(r"si trov\w*")
@@ -296,6 +302,11 @@ def _frame(words: list[str]) -> tuple[str, str, bool, list[str]]:
     folded = [_ELIDED_WH.get(fold(w).rstrip("'’"), fold(w)) if w[-1] in "'’" else fold(w) for w in words]
     start = 1 if folded and folded[0] in ("e", "ma", "allora") else 0
     line = " ".join(folded[start:])
+    embedding = _EMBEDDING.match(line)
+    if embedding and re.match(r"\s*(?:\w+ )?(?:cosa|che|chi|come|dove|quando|quant\w|qual\w*|perche|se)\b",
+                              line[embedding.end():]):
+        start += len(embedding.group().split())
+        line = " ".join(folded[start:])
     for pattern, opening, ending, verb_last in _FRAMES:
         m = re.match(pattern + r"\b", line)
         if m:

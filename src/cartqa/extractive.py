@@ -101,6 +101,9 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
             continue  # "which hospital besides Humanitas ...": not "Research Hospital Humanitas"
         if span:
             sentence, a, b = span
+            # a span cut before "(in particular ...)" keeps no space at its edge
+            text = sentence.text[a:b]
+            a, b = a + len(text) - len(text.lstrip()), b - len(text) + len(text.rstrip())
             return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
                               cand.confidence)
     return Extraction(False)
@@ -207,7 +210,7 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
     entities_ok = figures_ok and all(entity_grounded(e, context, view.idf) for e in about)
     # "The city of Milano alone hosts 17 of them" is about Milano: a name the question asks about
     # that only the sentence before gives (Lombardy) does not make it about that name.
-    if entities_ok and about and _about_another_name(about, s, view):
+    if entities_ok and about and _about_another_name(about, s, view, q.term_words):
         said = frozenset(word_forms(s.text))
         entities_ok = all(entity_grounded(e, said, view.idf) for e in about)
     return _Scored(s, coverage, sim, entities_ok, context)
@@ -238,8 +241,12 @@ def _about_set_aside(q: Question, s: Sentence, view: CorpusView) -> bool:
     return all(covers(t, said) for t in q.excluded)
 
 
-def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: CorpusView) -> bool:
-    """Does the sentence's subject name something the question does not (nor an alias of it)?"""
+def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: CorpusView,
+                        mentioned: Sequence[str] = ()) -> bool:
+    """Does the sentence's subject name something the question does not (nor an alias of it)?
+
+    ``mentioned`` are the question's other words: "*Milan* alone accounts for how many of Lombardy's
+    hospitals" names Milano though its first word is no sign of a name."""
     span = view.subject(s)
     if span is None:
         return False
@@ -263,7 +270,7 @@ def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: Corp
     names = {w.lower() for w in re.findall(r"[\w'-]+", subject) if w[:1].isupper()} - STOPWORDS
     if not names:
         return False
-    asked = {w for e in entities for w in e}
+    asked = {w for e in entities for w in e} | set(mentioned)
     asked |= view.alias_words(asked)
     names |= view.alias_words(names)  # "INT" is the National Cancer Institute
     return not any(covers(stem(n), frozenset(stem(a) for a in asked)) for n in names)

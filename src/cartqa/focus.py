@@ -126,6 +126,9 @@ def _phrase_meaning_focus(q: Question, s: Sentence, view: CorpusView, asked: fro
     focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
     if not focus_word:
         return None
+    instance = _phrase_of_kind(focus_word, s, view, asked, related)
+    if instance:
+        return instance
     best, best_cos = None, threshold
     for a, b in view.phrases(s):
         tokens = phrase_tokens(s, a, b)
@@ -136,6 +139,30 @@ def _phrase_meaning_focus(q: Question, s: Sentence, view: CorpusView, asked: fro
         if cos >= best_cos:
             best, best_cos = (tokens, new), cos
     return best
+
+
+def _phrase_of_kind(kind: str, s: Sentence, view: CorpusView, asked: frozenset[str],
+                    related: Related) -> tuple[list[Token], list[Token]] | None:
+    """A phrase naming an instance of the focus ("what kind of *doctors*": "*hematologists* expert";
+    "which *disease*": "breast *cancer*"), up to that word: an embedder may put a neighbour nearer
+    ("patients", "diagnosis"), but only an instance answers.
+
+    Of several, one in apposition to a name the question asks about ("what type of organisation is
+    EURE-CART": "the European *consortium* EURE-CART", not "Hospital San Raffaele"), then the nearest
+    in meaning."""
+    found = []
+    for a, b in view.phrases(s):
+        tokens = phrase_tokens(s, a, b)
+        for i, t in enumerate(tokens):
+            if is_new(t[2], asked) and t[2][:1].isalpha() and view.is_a(t[2], kind):
+                new = [u for u in tokens[:i + 1] if is_new(u[2], asked)]
+                appositive = any(not is_new(u[2], asked) for u in tokens[i + 1:])
+                found.append(((appositive, related(kind, [t[2].lower()])), tokens[:i + 1], new))
+                break
+    if not found:
+        return None
+    _, tokens, new = max(found, key=lambda f: f[0])
+    return tokens, new
 
 
 def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,

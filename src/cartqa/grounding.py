@@ -46,6 +46,12 @@ def _plural_head(phrase: str) -> bool:
     return last.islower() and last.endswith("s") and not last.endswith("ss") and len(last) > 3
 
 
+class Kinds(Protocol):
+    """What :func:`cartqa.taxonomy.is_a` does: is a word a kind of another (None: unknown)?"""
+
+    def __call__(self, word: str, kind: str) -> bool | None: ...
+
+
 class Parser(Protocol):
     """What a :class:`CorpusView` needs from a syntactic parser (see :mod:`cartqa.syntax`)."""
 
@@ -68,7 +74,7 @@ class Sentence:
 class CorpusView:
     """Sentences, aliases and term statistics of an index build, computed once."""
 
-    def __init__(self, chunks: list[Chunk], parser: Parser | None = None) -> None:
+    def __init__(self, chunks: list[Chunk], parser: Parser | None = None, kinds: Kinds | None = None) -> None:
         self.sentences: dict[str, list[Sentence]] = {}
         for doc, text in _documents(chunks).items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
@@ -96,6 +102,11 @@ class CorpusView:
         parsed = parser.sentences([s.text for s in every]) if parser and every else []
         self._parsed = {(s.doc, s.index): p for s, p in zip(every, parsed)}
         self._referents = {(s.doc, s.index): self._find_referent(s) for s in every}
+        self._kinds = kinds
+
+    def is_a(self, word: str, kind: str) -> bool | None:
+        """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when unknown or no taxonomy is given."""
+        return self._kinds(word, kind) if self._kinds else None
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""

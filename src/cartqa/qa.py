@@ -18,7 +18,7 @@ from . import config
 from .errors import InputError
 from .extractive import Extraction, extract, question_phrases
 from .followup import resolve
-from .question import mend_request, mend_wh_word
+from .question import mend_relative, mend_request, mend_wh_word
 from .records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def answer(
     """
     from .engine import get_engine
 
-    text = mend_request(mend_wh_word(clean_question(question)))
+    text = mend_relative(mend_request(mend_wh_word(clean_question(question))))
     mode = config.mode(mode)
     if mode not in EVAL_MODES:
         raise InputError(f"mode must be one of {', '.join(EVAL_MODES)}. Currently, it is {mode!r}")

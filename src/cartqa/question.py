@@ -45,6 +45,9 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
      "NAME"),
     (r"^why\b|^perche\b|\bfor what reason\b|\bper quale motivo\b", "REASON"),
+    # "What is the project *for*?": a purpose, unless for follows what is said of it ("known for")
+    (r"^what (?:is|are|was|were) (?:the |a |an )?(?:[\w-]+ ){0,3}(?!(?:known|famous|noted|renowned|responsible)\b)"
+     r"[\w-]+(?<!ed) (?:used )?for\W*$", "CLAUSE"),
     (r"\b(goal|aim|purpose|objective|mission|scopo|obiettivo)\b"
      r"|\b(?:trying|tries|try|aiming|aims|hoping|hopes|hope|seeking|seeks|intends?|meant|wants?) to "
      r"(?:achieve|accomplish|attain|reach|do)\b", "CLAUSE"),
@@ -119,7 +122,7 @@ def analyse(question: str) -> Question:
     affirmed = _NEGATED.sub(" ", question)
     # on the whole question: "Besides A, which ..." is a fronted adverbial the form above skips
     excluding = bool(_EXCLUDING.search(fold(question).strip()))
-    alternatives = _alternatives(folded)
+    alternatives = _alternatives(fold(question).strip(), question)
     offered = {w for a in alternatives for w in words(a)}
     items = _ITEMS.search(folded)
     if items:  # "which three areas": how many things are asked, not a word the text must say
@@ -143,7 +146,7 @@ def analyse(question: str) -> Question:
         excluded=_excluded(question),
         others=bool(_OTHERS.search(folded)) and not excluding,
         within=_within(question) if answer_type == "PLACE" else (),
-        expansion=bool(_EXPANSION.search(folded)),
+        expansion=bool(_EXPANSION.search(folded) or _ACRONYM_MEANING.search(question)),
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
@@ -229,6 +232,26 @@ def mend_request(question: str) -> str:
     return question
 
 
+# "What are the research fields *in which* INT has programs": the wh-word of a relative clause on the
+# asked noun. Its noun phrase holds no "of" ("the name of the hospital in which ..." asks for a name).
+_RELATIVE = re.compile(r"^\s*(?:what|which) (?:is|are|was|were) (?:the )?(?P<noun>(?:[\w-]+ ){0,3}[\w-]+?) "
+                       r"(?P<prep>in|at|for|from|with|on|by|to|into) (?:which|whom)\s+(?P<rest>.+)$", re.I)
+
+
+def mend_relative(question: str) -> str:
+    """A relative clause on the asked noun, as the wh-phrase it stands for.
+
+    >>> mend_relative("What are the research fields in which INT has programs?")
+    'In which research fields INT has programs?'
+    >>> mend_relative("What is the name of the city in which INT lies?")
+    'What is the name of the city in which INT lies?'
+    """
+    m = _RELATIVE.match(question)
+    if not m or re.search(r"\b(?:of|the|a|an)\b", m.group("noun"), re.I):
+        return question
+    return f"{m.group('prep').capitalize()} which {m.group('noun')} {m.group('rest')}"
+
+
 def detect_language(text: str) -> str:
     """``"it"`` when Italian function words dominate, else ``"en"``."""
     tokens = words(text)
@@ -248,7 +271,7 @@ _EXCLUDING = re.compile(rf"^(?:{_SET_ASIDE}|oltre a|insieme a)\b|\bother than\b"
 _EXCLUDED = re.compile(rf"^{_SET_ASIDE}\s+([^,?]+)")
 # "which other institutes", "what are the other institutes" (plural: "the other partner" is one known one)
 _OTHERS = re.compile(r"\b(?:which|what) other\b|\bthe other (?:[\w-]+ ){0,2}[\w-]+s\b|\baltr[ie]\b")
-_FRONTED_ADVERBIAL = re.compile(r"^[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
+_FRONTED_ADVERBIAL = re.compile(r"^[^,:?]{1,60}[,:]\s*(?=(?:what|which|who|whom|whose|when|where|why|how|in what|in which"
                                  r"|quale|quali|quando|dove|chi|perche|cosa|quant[ieoa])\b)")
 _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outside) ")
 _NEGATED = re.compile(r"\b(?:without|rather than|instead of)\b[^,;:?.!]*", re.IGNORECASE)
@@ -260,6 +283,8 @@ _SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?|another)\b|^
 # "What is EURE-CART?", "What are CARCIK cells?", "What is the WCC at IEO?": a name, and nothing asked about it.
 _DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [A-Z][\w'-]*)*(?: [a-z][\w-]*)?"
                          r"(?: (?:at|of|in) [A-Z][\w'-]*)?\W*$")
+# "What does WCC mean?": what an acronym means is what it stands for
+_ACRONYM_MEANING = re.compile(r"^\s*(?i:what (?:does|do|did) (?:the )?)[A-Z]{2,}[\w-]* (?i:mean|refer to)\b")
 _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviation\b|\bsignifica\b|\bsigla\b"
                         r"|\b(?:full|long|complete|other|short) (?:name|form)\b|\banother name\b|\bnome completo\b"
                         r"|\balso (?:called|known as)\b")
@@ -320,7 +345,7 @@ _ITEMS = re.compile(r"\b(?:which|what|name|list|give|mention|cite) (" + "|".join
 _CLOSED = re.compile(r"^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|e|sono|era)\b")
 
 
-def _alternatives(folded: str) -> tuple[str, ...]:
+def _alternatives(folded: str, question: str = "") -> tuple[str, ...]:
     """"Are the banks autologous or allogeneic?" -> ("autologous", "allogeneic"): a closed question
     offering choices, which the documents answer by saying one of them. Each choice has as many
     words as the last, unless the choices are modifiers sharing the last one's head.
@@ -335,10 +360,51 @@ def _alternatives(folded: str) -> tuple[str, ...]:
     (('public hospital', 'private hospital'), ())
     """
     text = re.sub(r"[?!.\s]+$", "", folded)
+    framed = _framed_choice(text)
+    if framed:
+        return framed
     splits = list(re.finditer(r",?\s+or\s+", text)) if _CLOSED.match(text) else []
     if not splits:
         return ()
-    return _final_choice(text, splits[-1]) or _inner_choice(text)
+    return _final_choice(text, splits[-1]) or _inner_choice(text) or _named_choice(question)
+
+
+# "Humanitas or San Raffaele: which one ...", "Which one ..., INT or IEO": the choices set apart from
+# the wh-clause. Trailing choices need a wh-phrase that asks to choose ("which one", "which of", "who"):
+# "which institutes are in Milano, Pavia or Bergamo" asks for all of them.
+_LEADING_CHOICE = re.compile(r"^(?P<c>[^:;,?]+(?:,\s*[^:;,?]+)*,?\s+or\s+[^:;,?]+?)\s*[:;,–—]\s*"
+                             r"(?:which|who|what|where)\b")
+_TRAILING_CHOICE = re.compile(r"^(?:which one|which of|who|whom)\b[^:;,]*[:;,]\s*"
+                              r"(?P<c>[^:;,]+(?:,\s*[^:;,]+)*,?\s+or\s+[^:;,]+)$")
+
+
+def _framed_choice(text: str) -> tuple[str, ...]:
+    """Choices set apart from the wh-clause by a colon or comma.
+
+    >>> _framed_choice("humanitas or san raffaele: which one was selected")
+    ('humanitas', 'san raffaele')
+    >>> _framed_choice("which one has more beds, int or san raffaele"), _framed_choice("which are in milano, pavia or bergamo")
+    (('int', 'san raffaele'), ())
+    """
+    m = _LEADING_CHOICE.match(text) or _TRAILING_CHOICE.match(text)
+    if not m:
+        return ()
+    items = tuple(re.sub(r"^(?:the|a|an)\s+", "", c.strip()) for c in re.split(r",?\s+or\s+|,\s*", m.group("c")))
+    return items if len(items) >= 2 and all(1 <= len(c.split()) <= 5 for c in items) else ()
+
+
+def _named_choice(question: str) -> tuple[str, ...]:
+    """"Was *Humanitas or San Raffaele* selected ...": two names offered mid-question.
+
+    >>> _named_choice("Was Humanitas or San Raffaele selected for EURE-CART?"), _named_choice("Is it big or small?")
+    (('humanitas', 'san raffaele'), ())
+    """
+    rest = question.split(None, 1)[1] if len(question.split()) > 1 else ""
+    names = list(_ENTITY.finditer(rest))
+    for a, b in zip(names, names[1:]):
+        if re.fullmatch(r",?\s+or\s+(?:the\s+)?", rest[a.end():b.start()]):
+            return fold(a.group()), fold(b.group())
+    return ()
 
 
 def _final_choice(text: str, split: re.Match) -> tuple[str, ...]:

