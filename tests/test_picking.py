@@ -78,6 +78,20 @@ VERBS = {"Which institution coordinates EURE-CART?": "coordinates"}
 OBJECT_OF = {"What does INT provide each year?": "provide"}
 
 
+@dataclass(frozen=True)
+class Thesaurus:
+    """Kinds from a function of (word, kind); verbs share a sense when listed in ``actions``."""
+
+    kinds: object
+    actions: frozenset = frozenset()
+
+    def is_a(self, word, kind):
+        return self.kinds(word, kind)
+
+    def same_action(self, verb, other):
+        return (verb, other) in self.actions
+
+
 def related(word, candidates):
     return max((MEANING.get((word, c), 0.0) for c in candidates), default=0.0)
 
@@ -520,7 +534,7 @@ def test_what_kind_of_noun_is_answered_by_an_instance_not_a_neighbour():
         return (word.lower(), kind) == ("hematologists", "doctors") if {word.lower(), kind} <= known else None
 
     def ask(kinds):
-        view = CorpusView([chunk], parser, kinds)
+        view = CorpusView([chunk], parser, kinds and Thesaurus(kinds))
         return extract("What kind of doctors does the Humanitas unit have?", [Hit(chunk, 1.0, 1)], view,
                        lambda q, ss: [0.7] * len(ss),
                        lambda w, cs: max((meaning.get((w, c), 0.0) for c in cs), default=0.0)).text
@@ -533,7 +547,7 @@ def test_of_several_instances_the_one_in_apposition_to_the_name_asked_about():
     text = "The Hospital San Raffaele takes part in the European consortium EURE-CART."
     chunk = Chunk("d.txt", text, 0, len(text))
     view = CorpusView([chunk], ScriptedParser(["The Hospital San Raffaele", "the European consortium EURE-CART"]),
-                      lambda word, kind: word.lower() in {"hospital", "consortium"} and kind == "organisation")
+                      Thesaurus(lambda word, kind: word.lower() in {"hospital", "consortium"} and kind == "organisation"))
     meaning = {("organisation", "hospital"): 0.5, ("organisation", "consortium"): 0.4}
     got = extract("What kind of organisation is EURE-CART?", [Hit(chunk, 1.0, 1)], view,
                   lambda q, ss: [0.7] * len(ss), lambda w, cs: max((meaning.get((w, c), 0.0) for c in cs), default=0.0))

@@ -54,9 +54,9 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
         if engine is None:
             model = get_embedder(manifest.embedder)
             stored = load_stored(index_dir, manifest)
-            from . import taxonomy
+            from . import wordnet
 
-            view = CorpusView(stored.chunks, _parser(), taxonomy.is_a if taxonomy.available() else None)
+            view = CorpusView(stored.chunks, _parser(), wordnet.WORDNET if wordnet.available() else None)
             related = Relatedness(model)
             # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
             related.warm(corpus_phrases(view))
@@ -69,8 +69,8 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
 
             if alignment.available():
                 threading.Thread(target=lexicon.warm, name="cartqa-lexicon", daemon=True).start()
-            if taxonomy.available():  # WordNet's nouns (~0.7 s), for "what kind of doctors"
-                threading.Thread(target=taxonomy.warm, name="cartqa-taxonomy", daemon=True).start()
+            if wordnet.available():  # WordNet's nouns and verbs (~1 s), for "what kind of doctors"
+                threading.Thread(target=wordnet.warm, name="cartqa-wordnet", daemon=True).start()
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
             _CACHE[key] = engine

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from .agents import expert_agent
 from .grounding import CorpusView, Sentence, covers, refers_back
 from .picking import ASKED_NOUN_MEANING, pick
 from .question import Question, analyse, with_parse
@@ -88,8 +89,9 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
             continue
         # about the right thing, but not what is asked of it ("who *leads* the WCC"); said in the sentence
         # itself, since "The Institute has programs" does not say who *founded* it because INT was established
+        # (or by the noun of an expertise: "doctors expert in the *treatment* of" say who treats)
         if q.predicate and not _says(q.predicate, frozenset(word_forms(cand.sentence.text)) - named, related,
-                                     spelling=False):
+                                     spelling=False) and not expert_agent(q, cand.sentence, view, related):
             continue
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.

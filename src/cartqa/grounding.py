@@ -46,10 +46,14 @@ def _plural_head(phrase: str) -> bool:
     return last.islower() and last.endswith("s") and not last.endswith("ss") and len(last) > 3
 
 
-class Kinds(Protocol):
-    """What :func:`cartqa.taxonomy.is_a` does: is a word a kind of another (None: unknown)?"""
+class Thesaurus(Protocol):
+    """What words mean beyond their spelling (:data:`cartqa.wordnet.WORDNET`)."""
 
-    def __call__(self, word: str, kind: str) -> bool | None: ...
+    def is_a(self, word: str, kind: str) -> bool | None:
+        """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when either is unknown."""
+
+    def same_action(self, verb: str, other: str) -> bool:
+        """Does ``verb`` ("deals", "takes care") share a sense with the verb ``other`` ("treat")?"""
 
 
 class Parser(Protocol):
@@ -74,7 +78,8 @@ class Sentence:
 class CorpusView:
     """Sentences, aliases and term statistics of an index build, computed once."""
 
-    def __init__(self, chunks: list[Chunk], parser: Parser | None = None, kinds: Kinds | None = None) -> None:
+    def __init__(self, chunks: list[Chunk], parser: Parser | None = None,
+                 thesaurus: Thesaurus | None = None) -> None:
         self.sentences: dict[str, list[Sentence]] = {}
         for doc, text in _documents(chunks).items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
@@ -102,11 +107,15 @@ class CorpusView:
         parsed = parser.sentences([s.text for s in every]) if parser and every else []
         self._parsed = {(s.doc, s.index): p for s, p in zip(every, parsed)}
         self._referents = {(s.doc, s.index): self._find_referent(s) for s in every}
-        self._kinds = kinds
+        self.thesaurus = thesaurus
 
     def is_a(self, word: str, kind: str) -> bool | None:
-        """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when unknown or no taxonomy is given."""
-        return self._kinds(word, kind) if self._kinds else None
+        """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when unknown or no thesaurus is given."""
+        return self.thesaurus.is_a(word, kind) if self.thesaurus else None
+
+    def same_action(self, verb: str, other: str) -> bool:
+        """Does ``verb`` share a sense with the verb ``other``? False without a thesaurus."""
+        return bool(self.thesaurus) and self.thesaurus.same_action(verb, other)
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""

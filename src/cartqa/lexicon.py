@@ -70,6 +70,11 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     return index, synsets
 
 
+def english_synsets() -> dict[str, tuple[str, ...]]:
+    """WordNet's synset id -> its English lemmas (what :mod:`cartqa.wordnet` reads verbs' senses in)."""
+    return _tables()[1]
+
+
 def italian_lemmas(word: str) -> tuple[str, ...]:
     """The word itself and its simplemma lemma, lower case: ``"letti"`` -> ``("letti", "letto")``."""
     import simplemma

@@ -11,6 +11,7 @@ token helpers in :mod:`~cartqa.sentence_spans`):
 
 - a date, a length of time, a count, a manner, a reason or a purpose clause when the question asks for one;
 - "what does ACR stand for": the long form written next to the acronym;
+- who does what the text says as an expertise ("doctors *expert in the treatment of* ...");
 - an enumeration the question points into ("which institute in Pavia"), one item
   when the question asks for one ("name one of");
 - the noun phrase headed by the wh-phrase's noun ("what kind of cell *banks*":
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import re
 
+from .agents import expert_agent
 from .counting import count_span
 from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
@@ -103,6 +105,9 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         if found or not q.definition:
             return found
         return _appositive(q, s, view, asked)
+    agent = expert_agent(q, s, view, related)
+    if agent:  # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
+        return agent
     listed = list_pick(q, s, asked, related)
     if listed and q.answer_type in ("NAME", "PLACE") and not has_name(listed):
         listed = None  # "which region": "medical oncology" is a list item, but no place

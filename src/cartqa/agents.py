@@ -1,0 +1,100 @@
+"""Who does something the text says as an expertise: "a team of doctors *expert in the treatment of* toxic effects".
+
+"Who at Humanitas takes care of the side effects?" names no one the sentence makes a subject:
+the text says who by an expertise phrase ("expert in", "specialised in", "with competences in")
+after the noun phrase of those who have it. That phrase answers when its complement names
+what the question's verb acts on (most of the question's other words), and says the action:
+
+- by a noun made from the verb, or from a verb of the same sense ("*treatment* of" for
+  "treats", or for "deals with", which WordNet puts in one sense with treat), or one near it
+  in meaning ("takes care" / "treatment");
+- or, when the complement is the thing acted on itself ("expert in stem cell transplant"),
+  by a question verb of handling ("handles", "deals with") or of the expertise itself
+  ("specializes in").
+
+Pure: works on a :class:`~cartqa.question.Question`, a sentence and the
+:class:`~cartqa.grounding.CorpusView` (its noun phrases and thesaurus).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .grounding import CorpusView, Sentence, covers
+from .question import Question
+from .semantic import Related
+from .sentence_spans import Span
+from .text import STOPWORDS, stem, words
+
+_EXPERTISE = re.compile(r"\b(?:experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent|responsible"
+                        r"|(?:with|having)\s+(?:[\w-]+\s+)?(?:competences?|competencies|expertise|skills?))"
+                        r"\s+(?:in|at|for|on|with)\s+(?:the\s+)?", re.I)
+# Nouns made from verbs, and the verb they come from: "treatment" -> treat, "coordination" -> coordinate.
+_DEVERBAL = re.compile(r"^([a-z]{3,}?)(?:ment|ation|ion|ance|ence|al|ing)$")
+# "takes care" / "treatment" 0.38, "treats" / "treatment" 0.38; "deals" 0.26 and "handles" 0.16 are
+# WordNet's to say; "takes care" / "apheresis" is 0.06.
+ACTION_MEANING = 0.35
+_HANDLING = ("handle", "treat")
+# More than half of the question's other words in the complement, weighted by rarity: "side effects of CAR-T
+# therapy" / "toxic collateral effects of the therapy" (effects, therapy), not "the *financing* of the therapy".
+OBJECT_SHARE = 0.5
+# ... each said, or said in like words ("harmful" / "toxic" 0.70; not "financing" / "treatment", 0.57)
+OBJECT_MEANING = 0.6
+
+
+def expert_agent(q: Question, s: Sentence, view: CorpusView, related: Related | None = None) -> Span | None:
+    """The noun phrase before the expertise phrase that says what a who-question asks done, or None."""
+    verb = q.subject_verb or q.predicate
+    if q.answer_type != "NAME" or not verb or not view.phrases(s):
+        return None
+    verb_words = set(words(verb))
+    named = {w for e in q.entities for w in e}
+    objects = [(t, w) for t, w in zip(q.terms, q.term_words) if w not in verb_words and w not in named]
+    best: tuple[float, Span] | None = None
+    for m in _EXPERTISE.finditer(s.text):
+        complement = re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", s.text[m.end():])[0]
+        content = [w for w in words(complement) if w not in STOPWORDS]
+        said = frozenset(stem(w) for w in content)
+        weights = [view.idf(t) for t, _ in objects]
+        share = sum(weight for (t, w), weight in zip(objects, weights)
+                    if covers(t, said) or (related is not None and related(w, content) >= OBJECT_MEANING)
+                    ) / (sum(weights) or 1.0)
+        if share <= OBJECT_SHARE or not _acts(verb, m.group(), complement, view, related):
+            continue
+        agent = _agent(s, view, m.start())
+        if agent and (best is None or share > best[0]):
+            best = (share, (s, *agent))
+    return best[1] if best else None
+
+
+def _acts(verb: str, expertise: str, complement: str, view: CorpusView, related: Related | None) -> bool:
+    """Does the complement of an expertise (or the expertise itself) say the question's action?"""
+    head = next((w for w in words(complement) if w not in STOPWORDS), "")
+    deverbal = _DEVERBAL.match(head)
+    if deverbal:
+        root = deverbal.group(1)
+        return (stem(root) == stem(words(verb)[0]) or view.same_action(verb, root)
+                or view.same_action(verb, root + "e")
+                or (related is not None and related(verb, [head]) >= ACTION_MEANING))
+    # "expert in *stem cell transplant*": the thing handled, so the verb must be one of handling,
+    # or of the expertise ("specializes in" / "specialized in")
+    return (any(view.same_action(verb, h) for h in _HANDLING)
+            or stem(words(verb)[0]) in {stem(w) for w in words(expertise)})
+
+
+def _agent(s: Sentence, view: CorpusView, end: int) -> tuple[int, int] | None:
+    """The noun phrase ending at ``end`` ("hematologists" of "hematologists expert"), with the phrase
+    it is the of-complement of ("a multidisciplinary team of doctors"), without its article."""
+    text = s.text
+    phrase = next(((a, b) for a, b in view.phrases(s) if a < end <= b + 1 and not text[b:end].strip()
+                   or a < end < b), None)
+    if phrase is None:
+        return None
+    start = phrase[0]
+    of = re.search(r"(\S.*?)\s+of\s+$", text[:start])
+    outer = of and next(((a, b) for a, b in view.phrases(s) if b == of.end(1)), None)
+    if outer:
+        start = outer[0]
+    article = re.match(r"(?:a|an|the)\s+", text[start:end], re.I)
+    stop = start + len(text[start:end].rstrip())
+    return (start + (article.end() if article else 0), stop) if stop > start else None
