@@ -275,3 +275,76 @@ def test_a_word_another_question_word_names_exactly_is_not_also_a_spelling_varia
     q = analyse("Who founded the Tettamanti Foundation?")
     # "found" is spelt like "foundat(ion)", but the question's own "Foundation" is what the text's is
     assert _score(q, view.sentences["f.txt"][0], None, view).coverage < 1.0
+
+
+class _EventParser:
+    """No phrases; the question's main verb from a table, as spaCy would give it."""
+
+    def __init__(self, events):
+        self._events = events
+
+    def sentences(self, texts):
+        from cartqa.syntax import Parsed
+
+        return [Parsed() for _ in texts]
+
+    def question(self, question):
+        from cartqa.syntax import QuestionParse
+
+        return QuestionParse(event=self._events.get(question, ""))
+
+
+class _Actions:
+    def __init__(self, pairs):
+        self._pairs = pairs
+
+    def is_a(self, word, kind):
+        return None
+
+    def same_action(self, verb, other, every_sense=False):
+        return (verb, other) in self._pairs
+
+
+@pytest.mark.parametrize("question, event, expected", [
+    ("When was the Pagencell Project started?", "started", "2020"),  # said by its own stem
+    ("When did the Pagencell Project kick off?", "kick off", "2020"),  # a way of starting
+    ("When was the Pagencell Project funded?", "funded", None),  # the year it started is not the year it was funded
+    ("When was the Pagencell Project completed?", "completed", None),
+])
+def test_a_date_is_of_the_event_the_question_names(question, event, expected):
+    text = "In 2020 the region started the three-year Pagencell Project."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    view = CorpusView([chunk], _EventParser({question: event}), _Actions({("kick off", "started")}))
+    got = extract(question, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.7] * len(ss), lambda w, cs: 0.0)
+    assert (got.text if got.found else None) == expected
+
+
+def test_the_main_verb_counts_as_said_by_a_verb_of_its_sense():
+    text = "In 2020 the council held a meeting. In 2020 the council started the Pagencell Project."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    question = "What did the council kick off in 2020?"
+    view = CorpusView([chunk], _EventParser({question: "kick"}), _Actions({("kick off", "started")}))  # whole
+    got = extract(question, [Hit(chunk, 1.0, 1)], view,
+                  lambda q, ss: [0.7] * len(ss), lambda w, cs: 0.0)
+    assert got.found and "Pagencell" in got.text
+
+
+def test_a_translated_question_s_verb_is_not_held_against_the_date():
+    # "In che anno è nato ..." -> "In what year started ...": the dictionary's guess at the verb
+    text = "INT was established in the year 1928."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    question = "In what year started INT?"
+    view = CorpusView([chunk], _EventParser({question: "started"}), _Actions(set()))
+    ask = lambda translated: extract(question, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.7] * len(ss),  # noqa: E731
+                              lambda w, cs: 0.0, translated=translated)
+    assert not ask(False).found and ask(True).text == "1928"
+
+
+def test_a_translated_question_asking_for_an_untranslated_noun_is_refused():
+    text = "Partner of the project is the Hospital San Raffaele, in the consortium EURE-CART."
+    chunk = Chunk("d.txt", text, 0, len(text))
+    view = CorpusView([chunk])
+    ask = lambda q, translated: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.7] * len(ss),  # noqa: E731
+                                        lambda w, cs: 0.3, translated=translated)
+    assert not ask("Which paesi are in the consortium EURE-CART?", True).found  # "paesi" stayed Italian
+    assert ask("Which hospital is in the consortium EURE-CART?", True).found

@@ -88,7 +88,7 @@ class Thesaurus:
     def is_a(self, word, kind):
         return self.kinds(word, kind)
 
-    def same_action(self, verb, other):
+    def same_action(self, verb, other, every_sense=False):
         return (verb, other) in self.actions
 
 
@@ -447,6 +447,10 @@ def test_real_parser_finds_phrases_and_subjects():
     # the wh-word after a fronted adverbial opens the question; a later relative "which" does not
     assert parser.question("In Humanitas's CAR-T unit, what kind of doctors handle transplants?").focus == "doctors"
     assert parser.question("The institutes, which are five, are where?") == QuestionParse()
+    # the main verb with its particle; "did" makes a verb of what the tagger calls a noun
+    assert parser.question("When did the Pagencell project kick off?").event == "kick off"
+    assert parser.question("When did the Pagencell project end?").event == "end"
+    assert parser.question("Since when has INT existed?").event == ""  # being is no event
 
 
 NEWER = ("The center is totally dedicated to the cure of cancer.\n\n"

@@ -234,3 +234,10 @@ def test_a_relative_clause_on_the_asked_noun_is_its_wh_phrase(question, mended):
     from cartqa.question import mend_relative
 
     assert mend_relative(question) == mended
+
+
+def test_the_noun_after_what_kind_of_stays_the_focus_whatever_a_parser_says():
+    # a translated question, which a parser misreads
+    q = analyse("What kind of tumors IEO centres of excellence important?")
+    assert with_parse(q, QuestionParse(False, "centres")).focus == "tumor"
+    assert with_parse(analyse("What kind of cell banks is it?"), QuestionParse(False, "banks")).focus == "bank"

@@ -43,6 +43,10 @@ def test_real_wordnet_tells_instances_from_neighbours():
     assert is_a("Xqzzy", "disease") is None  # unknown: no verdict
     assert says_action("deals", "treat") and says_action("handles", "treat")
     assert not says_action("funds", "treat") and not says_action("Xqzzy", "treat")
+    assert says_action("kick off", "started")  # a way of starting
+    # in any sense, and what was established was created; not funded
+    assert says_action("created", "established", every_sense=True) and not says_action("created", "established")
+    assert not says_action("funded", "established", every_sense=True)
 
 
 def test_verbs_of_one_sense():

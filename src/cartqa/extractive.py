@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from .agents import expert_agent
 from .grounding import CorpusView, Sentence, covers, refers_back
+from .normalize import fold
 from .picking import ASKED_NOUN_MEANING, pick
 from .question import Question, analyse, with_parse
 from .records import Hit
@@ -66,18 +67,24 @@ class _Scored:
 
 
 def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Similarity | None = None,
-            related: Related | None = None) -> Extraction:
+            related: Related | None = None, translated: bool = False) -> Extraction:
     """Answer ``question`` from ``hits`` with a short span, or refuse.
 
     ``similarity`` scores the question against whole sentences; ``related``
     lets a paraphrased question word count as covered by a word of like meaning.
+    ``translated=True`` for a question translated from Italian: its verbs are a dictionary's guesses
+    ("è nato" -> "started"), so a date's event is not checked against the sentence; and a word it
+    kept untranslated ("paesi") gets no credit by meaning, which an English model cannot judge.
     """
     q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
     if not sentences or _names_unknown_entity(q, view):
         return Extraction(False)
+    focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
+    if translated and focus_word and focus_word not in view.vocabulary:
+        return Extraction(False)  # "Quali *paesi* ...": what is asked for stayed Italian, so is not known
     sims = list(similarity(question, [s.text for s in sentences])) if similarity else [None] * len(sentences)
-    scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
+    scored = sorted((_score(q, s, sim, view, related, translated) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
     # The words of the names asked about are theirs: the *Foundation* in "Who founded the Tettamanti
     # Foundation?" does not say who founded it.
@@ -92,6 +99,10 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         # (or by the noun of an expertise: "doctors expert in the *treatment* of" say who treats)
         if q.predicate and not _says(q.predicate, frozenset(word_forms(cand.sentence.text)) - named, related,
                                      spelling=False) and not expert_agent(q, cand.sentence, view, related):
+            continue
+        # "When was the project *completed*?" is not answered by the year it started: a date is of an event
+        if (q.answer_type == "DATE" and q.event and not translated and view.thesaurus
+                and not _says_event(q, cand.context - named, view)):
             continue
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.
@@ -163,7 +174,8 @@ def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
     return any(not any(covers(w, view.vocabulary) for w in entity) for entity in q.entities)
 
 
-def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
+def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None,
+           translated: bool = False) -> _Scored:
     own = frozenset(word_forms(s.text)) | view.carried_names(s) | view.referent(s)
     context = own | view.carried(s)
     own_stems = frozenset(stem(w) for w in own)
@@ -185,9 +197,11 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         content = [c for c in context if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         # names and numbers are matched by spelling, never by meaning ("five" is not "multi-specialty")
         missing = [i for i, w in enumerate(q.term_words) if credits[i] == 0.0 and w not in named
-                   and w not in NUMBER_WORDS and not w.isdigit()]
+                   and w not in NUMBER_WORDS and not w.isdigit() and not (translated and w not in view.vocabulary)]
         for i in missing:
             credits[i] = _soft(related(q.term_words[i], content))
+            if credits[i] < 1.0 and _said_as_action(q, i, content, view):
+                credits[i] = 1.0
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
         own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         _phrase_credits(q, missing, credits, own_content + content_pairs(s.text), related)
@@ -216,6 +230,38 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         said = frozenset(word_forms(s.text))
         entities_ok = all(entity_grounded(e, said, view.idf) for e in about)
     return _Scored(s, coverage, sim, entities_ok, context)
+
+
+def _says_event(q: Question, context: frozenset[str], view: CorpusView) -> bool:
+    """Is the question's main verb said: by its stem, or by a verb WordNet gives one of its senses, as the
+    more general action, or as a way of doing it ("kick off" / "started", "created" / "established";
+    not "funded" / "started")? Meaning alone cannot tell: "approved" / "established" is 0.52, "created" 0.53."""
+    if " " not in q.event and stem(q.event) in {stem(c) for c in context}:
+        return True
+    verb = _phrasal(q, q.event)  # "kick off the project": a particle the parser took for a preposition
+    return any(view.same_action(verb, c, every_sense=True) for c in context if len(c) > 3 and c not in STOPWORDS)
+
+
+_PARTICLE = re.compile(r"\b([a-z]+) (off|up|out|down|over|on|back|away)\b")
+
+
+def _said_as_action(q: Question, i: int, content: Sequence[str], view: CorpusView) -> bool:
+    """Does a sentence word say the question's main verb, in a sense WordNet gives them both or as the
+    more general action ("When did the project *kick off*?" / "started"; "set up" / "creating")?
+    Only the main verb: any other word looked up as a verb finds spurious senses ("considered")."""
+    word = q.term_words[i]
+    if view.thesaurus is None or not q.event or fold(q.event.split()[0]) != word:
+        return False
+    verb = _phrasal(q, word)
+    return any(view.same_action(verb, c) for c in content if len(c) > 3)
+
+
+def _phrasal(q: Question, verb: str) -> str:
+    """``verb`` with the particle that follows it in the question ("kick" -> "kick off"), looked up whole."""
+    if " " in verb:
+        return verb
+    particles = dict(_PARTICLE.findall(fold(q.text)))
+    return f"{verb} {particles[verb]}" if verb in particles else verb
 
 
 def _names_set_aside(q: Question, answer: str) -> bool:

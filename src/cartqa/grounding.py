@@ -52,8 +52,9 @@ class Thesaurus(Protocol):
     def is_a(self, word: str, kind: str) -> bool | None:
         """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when either is unknown."""
 
-    def same_action(self, verb: str, other: str) -> bool:
-        """Does ``verb`` ("deals", "takes care") share a sense with the verb ``other`` ("treat")?"""
+    def same_action(self, verb: str, other: str, every_sense: bool = False) -> bool:
+        """Does ``verb`` ("deals", "takes care") share a sense with the verb ``other`` ("treat")?
+        ``every_sense``: in any sense, and ``other`` may be a way of doing ``verb`` ("established" / "created")."""
 
 
 class Parser(Protocol):
@@ -113,9 +114,9 @@ class CorpusView:
         """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when unknown or no thesaurus is given."""
         return self.thesaurus.is_a(word, kind) if self.thesaurus else None
 
-    def same_action(self, verb: str, other: str) -> bool:
+    def same_action(self, verb: str, other: str, every_sense: bool = False) -> bool:
         """Does ``verb`` share a sense with the verb ``other``? False without a thesaurus."""
-        return bool(self.thesaurus) and self.thesaurus.same_action(verb, other)
+        return bool(self.thesaurus) and self.thesaurus.same_action(verb, other, every_sense)
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""

@@ -107,14 +107,16 @@ def translate(lemmas: tuple[str, ...], index: dict[str, tuple[str, ...]],
               synsets: dict[str, tuple[str, ...]], noun: bool = False) -> tuple[str, ...]:
     """The pure part of :func:`translations`, on parsed tables; ``noun``: its noun senses only.
 
-    >>> index = {"fare": tuple(f"v#{i}" for i in range(38)), "disporre": ("v#1", "v#2", "v#3")}
-    >>> synsets = {"v#1": ("order",), "v#2": ("arrange", "set_up"), "v#3": ("prepare", "set")}
+    >>> index = {"fare": tuple(f"v#{i}" for i in range(38)), "disporre": ("v#1", "v#2", "v#3"), "infermiera": ("n#4",)}
+    >>> synsets = {"v#1": ("order",), "v#2": ("arrange", "set_up"), "v#3": ("prepare", "set"), "n#4": ("nurse",)}
     >>> translate(("dispone", "disporre"), index, synsets), translate(("fa", "fare"), index, synsets)
     (('order', 'arrange'), ())
+    >>> translate(("infermieri", "infermiere"), index, synsets)  # under its feminine
+    ('nurse',)
     """
     out: dict[str, None] = {}
     for lemma in lemmas:
-        senses = index.get(lemma, ())
+        senses = index.get(lemma, ()) or index.get(_feminine(lemma), ())
         if len(senses) > MAX_SENSES:
             continue
         if noun:
@@ -124,6 +126,19 @@ def translate(lemmas: tuple[str, ...], index: dict[str, tuple[str, ...]],
             if not synset.startswith("v#") or synset in verbs:
                 out.update((e.lower(), None) for e in synsets.get(synset, ()) if "_" not in e)
     return tuple(out)
+
+
+def _feminine(lemma: str) -> str:
+    """The feminine form a dictionary may list a noun of persons under: "infermiere" -> "infermiera"
+    (MultiWordNet has only the latter), "direttore" -> "direttrice".
+
+    >>> _feminine("infermiere"), _feminine("medico"), _feminine("direttore")
+    ('infermiera', 'medica', 'direttrice')
+    """
+    for masculine, feminine in (("tore", "trice"), ("iere", "iera"), ("o", "a")):
+        if lemma.endswith(masculine):
+            return lemma[: -len(masculine)] + feminine
+    return lemma
 
 
 def warm() -> None:

@@ -63,7 +63,8 @@ def answer(
     engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
     from .crosslingual import prepare  # an Italian question becomes an English pseudo-question
 
-    resolved = prepare(resolve(text, history), engine, config.index_dir(index_dir))
+    followed = resolve(text, history)
+    resolved = prepare(followed, engine, config.index_dir(index_dir))
     hits = engine.retriever.search(resolved, k=k)
     reader = config.qa_model(qa_model)
 
@@ -73,7 +74,8 @@ def answer(
 
             return read_with_model(reader, resolved, hits, engine.view)
         engine.related.warm(question_phrases(resolved))
-        return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best)
+        return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
+                       translated=resolved != followed)
 
     if mode == "extractive":
         return to_answer(read(), hits, resolved)

@@ -101,6 +101,7 @@ class Question:
     items: int = 0  # "In which *three* areas ...": the answer coordinates that many
     others: bool = False  # "Which *other* institutes ...?" naming none: not the one(s) the text names
     within: tuple[str, ...] = ()  # "Which region *of Italy*": the place the asked place lies in
+    event: str = ""  # the main verb, by the parser: "kick off" in "When did the project kick off?"
 
 
 def analyse(question: str) -> Question:
@@ -169,8 +170,12 @@ def with_parse(q: Question, parsed) -> Question:
         return q
     focus_words = q.focus_words
     # not "T", a piece of "CAR-T" the parser split off; not "field" of "which field of research"
+    # nor another noun than the one after "what kind of", which no parse can misread: "What kind of tumors
+    # IEO centres of excellence" (a translated question) asks for tumours, though a parser takes "centres"
+    kind_noun = bool(_KIND.search(fold(q.text))) and q.focus_words
     if len(parsed.focus) > 2 and not (_FIELD_OF.search(fold(q.text).lower()) and parsed.focus.lower() in _FIELD_NOUNS) \
-            and not (q.answer_type == "NUMBER" and re.fullmatch(_COUNT_NOUNS, parsed.focus.lower())):
+            and not (q.answer_type == "NUMBER" and re.fullmatch(_COUNT_NOUNS, parsed.focus.lower())) \
+            and not (kind_noun and stem(fold(parsed.focus)) not in q.focus_words):
         focus = stem(fold(parsed.focus).lower())
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
@@ -179,7 +184,8 @@ def with_parse(q: Question, parsed) -> Question:
                    subject_verb="" if verb in _FRAME else verb,
                    # "what do the doctors specialize in *treating*": a verb stranded at the end has the object,
                    # whatever the parser attaches "what" to
-                   object_of=q.object_of or fold(parsed.object_of).lower())
+                   object_of=q.object_of or fold(parsed.object_of).lower(),
+                   event=fold(parsed.event))
 
 
 # "Which diseases are *the cells* intended *to treat*?": after the auxiliary a subject of its own, and

@@ -40,6 +40,7 @@ class QuestionParse:
     focus: str = ""  # its head noun, as written: "factories" in "how many cell factories participate"
     verb: str = ""  # what the wh-subject does, as written: "coordinates" in "Which institution coordinates X?"
     object_of: str = ""  # the verb the wh-phrase is the object of: "provide" in "What does INT provide?"
+    event: str = ""  # the main verb, with its particle, unless light: "kick off" in "When did the project kick off?"
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +84,7 @@ class Parser:
         subject = _wh_subject(doc, wh)
         head = _phrase_head(wh)
         object_of = head.head.text if head.dep_ == "dobj" and head.head.pos_ == "VERB" else ""
-        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "", object_of)
+        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "", object_of, _event(doc))
 
 
 _FRAME_NOUNS = frozenset("kind kinds type types sort sorts form forms".split())
@@ -115,6 +116,21 @@ def _subject_verb(wh) -> str:
     if any(c.dep_ == "prt" for c in verb.children):
         return ""  # phrasal verbs ("set up", "carry out") are not checked word by word
     return verb.text
+
+
+# "Since when has INT *existed*?": being, not an event a sentence must name
+_STATIVE = frozenset("exist exists existed existing".split())
+
+
+def _event(doc) -> str:
+    """The question's main verb and its particle ("kick off"), unless it is a light verb."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    # "When did the project *end*?": tagged a noun, but "did" makes it the verb
+    verb = root is not None and (root.pos_ == "VERB" or any(c.dep_ == "aux" and c.text.lower() in ("did", "does", "do")
+                                                             for c in root.children))
+    if not verb or root.text.lower() in LIGHT_VERBS or root.text.lower() in _STATIVE:
+        return ""
+    return " ".join([root.text, *(c.text for c in root.children if c.dep_ == "prt")])
 
 
 def _wh_head(wh) -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _INDEX_ROW = re.compile(r'INSERT INTO english_index VALUES \("((?:[^"\\]|\\.)*)",(NULL|"[^"]*"),(NULL|"[^"]*")')
-_HYPERNYM_ROW = re.compile(r"INSERT INTO common_relation VALUES \('@','(n#\d+)','(n#\d+)'")
+_HYPERNYM_ROW = re.compile(r"INSERT INTO common_relation VALUES \('@','([nv]#\d+)','([nv]#\d+)'")
 
 
 def parse_index(sql: str, part: str) -> dict[str, tuple[str, ...]]:
@@ -43,7 +43,7 @@ def parse_index(sql: str, part: str) -> dict[str, tuple[str, ...]]:
 
 
 def parse_hypernyms(sql: str) -> dict[str, tuple[str, ...]]:
-    """Noun synset id -> the synsets it is a kind of."""
+    """Noun or verb synset id -> the synsets it is a kind of ("kick off" is a way to start)."""
     out: dict[str, list[str]] = {}
     for m in _HYPERNYM_ROW.finditer(sql):
         out.setdefault(m.group(1), []).append(m.group(2))
@@ -65,13 +65,18 @@ def kind_of(senses: Iterable[str], kinds: Iterable[str], parents: dict[str, tupl
     return False
 
 
-def same_action(verb_senses: Iterable[str], other: str, synsets: dict[str, tuple[str, ...]]) -> bool:
-    """Does a verb with ``verb_senses`` share one with the verb ``other`` (a lemma)?
+def same_action(verb_senses: Iterable[str], other: str, synsets: dict[str, tuple[str, ...]],
+                parents: dict[str, tuple[str, ...]] | None = None) -> bool:
+    """Does a verb with ``verb_senses`` share one with the verb ``other`` (a lemma), or is it a way
+    of doing ``other`` (one of its senses' direct hypernyms, given ``parents``)?
 
-    >>> same_action(("v#1", "v#2"), "treat", {"v#1": ("cover", "treat", "deal")})
-    True
+    >>> synsets = {"v#1": ("cover", "treat", "deal"), "v#2": ("inaugurate", "kick_off"), "v#3": ("start", "begin")}
+    >>> same_action(("v#1",), "treat", synsets), same_action(("v#2",), "start", synsets, {"v#2": ("v#3",)})
+    (True, True)
     """
-    return any(other in synsets.get(s, ()) for s in verb_senses)
+    senses = list(verb_senses)
+    senses += [p for s in senses for p in (parents or {}).get(s, ())]
+    return any(other in synsets.get(s, ()) for s in senses)
 
 
 # A verb's first senses only: "manage" is also "wangle" and "pull off", "deal" has 13.
@@ -126,18 +131,26 @@ def _senses(phrase: str, nouns: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def says_action(verb: str, other: str) -> bool:
-    """Do two verbs share one of the first's first senses? ``says_action("deals", "treat")`` is True.
+def says_action(verb: str, other: str, every_sense: bool = False) -> bool:
+    """Does the verb ``other`` say what ``verb`` does, in one of the first's first senses or as the more
+    general action? ``says_action("deals", "treat")``, ``says_action("kick off", "started")`` are True.
 
-    ``verb`` may be a phrase with a light verb ("takes care"): it is looked up whole ("take_care").
+    ``verb`` may be a phrase, a light or phrasal verb ("takes care", "kick off"): it is looked up whole.
+    ``every_sense``: in any of its senses, not only its first (:data:`VERB_SENSES`), and ``other`` may
+    be a way of doing ``verb`` (what was "established" was "created"; it was not "funded").
     """
     from .lexicon import english_lemma, english_synsets
 
-    _, _, verbs = _tables()
+    _, parents, verbs = _tables()
     parts = verb.lower().split()
     lemma = "_".join([english_lemma(parts[0]), *parts[1:]]) if parts else ""
-    senses = verbs.get(lemma, ())[:VERB_SENSES]
-    return bool(senses) and same_action(senses, english_lemma(other), english_synsets())
+    senses = verbs.get(lemma, ())[:None if every_sense else VERB_SENSES]
+    if not senses:
+        return False
+    if same_action(senses, english_lemma(other), english_synsets(), parents):
+        return True
+    # in any sense, ``other`` may also be a way of doing ``verb``: what is established was created
+    return every_sense and kind_of(verbs.get(english_lemma(other), ()), senses, parents)
 
 
 class WordNet:
@@ -146,8 +159,8 @@ class WordNet:
     def is_a(self, word: str, kind: str) -> bool | None:
         return is_a(word, kind)
 
-    def same_action(self, verb: str, other: str) -> bool:
-        return says_action(verb, other)
+    def same_action(self, verb: str, other: str, every_sense: bool = False) -> bool:
+        return says_action(verb, other, every_sense)
 
 
 WORDNET = WordNet()
