@@ -556,3 +556,7 @@ def test_of_several_instances_the_one_in_apposition_to_the_name_asked_about():
     got = extract("What kind of organisation is EURE-CART?", [Hit(chunk, 1.0, 1)], view,
                   lambda q, ss: [0.7] * len(ss), lambda w, cs: max((meaning.get((w, c), 0.0) for c in cs), default=0.0))
     assert got.text == "European consortium"
+
+
+def test_what_is_the_n_of_x_is_the_phrase_headed_by_n(ask):
+    assert ask("What is the storage approach of the Pagencell cells?").text == "off the shelf approach"

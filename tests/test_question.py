@@ -229,6 +229,9 @@ def test_choices_set_apart_or_named_mid_question(question, alternatives):
     ("What is the city in which the Besta institute lies?", "In which city the Besta institute lies?"),
     ("What is the name of the city in which INT lies?", "What is the name of the city in which INT lies?"),
     ("What are the programs INT runs?", "What are the programs INT runs?"),
+    ("List the fields of research in which INT has programs.", "In which fields of research INT has programs."),
+    # one of them, not the whole list
+    ("Name one field of research in which INT runs programs.", "Name one field of research in which INT runs programs."),
 ])
 def test_a_relative_clause_on_the_asked_noun_is_its_wh_phrase(question, mended):
     from cartqa.question import mend_relative
@@ -241,3 +244,8 @@ def test_the_noun_after_what_kind_of_stays_the_focus_whatever_a_parser_says():
     q = analyse("What kind of tumors IEO centres of excellence important?")
     assert with_parse(q, QuestionParse(False, "centres")).focus == "tumor"
     assert with_parse(analyse("What kind of cell banks is it?"), QuestionParse(False, "banks")).focus == "bank"
+
+
+def test_a_verb_before_as_ends_the_wh_phrase():
+    assert analyse("Which Italian region counts as a main contributor?").focus_words == ("italian", "region")
+    assert analyse("Which institute acts as coordinator?").focus == "institut"

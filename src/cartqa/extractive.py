@@ -73,18 +73,19 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ``similarity`` scores the question against whole sentences; ``related``
     lets a paraphrased question word count as covered by a word of like meaning.
     ``translated=True`` for a question translated from Italian: its verbs are a dictionary's guesses
-    ("è nato" -> "started"), so a date's event is not checked against the sentence; and a word it
-    kept untranslated ("paesi") gets no credit by meaning, which an English model cannot judge.
+    ("è nato" -> "started"), so a date's event is not checked against the sentence; and a wh-noun it
+    kept untranslated ("Quali *paesi*") says no kind, so no answer is taken by its place alone.
     """
     q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
     if not sentences or _names_unknown_entity(q, view):
         return Extraction(False)
+    # "Quali *paesi* ...": what is asked for stayed Italian, so its kind is not known and no answer is
+    # found by its place alone (a list item the question names still is: "Quale struttura *di Bergamo*")
     focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
-    if translated and focus_word and focus_word not in view.vocabulary:
-        return Extraction(False)  # "Quali *paesi* ...": what is asked for stayed Italian, so is not known
+    unknown_focus = translated and bool(focus_word) and focus_word not in view.vocabulary
     sims = list(similarity(question, [s.text for s in sentences])) if similarity else [None] * len(sentences)
-    scored = sorted((_score(q, s, sim, view, related, translated) for s, sim in zip(sentences, sims)),
+    scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
     # The words of the names asked about are theirs: the *Foundation* in "Who founded the Tettamanti
     # Foundation?" does not say who founded it.
@@ -107,7 +108,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.
         # Nor is "What is the *source* of the cells?" answered by words that stand beside no source.
-        positional = ((not q.subject_verb or _says(q.subject_verb, cand.context - named, related, spelling=False))
+        positional = (not unknown_focus
+                      and (not q.subject_verb or _says(q.subject_verb, cand.context - named, related, spelling=False))
                       and (not q.asked_noun or _says(q.asked_noun, cand.context, related, ASKED_NOUN_MEANING)))
         span = pick(q, cand.sentence, view, cand.context, related, positional=positional)
         if span and _names_set_aside(q, span[0].text[span[1]:span[2]]):
@@ -174,8 +176,7 @@ def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
     return any(not any(covers(w, view.vocabulary) for w in entity) for entity in q.entities)
 
 
-def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None,
-           translated: bool = False) -> _Scored:
+def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
     own = frozenset(word_forms(s.text)) | view.carried_names(s) | view.referent(s)
     context = own | view.carried(s)
     own_stems = frozenset(stem(w) for w in own)
@@ -197,7 +198,7 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         content = [c for c in context if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
         # names and numbers are matched by spelling, never by meaning ("five" is not "multi-specialty")
         missing = [i for i, w in enumerate(q.term_words) if credits[i] == 0.0 and w not in named
-                   and w not in NUMBER_WORDS and not w.isdigit() and not (translated and w not in view.vocabulary)]
+                   and w not in NUMBER_WORDS and not w.isdigit()]
         for i in missing:
             credits[i] = _soft(related(q.term_words[i], content))
             if credits[i] < 1.0 and _said_as_action(q, i, content, view):

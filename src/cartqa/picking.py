@@ -38,12 +38,14 @@ token helpers in :mod:`~cartqa.sentence_spans`):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .agents import expert_agent
 from .counting import count_span
 from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
 from .lists import coordinations, exact_count, excludes_the_list, list_pick
+from .normalize import fold
 from .positional import positional_answer
 from .question import Question
 from .semantic import Related
@@ -119,8 +121,21 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         return _example(s, view)
     return ((_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
             or focus_phrase(q, s, view, asked, related)
+            or _asked_noun_phrase(q, s, view, asked)
             or preposition_object(q, s, view, asked, related)
             or (positional and _says_asked_noun(q, positional_answer(q, s, view, asked, anchor), related)) or None)
+
+
+def _asked_noun_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
+    """"What is the storage *approach* of the project?" -> "off the shelf approach": the sentence's phrase
+    headed by the noun the answer is an instance of, with what it adds; only the noun itself, not one
+    of like meaning (an "address" is not any place-like phrase)."""
+    # only "the N *of* X" names an N to find ("What are the hematologists at ... *in*?" asks the preposition's object)
+    if q.focus_words or not q.asked_noun or q.preposition or not re.search(rf"\b{re.escape(q.asked_noun)} of\b",
+                                                                             fold(q.text)):
+        return None
+    noun = stem(q.asked_noun)
+    return focus_phrase(replace(q, focus_words=(noun,), focus=noun, kind=True), s, view, asked)
 
 
 def _counted(q: Question, span: Span | None) -> Span | None:

@@ -240,8 +240,11 @@ def mend_request(question: str) -> str:
 
 # "What are the research fields *in which* INT has programs": the wh-word of a relative clause on the
 # asked noun. Its noun phrase holds no "of" ("the name of the hospital in which ..." asks for a name).
-_RELATIVE = re.compile(r"^\s*(?:what|which) (?:is|are|was|were) (?:the )?(?P<noun>(?:[\w-]+ ){0,3}[\w-]+?) "
+_RELATIVE = re.compile(r"^\s*(?:(?:what|which) (?:is|are|was|were) (?:the )?|(?:list|name|give|mention|enumerate) "
+                       r"(?:all )?the )(?P<noun>(?:[\w-]+ ){0,3}[\w-]+?) "
                        r"(?P<prep>in|at|for|from|with|on|by|to|into) (?:which|whom)\s+(?P<rest>.+)$", re.I)
+# "the *name* of the city in which ...": the noun asked for is the frame's, not the relative clause's
+_RELATIVE_FRAMES = frozenset("name names number kind kinds type types sort list".split())
 
 
 def mend_relative(question: str) -> str:
@@ -251,9 +254,12 @@ def mend_relative(question: str) -> str:
     'In which research fields INT has programs?'
     >>> mend_relative("What is the name of the city in which INT lies?")
     'What is the name of the city in which INT lies?'
+    >>> mend_relative("List the fields of research in which the Institute has programs.")
+    'In which fields of research the Institute has programs.'
     """
     m = _RELATIVE.match(question)
-    if not m or re.search(r"\b(?:of|the|a|an)\b", m.group("noun"), re.I):
+    noun = m.group("noun").lower().split() if m else []
+    if not m or {"the", "a", "an"} & set(noun) or ("of" in noun and noun[0] in _RELATIVE_FRAMES):
         return question
     return f"{m.group('prep').capitalize()} which {m.group('noun')} {m.group('rest')}"
 
@@ -550,7 +556,12 @@ def _focus_words(folded: str, capitalised: frozenset[str] = frozenset()) -> tupl
         return ()
     phrase: list[str] = []
     previous = ""
-    for word in m.group(1).split():
+    tokens = m.group(1).split()
+    rest = folded[m.end(1):].split()
+    for i, word in enumerate(tokens):
+        following = (tokens[i + 1:] + rest)[:1]
+        if phrase and following == ["as"]:
+            break  # "which region *counts as* ...", "which institute *acts as*": a verb of being, not a noun
         if not phrase and word in _LEADING:
             continue
         if phrase and word in capitalised and previous not in capitalised:
