@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 
 from .agents import expert_agent
 from .grounding import CorpusView, Sentence, covers, refers_back
-from .normalize import fold
 from .picking import ASKED_NOUN_MEANING, pick
 from .question import Question, analyse, with_parse
 from .records import Hit
 from .semantic import Related
 from .sentence_spans import DEMONYM, NAMED_KIND_STEMS, entity_grounded
 from .text import NUMBER_WORDS, STOPWORDS, content_pairs, stem, word_forms, words
+from .verbs import says_event, says_main_verb
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -103,7 +103,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
             continue
         # "When was the project *completed*?" is not answered by the year it started: a date is of an event
         if (q.answer_type == "DATE" and q.event and not translated and view.thesaurus
-                and not _says_event(q, cand.context - named, view)):
+                and not says_event(q, cand.context - named, view)):
             continue
         # "Which institution *coordinates* EURE-CART?" is not answered by the subject of a sentence
         # saying who *participates*: an answer found only by its place in the sentence needs the verb.
@@ -201,7 +201,7 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
                    and w not in NUMBER_WORDS and not w.isdigit()]
         for i in missing:
             credits[i] = _soft(related(q.term_words[i], content))
-            if credits[i] < 1.0 and _said_as_action(q, i, content, view):
+            if credits[i] < 1.0 and says_main_verb(q, i, content, view):
                 credits[i] = 1.0
         # Phrases are matched in the sentence itself: what an earlier sentence said is not restated.
         own_content = [c for c in own if c not in STOPWORDS and c not in NUMBER_WORDS and not c.isdigit()]
@@ -231,38 +231,6 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
         said = frozenset(word_forms(s.text))
         entities_ok = all(entity_grounded(e, said, view.idf) for e in about)
     return _Scored(s, coverage, sim, entities_ok, context)
-
-
-def _says_event(q: Question, context: frozenset[str], view: CorpusView) -> bool:
-    """Is the question's main verb said: by its stem, or by a verb WordNet gives one of its senses, as the
-    more general action, or as a way of doing it ("kick off" / "started", "created" / "established";
-    not "funded" / "started")? Meaning alone cannot tell: "approved" / "established" is 0.52, "created" 0.53."""
-    if " " not in q.event and stem(q.event) in {stem(c) for c in context}:
-        return True
-    verb = _phrasal(q, q.event)  # "kick off the project": a particle the parser took for a preposition
-    return any(view.same_action(verb, c, every_sense=True) for c in context if len(c) > 3 and c not in STOPWORDS)
-
-
-_PARTICLE = re.compile(r"\b([a-z]+) (off|up|out|down|over|on|back|away)\b")
-
-
-def _said_as_action(q: Question, i: int, content: Sequence[str], view: CorpusView) -> bool:
-    """Does a sentence word say the question's main verb, in a sense WordNet gives them both or as the
-    more general action ("When did the project *kick off*?" / "started"; "set up" / "creating")?
-    Only the main verb: any other word looked up as a verb finds spurious senses ("considered")."""
-    word = q.term_words[i]
-    if view.thesaurus is None or not q.event or fold(q.event.split()[0]) != word:
-        return False
-    verb = _phrasal(q, word)
-    return any(view.same_action(verb, c) for c in content if len(c) > 3)
-
-
-def _phrasal(q: Question, verb: str) -> str:
-    """``verb`` with the particle that follows it in the question ("kick" -> "kick off"), looked up whole."""
-    if " " in verb:
-        return verb
-    particles = dict(_PARTICLE.findall(fold(q.text)))
-    return f"{verb} {particles[verb]}" if verb in particles else verb
 
 
 def _names_set_aside(q: Question, answer: str) -> bool:
