@@ -49,3 +49,11 @@ def test_who_is_the_phrase_before_an_expertise_in_what_is_done(ask, question, ex
 ])
 def test_an_expertise_in_something_else_answers_no_who_question(ask, question):
     assert not ask(question).found
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the nurses' area of expertise at Humanitas?", "apheresis"),  # whose expertise, not the first listed
+    ("What is the area of expertise of the hematologists at Humanitas?", "stem cell transplant"),
+])
+def test_an_expertise_is_the_one_of_the_holder_the_question_names(ask, question, expected):
+    assert ask(question).text == expected

@@ -85,6 +85,8 @@ def english(question: str, **kw) -> str:
     ("Che durata ha il progetto?", "How long "),
     ("A cosa serve il progetto Pagencell?", "What is the purpose of "),
     ("dimmi quanti letti ha l'INT", "How many "),
+    ("Da quanti anni è previsto il progetto?", "How long "),
+    ("Quale regione italiana ha più ospedali?", "Which italiana regione"),  # the adjective before its noun
 ])
 def test_question_frames_map_to_english_wh_phrases(italian, opening):
     assert english(italian).startswith(opening)

@@ -113,6 +113,7 @@ def test_a_full_name_is_an_expansion():
     ("Apart from surgery, name another department of INT.", "single", True),
     ("Name one of the institutes of EURE-CART besides San Raffaele.", "excluding", True),
     ("What is the area of expertise of the hematologists?", "focus_words", ("expertis",)),
+    ("What is the hematologists' area of expertise?", "focus_words", ("expertis",)),  # the possessor first
     ("Which German institute is a member?", "entities", (("german",),)),  # a name after the wh-word
     ("Which Milan-area hospital has a CAR-T unit?", "entities", (("milan",), ("car-t",))),  # its capitalised part
     ("Lombardy has how many hospitals?", "entities", ()),  # a lone sentence-initial capital is no sign

@@ -67,6 +67,27 @@ def expert_agent(q: Question, s: Sentence, view: CorpusView, related: Related | 
     return best[1] if best else None
 
 
+# Nouns that ask for an expertise: "what is the nurses' area of *expertise*", "what are they *specialists* in".
+EXPERTISE_NOUNS = frozenset(stem(w) for w in "expertise expert experts specialty speciality specialism specialization "
+                                              "competence competences skill skills".split())
+
+
+def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str]) -> Span | None:
+    """What the holder the question names is expert in: "What is the *nurses'* area of expertise?" ->
+    "apheresis" of "two teams of professional nurses with specific competences in apheresis", not the
+    hematologists' "stem cell transplant" the same sentence lists first."""
+    for m in _EXPERTISE.finditer(s.text):
+        agent = _agent(s, view, m.start())
+        said = frozenset(stem(w) for w in words(s.text[agent[0]:agent[1]])) if agent else frozenset()
+        if not any(covers(t, said) for t in holder):
+            continue
+        start = m.end()
+        end = start + len(re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", s.text[start:])[0].rstrip(" ."))
+        if end > start:
+            return s, start, end
+    return None
+
+
 def _acts(verb: str, expertise: str, complement: str, view: CorpusView, related: Related | None) -> bool:
     """Does the complement of an expertise (or the expertise itself) say the question's action?"""
     head = next((w for w in words(complement) if w not in STOPWORDS), "")

@@ -71,6 +71,8 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"da quando", "Since when", "", False),
     (r"quando", "When", "", False),
     (r"(?:per )?quanto (?:tempo|dura(?:no|va|vano|ra|ta)?)", "How long", "", False),
+    # "Da/Per quanti anni è previsto il progetto?": for how many years, a length of time
+    (r"(?:da|per|in) quant[ie] (?:anni|mesi|settimane|giorni)", "How long", "", False),
     (r"(?:che|quale|qual e la) durata(?: (?:e|ha|aveva|era))?", "How long", "", False),
     (r"quant[ie]", "How many", "", False),
     # "Quanto è costato X" -> "How much did X cost": the English pipeline reads the last verb.
@@ -143,8 +145,8 @@ _FRAME_NOUNS = {"ambito": "field", "ambiti": "fields", "settore": "field", "sett
                 "campi": "fields",
                 # "Quali *altri* reparti": "other" tells the English rules to exclude what is named (not "various")
                 "altri": "other", "altre": "other", "altro": "other", "altra": "other"}
-# Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso): they follow their noun.
-_ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie])$")
+# Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso, -iano): they follow their noun.
+_ADJECTIVE = re.compile(r"(?:al[ei]|ic[oaei]|ich[ei]|iv[oaie]|e[oaie]|es[ei]|ari[oae]?|il[ei]|os[oaie]|ian[oaie])$")
 # Italian past participles (fondato, avviata, costituiti); English ones are text.ENGLISH_PARTICIPLE.
 _PARTICIPLE = re.compile(r"(?:at|it|ut)[oaie]$")
 _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .agents import EXPERTISE_NOUNS, expertise_of
 from .grounding import CorpusView, Sentence, covers
 from .question import Question
 from .semantic import Related
@@ -96,8 +97,12 @@ def _focus_complement(q: Question, s: Sentence, view: CorpusView, asked: frozens
     """
     if q.answer_type != "ANY" or (q.preposition and not q.kind):  # "*for* what kind of research": still its kind
         return None
-    toks = tokenize(s.text)
     focus = frozenset(q.focus_words[-1:])
+    if focus & EXPERTISE_NOUNS:  # whose expertise: the holder the question names, not the first listed
+        found = expertise_of(s, view, asked - focus)
+        if found:
+            return found
+    toks = tokenize(s.text)
     for i, (_, end, word) in enumerate(toks[:-1]):
         if word[0].islower() and covers(stem(word), focus) and toks[i + 1][2] in _COMPLEMENT_PREPOSITIONS:
             span = phrase_at(s, view, toks[i + 1][1])

@@ -486,7 +486,8 @@ def _predicate(folded: str, focus_words: tuple[str, ...], question: str) -> str:
 
 
 _FIELD_NOUNS = frozenset("area areas field fields domain domains line lines".split())
-_FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:area|field|domain|line)s? of ([\w-]+)"
+# "what is the (hematologists') area of *expertise*": the possessor may come first
+_FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w-]+(?:'s|') )?(?:area|field|domain|line)s? of ([\w-]+)"
                        r"|\b(?:what|which) (?:area|field|domain|line)s? of ([\w-]+)")
 _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) "
                          r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b")
