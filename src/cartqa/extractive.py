@@ -170,15 +170,10 @@ def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:
 
 
 def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
-    """An English question about a name the corpus never mentions cannot be answered from it: no word of
-    it is a corpus word, or its words are never said together ("the *European Institute* of Oncology")."""
+    """An English question about a name the corpus never mentions cannot be answered from it."""
     if q.language != "en":
         return False
-    # A name with an acronym in it ("the IEO Women Cancer Center", "CAR T-cell") joins names the text
-    # says apart; one of common words only ("European Institute") must be said as written.
-    acronyms = {t.lower() for t in re.findall(r"\b[A-Z][A-Z0-9-]+\b", q.text)}
-    return any(not any(covers(w, view.vocabulary) for w in entity)
-               or (not set(entity) & acronyms and not view.names_together(entity)) for entity in q.entities)
+    return any(not any(covers(w, view.vocabulary) for w in entity) for entity in q.entities)
 
 
 def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:

@@ -37,8 +37,6 @@ _DEFINITE_START = re.compile(r"^(?:The|This|These|That|Those|Such)\s+([A-Za-z][a
                              r"(?!\s+[a-z]+(?:ing|ed)\s+(?:in|of|by|at|for|to|from|with)\s+(?:the\s+)?[A-Z])")
 _PRONOUN = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|Both)\b|\b(?:of them|its|their)\b")
 _LOOKBACK = 6
-# A name's words said together: within its length and this many more words ("Hospital San Raffaele").
-NAME_SLACK = 3
 _PLURAL_PRONOUN = re.compile(r"\b(?:of them|of these|of those|They|they|them)\b")
 
 
@@ -111,7 +109,6 @@ class CorpusView:
         self._parsed = {(s.doc, s.index): p for s, p in zip(every, parsed)}
         self._referents = {(s.doc, s.index): self._find_referent(s) for s in every}
         self.thesaurus = thesaurus
-        self._names_together: dict[tuple[str, ...], bool] = {}
 
     def is_a(self, word: str, kind: str) -> bool | None:
         """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when unknown or no thesaurus is given."""
@@ -224,26 +221,6 @@ class CorpusView:
         names = {w for m in re.finditer(r"\b[A-Z][\w'-]*", prev.text) for w in word_forms(m.group())
                  if w not in STOPWORDS} if prev else set()
         return frozenset(names | self.alias_words(names | set(words(sentence.text))))
-
-    def names_together(self, name: tuple[str, ...]) -> bool:
-        """Does some sentence say the words of a several-word ``name`` together (within a few words, in
-        any order: "San Raffaele Hospital" / "Hospital San Raffaele")? "European Institute" is no name
-        the corpus uses, though it says "European consortium" and "institutes"."""
-        if len(name) < 2:
-            return True
-        if name not in self._names_together:
-            window = len(name) + NAME_SLACK
-            stems = [stem(w) for w in name]
-            found = False
-            for s in (s for doc in self.sentences.values() for s in doc):
-                tokens = [stem(t) for t in words(s.text)]
-                places = [{i for i, t in enumerate(tokens) if covers(w, frozenset({t}))} for w in stems]
-                starts = set().union(*places)
-                if all(places) and any(all(any(a <= i < a + window for i in p) for p in places) for a in starts):
-                    found = True
-                    break
-            self._names_together[name] = found
-        return self._names_together[name]
 
     def alias_words(self, present: set[str]) -> set[str]:
         """Words of the aliases of whatever names ``present`` contains."""
