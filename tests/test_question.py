@@ -145,7 +145,7 @@ def test_a_field_of_research_asks_for_the_research():
 
 
 def test_a_misspelt_opening_wh_word_is_mended():
-    from cartqa.question import mend_wh_word
+    from cartqa.mending import mend_wh_word
 
     assert analyse(mend_wh_word("wich hospital has 464 beds?")).answer_type == "NAME"
     assert mend_wh_word("Hoe many beds?") == "How many beds?"
@@ -235,7 +235,7 @@ def test_choices_set_apart_or_named_mid_question(question, alternatives):
     ("Name one field of research in which INT runs programs.", "Name one field of research in which INT runs programs."),
 ])
 def test_a_relative_clause_on_the_asked_noun_is_its_wh_phrase(question, mended):
-    from cartqa.question import mend_relative
+    from cartqa.mending import mend_relative
 
     assert mend_relative(question) == mended
 

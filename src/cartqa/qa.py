@@ -18,7 +18,7 @@ from . import config
 from .errors import InputError
 from .extractive import Extraction, extract, question_phrases
 from .followup import resolve
-from .question import mend_relative, mend_request, mend_wh_word
+from .mending import mend_relative, mend_request, mend_wh_word
 from .records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,9 @@ def answer(
     if k <= 0:
         raise InputError(f"k must be greater than 0. Currently, it is {k}")
     engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
-    from .crosslingual import prepare  # an Italian question becomes an English pseudo-question
+    from .crosslingual import (
+        prepare,  # an Italian question becomes an English pseudo-question
+    )
 
     followed = resolve(text, history)
     resolved = prepare(followed, engine, config.index_dir(index_dir))
