@@ -107,13 +107,13 @@ def _agent(s: Sentence, view: CorpusView, end: int) -> tuple[int, int] | None:
     """The noun phrase ending at ``end`` ("hematologists" of "hematologists expert"), with the phrase
     it is the of-complement of ("a multidisciplinary team of doctors"), without its article."""
     text = s.text
-    phrase = next(((a, b) for a, b in view.phrases(s) if a < end <= b + 1 and not text[b:end].strip()
-                   or a < end < b), None)
+    # the phrase that holds ``end`` or stops just before it ("doctors" before " expert")
+    phrase = next(((a, b) for a, b in view.phrases(s) if a < end and not text[b:end].strip()), None)
     if phrase is None:
         return None
     start = phrase[0]
-    of = re.search(r"(\S.*?)\s+of\s+$", text[:start])
-    outer = of and next(((a, b) for a, b in view.phrases(s) if b == of.end(1)), None)
+    of = re.search(r"\s+of\s+$", text[:start])
+    outer = of and next(((a, b) for a, b in view.phrases(s) if b == of.start()), None)
     if outer:
         start = outer[0]
     article = re.match(r"(?:a|an|the)\s+", text[start:end], re.I)
