@@ -40,7 +40,7 @@ def test_real_wordnet_tells_instances_from_neighbours():
 
     assert is_a("hematologists", "doctors") and not is_a("patients", "doctors")
     assert is_a("breast cancer", "disease") and not is_a("diagnosis", "disease")
-    assert is_a("Xqzzy", "disease") is None  # unknown: no verdict
+    assert is_a("Xqzzy", "disease") is None and is_a("", "disease") is None  # unknown: no verdict
     assert says_action("deals", "treat") and says_action("handles", "treat")
     assert not says_action("funds", "treat") and not says_action("Xqzzy", "treat")
     assert says_action("kick off", "started")  # a way of starting

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from .normalize import fold
 from .text import LIGHT_VERBS, STOPWORDS, stem, words
@@ -342,7 +343,7 @@ def _named_choice(question: str) -> tuple[str, ...]:
     """
     rest = question.split(None, 1)[1] if len(question.split()) > 1 else ""
     names = list(_ENTITY.finditer(rest))
-    for a, b in zip(names, names[1:]):
+    for a, b in pairwise(names):
         if re.fullmatch(r",?\s+or\s+(?:the\s+)?", rest[a.end():b.start()]):
             return fold(a.group()), fold(b.group())
     return ()

@@ -121,10 +121,11 @@ def is_a(word: str, kind: str) -> bool | None:
 def _senses(phrase: str, nouns: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     from .lexicon import english_lemma
 
-    phrase = phrase.lower().strip()
-    head = phrase.split()[-1] if phrase.split() else ""
-    for form in (phrase.replace(" ", "_"), head):
-        for lemma in (form, english_lemma(form) if " " not in form and "_" not in form else form):
+    parts = phrase.lower().split()
+    if not parts:
+        return ()
+    for form in ("_".join(parts), parts[-1]):  # "breast_cancer", then "cancer"
+        for lemma in (form, english_lemma(form)):
             if lemma in nouns:
                 return nouns[lemma]
     return ()
