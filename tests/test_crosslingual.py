@@ -403,3 +403,11 @@ def test_the_light_verb_fare_is_grammar():
 def test_modal_verbs_are_grammar():
     # "vuole" is "wants to", not a word to align (e5 put it near "goal", which asks for a purpose)
     assert english("Quanti letti vuole l'INT?") == "How many beds INT?"
+
+
+def test_what_oltre_sets_aside_reads_as_besides():
+    # fronted, before the question frame: "Besides X, which ..." as the English rules read it
+    assert english("Oltre alla ricerca, quali letti ha l'INT?") == "Besides research, Which beds has INT?"
+    # at the end of the question
+    assert english("Quali letti ha l'INT, oltre ai letti ambulatoriali?") == "Which beds has INT besides outpatient beds?"
+

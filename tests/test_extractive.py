@@ -348,3 +348,37 @@ def test_a_translated_question_asking_for_an_untranslated_noun_is_refused():
                                         lambda w, cs: 0.3, translated=translated)
     assert not ask("Which paesi are in the consortium EURE-CART?", True).found  # "paesi" stayed Italian
     assert ask("Which hospital is in the consortium EURE-CART?", True).found
+
+
+def test_a_country_is_what_documents_of_that_country_call_national():
+    from test_picking import ScriptedParser, Thesaurus
+
+    text = ("INT is the Italian coordinator of numerous trials in Lombardy.\n\n"
+            "Lombardy is one of the main contributors to CAR-T research at the national level and the region "
+            "with most hospitals.")
+    chunk = Chunk("n.txt", text, 0, len(text))
+    countries = Thesaurus(lambda word, kind: kind == "country" and word in ("italy", "germany"))
+    question = "Which region is one of Italy's main contributors to CAR-T research?"
+    phrases = ScriptedParser(["Lombardy", "the main contributors", "CAR-T research", "the national level", "INT",
+                              "the Italian coordinator", "numerous trials", "the region", "most hospitals"],
+                             {question, question.replace("Italy", "Germany")})
+    view = CorpusView([chunk], phrases, countries)
+    assert extract(question, [Hit(chunk, 1.0, 1)], view).text == "Lombardy"
+    # the documents name no German thing: "national" is not Germany's level
+    assert not extract(question.replace("Italy", "Germany"), [Hit(chunk, 1.0, 1)], view).found
+    # without knowing Italy is a country, nothing says the text is about Italy's level
+    assert not extract(question, [Hit(chunk, 1.0, 1)], CorpusView([chunk], phrases)).found
+
+
+def test_a_name_is_asked_by_the_kind_an_apposition_gives_it():
+    text = ("San Raffaele was selected for the European consortium EURE-CART.\n\n"
+            "The ultimate goal of EURE-CART is to extend immunotherapy to incurable tumours.")
+    chunk = Chunk("e.txt", text, 0, len(text))
+    view = CorpusView([chunk], _Phrases(["San Raffaele", "the European consortium", "EURE", "CART",
+                                         "The ultimate goal", "immunotherapy", "incurable tumours"]))
+    close = lambda question, sentences: [0.8] * len(sentences)  # noqa: E731
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, close)  # noqa: E731
+    assert ask("What kind of tumours does the European consortium hope to extend immunotherapy to?").text == \
+        "incurable tumours"
+    # a description names no one else's consortium
+    assert not ask("What kind of tumours does the Italian consortium hope to extend immunotherapy to?").found

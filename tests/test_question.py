@@ -127,6 +127,12 @@ def test_a_full_name_is_an_expansion():
     ("What three-year project did Lombardy start?", "items", 0),  # "three-year" counts nothing
     ("Which two areas does IEO cover?", "items", 2),
     ("What is the address of the hospital specialised in nursing?", "asked_noun", "address"),
+    ("What is the team of doctors at the unit expert in treating?", "asked_noun", ""),  # the team is the subject
+    ("What is the team of doctors at the unit expert in treating?", "object_of", "treating"),
+    ("To what kind of tumours does the consortium aim to extend the therapy?", "answer_type", "ANY"),  # not the aim
+    ("What does the consortium aim to do?", "answer_type", "CLAUSE"),
+    ("Which hospital is a partner rather than one of the cell factories?", "excluded", ("cell", "factori")),
+    ("Is it standard practice only in Italy, or abroad too?", "alternatives", ("italy", "abroad")),
     ("INT's departments are medical oncology, surgery and what else?", "excluding", True),
     ("In which countries are the institutes based?", "answer_type", "PLACE"),
     ("Where are the other EURE-CART institutes?", "others", True),  # plural: the ones not named

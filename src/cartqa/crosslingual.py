@@ -125,6 +125,9 @@ _EMBEDDING = re.compile(r"(?:mi )?(?:sai|sapresti|sapete|puoi|potresti|potete|pu
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
 # "si trova" is "is (located)": grammar, not content.
 _LOCATED = re.compile(r"si trov\w*")
+# "Oltre a X, ...": a fronted phrase setting X aside, before the question frame
+_FRONTED_BESIDES = re.compile(r"\s*(?:oltre|a parte|eccetto|tranne)\s+(?:(?:alle|alla|allo|agli|ai|al|a)\s+|all['’]\s*)?"
+                              r"([^,?]+?)\s*,\s*(?=\S)", re.I)
 # Function words worth keeping between two kept words, so the English reads as a phrase.
 _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "degli": "of", "delle": "of",
           "dell'": "of", "dell’": "of", "nell'": "in", "nell’": "in", "sull'": "on", "sull’": "on",
@@ -137,6 +140,8 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           # "il consorzio *sulle* CAR-T *a cui* partecipa": the wh-phrase ends where these start.
           "su": "on", "sul": "on", "sullo": "on", "sulla": "on", "sui": "on", "sugli": "on", "sulle": "on",
           "cui": "which", "che": "that",
+          # "..., *oltre* a quello preclinico": what the question sets aside
+          "oltre": "besides",
           # the passive's auxiliary: "Come *vengono* conservate" -> "How *are* stored"
           "viene": "is", "vengono": "are", "venne": "was", "vennero": "were"}
 # Nouns that frame a question rather than name a thing ("in quale *ambito* di ricerca"):
@@ -209,6 +214,12 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     ...            translated=lambda words, exclude=(), nouns=(): [table.get(w, []) for w in words])
     'How is divided INT?'
     """
+    fronted = _FRONTED_BESIDES.match(question)
+    if fronted:  # "Oltre alla ricerca clinica, per quali tipi ...": the English rules read "Besides X, which ..."
+        aside = to_english(fronted.group(1), vocabulary, nearest, threshold, keep_unknown, context,
+                           context_threshold, translated)
+        return f"Besides {aside}, " + to_english(question[fronted.end():], vocabulary, nearest, threshold,
+                                                 keep_unknown, context, context_threshold, translated)
     words = [t for t in _TOKEN.findall(question) if t[0].isalnum()]
     opening, ending, verb_last, rest = _frame(words)
     if not opening and re.search(r"\w \bo\b (?:(?:a|in|di|da|il|la|lo|i|gli|le|l['’]) )?\w", fold(question)):

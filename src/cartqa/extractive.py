@@ -144,6 +144,9 @@ def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence
     return list(seen.values())
 
 
+_NATIONAL = frozenset({"national", "nationally", "nationwide", "domestic", "domestically"})
+
+
 def _place_adjective(word: str, view: CorpusView) -> bool:
     """"italian", "german": the adjective of a place, as the corpus uses it or as it is formed (the
     corpus says "of Milan", so "milan" is a place, not an adjective)."""
@@ -179,6 +182,9 @@ def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
 def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
     own = frozenset(word_forms(s.text)) | view.carried_names(s) | view.referent(s)
     context = own | view.carried(s)
+    # "*Italy's* main contributors": "contributors at the *national* level"
+    home = {w for e in q.entities for w in e if view.home_country(w)} if own & _NATIONAL else set()
+    own, context = own | home, context | home
     own_stems = frozenset(stem(w) for w in own)
     context_stems = frozenset(stem(w) for w in context)
     named = {w for e in q.entities for w in e}
@@ -224,11 +230,13 @@ def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, relate
     # Figures in the question are facts like names: "beds in *2015*" is not answered by a sentence without 2015.
     figures_ok = all(t in context for t in q.terms if any(c.isdigit() for c in t))
     about = [e for e in q.entities if e not in describing]
-    entities_ok = figures_ok and all(entity_grounded(e, context, view.idf) for e in about)
+    # a name may be asked by what an apposition calls it: "the European consortium" is EURE-CART
+    described = context | view.alias_words(set(own), descriptions=True)
+    entities_ok = figures_ok and all(entity_grounded(e, described, view.idf) for e in about)
     # "The city of Milano alone hosts 17 of them" is about Milano: a name the question asks about
     # that only the sentence before gives (Lombardy) does not make it about that name.
     if entities_ok and about and _about_another_name(about, s, view, q.term_words):
-        said = frozenset(word_forms(s.text))
+        said = frozenset(word_forms(s.text)) | home
         entities_ok = all(entity_grounded(e, said, view.idf) for e in about)
     return _Scored(s, coverage, sim, entities_ok, context)
 
@@ -267,7 +275,8 @@ def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: Corp
     span = view.subject(s)
     if span is None:
         return False
-    subject = s.text[span[0]:span[1]]
+    # the parser's tokens split a hyphenated name ("EURE-CART"): the subject ends where the word does
+    subject = s.text[span[0]:span[1] + len(re.match(r"[\w'-]*", s.text[span[1]:]).group())]
     if re.match(r"(?:Its|Their|His|Her)\b", subject):
         return False  # "*Its* Women Cancer Center": the earlier sentence's own
     if refers_back(subject):
@@ -288,8 +297,8 @@ def _about_another_name(entities: list[tuple[str, ...]], s: Sentence, view: Corp
     if not names:
         return False
     asked = {w for e in entities for w in e} | set(mentioned)
-    asked |= view.alias_words(asked)
-    names |= view.alias_words(names)  # "INT" is the National Cancer Institute
+    asked |= view.alias_words(asked, descriptions=True)
+    names |= view.alias_words(names, descriptions=True)  # "INT" is the National Cancer Institute
     return not any(covers(stem(n), frozenset(stem(a) for a in asked)) for n in names)
 
 

@@ -9,6 +9,8 @@ named earlier; :class:`CorpusView` finds that antecedent so a question about
 >>> view = CorpusView([Chunk("d", text, 0, len(text))])
 >>> view.aliases["int"]
 ('national', 'cancer', 'institute', 'milan')
+>>> CorpusView([Chunk("d", "It joined the European consortium EURE-CART.", 0, 45)]).descriptions
+{'eure-cart': ('european', 'consortium')}
 >>> s = view.sentences["d"][1]
 >>> s.text, sorted(view.carried(s))[:3]
 ('The Institute has 464 beds.', ['1928', 'cancer', 'institute'])
@@ -30,6 +32,8 @@ from .text import STOPWORDS, stem, word_forms, words
 # "Long Name (ACR)" and "ACR (Long Name)".
 _LONG_THEN_SHORT = re.compile(r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|di|del|dei)\s+)*){1,8})\(([A-Z]{2,}[\w-]*)\)")
 _SHORT_THEN_LONG = re.compile(r"\b([A-Z]{2,}[\w-]*)\s+\(([A-Z][^()]{5,80})\)")
+# A close apposition naming a kind before the name: "the *European consortium* EURE-CART".
+_KIND_THEN_SHORT = re.compile(r"\b([A-Z][a-z]+(?:an|ese|ish|ic)\s+[a-z]{4,})\s+([A-Z]{2,}(?:-[A-Z]{2,})*)\b")
 # A sentence that opens with a definite common noun ("The Hospital is", "The center is").
 # "The city of Milano" and "The Institutes participating in the Plagencell Project" name their
 # referent, so they do not refer back.
@@ -85,11 +89,15 @@ class CorpusView:
         for doc, text in _documents(chunks).items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
         every = [s for doc in self.sentences.values() for s in doc]
-        self.aliases = _aliases(" ".join(s.text for s in every))
+        whole = " ".join(s.text for s in every)
+        self.aliases = _aliases(whole)
+        self.descriptions = {k: v for k, v in _described(whole).items() if k not in self.aliases}
         df = Counter(t for s in every for t in set(stems(s.text)))
         self._idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
         self._max_idf = math.log(1 + max(len(every), 1))
         self.vocabulary = frozenset(w for s in every for w in words(s.text))
+        self.acronyms = frozenset(m.group() for s in every for m in re.finditer(r"\b[A-Z]{2,}\b", s.text))
+        self.written = " ".join(" ".join(s.text for s in every).lower().split())  # to find a phrase said anywhere
         # Words written capitalised inside a sentence are names, even where they open one.
         self.proper = frozenset(m.group(1).lower() for s in every
                                 for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'-]+)", s.text))
@@ -117,6 +125,13 @@ class CorpusView:
     def same_action(self, verb: str, other: str, every_sense: bool = False) -> bool:
         """Does ``verb`` share a sense with the verb ``other``? False without a thesaurus."""
         return bool(self.thesaurus) and self.thesaurus.same_action(verb, other, every_sense)
+
+    def home_country(self, word: str) -> bool:
+        """Is ``word`` the country the documents are of: a country whose adjective they use ("Italian")?
+
+        Such documents call it "national": "at the *national* level" is Italy's level.
+        """
+        return bool(self.is_a(word, "country")) and any(_demonym(word, a) for a in self.place_adjectives)
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""
@@ -214,18 +229,26 @@ class CorpusView:
     def _carry(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
         carried = {w for w in word_forms(prev.text) if w not in STOPWORDS} if prev else set()
-        return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
+        said = set(words(sentence.text))
+        return frozenset(carried | self.alias_words(carried | said))
 
     def _carry_names(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
         names = {w for m in re.finditer(r"\b[A-Z][\w'-]*", prev.text) for w in word_forms(m.group())
                  if w not in STOPWORDS} if prev else set()
-        return frozenset(names | self.alias_words(names | set(words(sentence.text))))
+        said = set(words(sentence.text))
+        return frozenset(names | self.alias_words(names | said))
 
-    def alias_words(self, present: set[str]) -> set[str]:
-        """Words of the aliases of whatever names ``present`` contains."""
+    def alias_words(self, present: set[str], descriptions: bool = False) -> set[str]:
+        """Words of the aliases of whatever names ``present`` contains.
+
+        ``descriptions=True`` adds what a close apposition describes a name as ("the European
+        consortium EURE-CART"): a sentence naming EURE-CART is about a European consortium. But
+        one after it is not, and "What kind of organisation is EURE-CART?" is not answered by it.
+        """
         out: set[str] = set()
-        for short, long in self.aliases.items():
+        pairs = [*self.aliases.items(), *(self.descriptions.items() if descriptions else ())]
+        for short, long in pairs:
             if short in present or all(w in present for w in long):
                 out.add(short)
                 out.update(long)
@@ -308,3 +331,8 @@ def _aliases(text: str) -> dict[str, tuple[str, ...]]:
     for short, long in _SHORT_THEN_LONG.findall(text):
         out.setdefault(short.lower(), tuple(w for w in words(long) if w not in STOPWORDS))
     return out
+
+
+def _described(text: str) -> dict[str, tuple[str, ...]]:
+    """Acronyms and the kind a close apposition says they are: "the European consortium EURE-CART"."""
+    return {short.lower(): tuple(words(long)) for long, short in _KIND_THEN_SHORT.findall(text)}

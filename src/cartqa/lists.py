@@ -44,10 +44,15 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
         parts = [(a + m.start(), a + m.end()) for a, b in short
                  for m in re.finditer(r"(?:(?<=^)|(?<=\band )|(?<=\bor ))\S(?:.*?\S)?(?=\s+(?:and|or)\s+|$)", s.text[a:b])]
         rest = [it for it in parts if new_words(s.text[it[0]:it[1]], asked)]
+        # "Besides A, which other *Milan* institute": of the rest, those the question's other words point at
+        others = [t for t in qualifiers if t not in q.excluded]
+        point = {it: sum(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in others) for it in rest}
+        if max(point.values(), default=0):
+            rest = [it for it in rest if point[it] == max(point.values())]
         if len(rest) == 1 or (rest and q.single):
             return s, *rest[0]
-        if not rest or ":" not in s.text:
-            return None
+        if not rest or (":" not in s.text and not _lead_in(s.text, items)[1]):
+            return None  # a list announced by a colon or a lead-in clause ("... in every field of research, A, B")
         # "which other departments": the rest, never an item named: the longest run of them side by side
         run = max((list(g) for named, g in groupby(parts, key=lambda p: p not in rest) if not named), key=len)
         return s, run[0][0], run[-1][1]

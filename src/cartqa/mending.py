@@ -6,6 +6,10 @@ plain question it stands for, before analysis. Pure string functions.
 
 >>> mend_relative(mend_request("Tell me the research fields in which INT has programs"))
 'In which research fields INT has programs'
+
+A long name the documents never write, whose initials spell an acronym they do write, is that
+acronym: institutes are abbreviated from their own language's name, whose word order differs
+("European Institute of Oncology", Istituto Europeo di Oncologia, IEO).
 """
 
 from __future__ import annotations
@@ -83,3 +87,33 @@ def mend_relative(question: str) -> str:
     if not m or {"the", "a", "an"} & set(noun) or ("of" in noun and noun[0] in _RELATIVE_FRAMES):
         return question
     return f"{m.group('prep').capitalize()} which {m.group('noun')} {m.group('rest')}"
+
+
+# Words a long name joins its capitalised words with ("Institute *of* Oncology", "Istituto *dei* Tumori").
+_NAME_JOINERS = r"(?:of|for|and|the|di|del|dei|della|delle|degli|per|e)"
+_LONG_NAME = re.compile(rf"\b[A-Z][\w'-]+(?:\s+(?:{_NAME_JOINERS}\s+)*[A-Z][\w'-]+)+")
+
+
+def mend_long_name(question: str, acronyms: frozenset[str], written: str) -> str:
+    """A long name the text never writes, as the acronym of ``acronyms`` its initials spell, in any order.
+
+    ``written`` is the documents' text, lower-cased: a long name it writes stays as it is.
+
+    >>> mend_long_name("How many beds has the European Institute of Oncology?", frozenset({"IEO"}), "")
+    'How many beds has the IEO?'
+    >>> mend_long_name("Quanti letti ha l'Istituto Nazionale dei Tumori?", frozenset({"INT"}), "")
+    "Quanti letti ha l'INT?"
+    >>> mend_long_name("What does the Women Cancer Center do?", frozenset({"WCC"}), "its women cancer center (wcc)")
+    'What does the Women Cancer Center do?'
+    """
+    by_letters = {"".join(sorted(a)): a for a in acronyms if len(a) >= 3 and a.isalpha()}
+
+    def mend(m: re.Match) -> str:
+        name = m.group()
+        initials = [w[0].upper() for w in name.split() if not re.fullmatch(_NAME_JOINERS, w)]
+        acronym = by_letters.get("".join(sorted(initials)))
+        if acronym is None or " ".join(name.lower().split()) in written:
+            return name
+        return acronym
+
+    return _LONG_NAME.sub(mend, question)

@@ -194,6 +194,8 @@ def _says_asked_noun(q: Question, span: Span | None, related: Related | None) ->
                             if q.items or q.single else "")
     if span is None or not noun:
         return span
+    if q.answer_type in ("NAME", "PLACE") and has_name(span):
+        return span  # "which *region* is one of ...": "Lombardy" names one
     s, a, b = span
     # its head: the last word before any "of ..." complement ("Italian *coordinator* of numerous ... trials")
     head = [w for w in words(re.split(r"\bof\b", s.text[a:b])[0]) if w not in STOPWORDS][-1:]

@@ -105,6 +105,12 @@ class Question:
     event: str = ""  # the main verb, by the parser: "kick off" in "When did the project kick off?"
 
 
+# "(To) which / what (kind of) N ...": a wh-phrase naming what it asks for (not "what is", "which goal").
+_NOUN_ASKED = re.compile(r"(?:to |in |for |from |with )?(?:what|which)(?: (?:kind|type|sort)s? of)? "
+                         r"(?!(?:is|are|was|were|do|does|did|has|have|had|can|will|would|should|could|goal|aim|"
+                         r"purpose|objective|mission)\b)[a-z-]{3,}s?\b")
+
+
 def analyse(question: str) -> Question:
     """Classify ``question``; pure and cheap (no model)."""
     # "At Humanitas, who deals with ...": a fronted adverbial before the wh-word frames the question;
@@ -113,6 +119,8 @@ def analyse(question: str) -> Question:
     answer_type = next((t for pattern, t in _TYPE_RULES if re.search(pattern, folded)), "ANY")
     if answer_type in ("NAME", "PLACE") and _KIND.search(folded):
         answer_type = "ANY"  # "what kind of center" asks for a category, not a name
+    if answer_type == "CLAUSE" and _NOUN_ASKED.match(folded):
+        answer_type = "ANY"  # "To what kind of *tumours* does it aim to extend ...": the noun, not the aim
     focus_words = _focus_words(folded, frozenset(fold(w) for w in question.split()[1:] if w[:1].isupper()))
     counted = _counted_noun(folded) if answer_type == "NUMBER" else ""
     if counted:  # "what is the *bed* count", "the number of inpatient *beds*": what is counted is asked
@@ -152,9 +160,12 @@ def analyse(question: str) -> Question:
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
-        # "what are the doctors experts at *treating*": the object of a verb, not an instance of "experts";
-        # but "what is the *address* of the hospital specialised in nursing" still asks for an address
-        asked_noun="" if _stranded_verb(folded) and re.fullmatch(_SKILLED, _asked_noun(folded)) else _asked_noun(folded),
+        # "what are the doctors experts at *treating*", "what is the team *expert* in treating": the object
+        # of a verb, not an instance of "experts" nor a team (a predicate noun or adjective, after the copula);
+        # but "what is the *address* of the hospital specialised in nursing" (a participle on the hospital)
+        # still asks for an address
+        asked_noun="" if _stranded_verb(folded) and (re.fullmatch(_SKILLED, _asked_noun(folded))
+                                                    or _PREDICATE_SKILL.search(folded)) else _asked_noun(folded),
         object_of=_stranded_verb(folded),
         alternatives=alternatives,
         items=_COUNTS.index(items.group(1)) + 2 if items else 0,
@@ -208,7 +219,8 @@ _SET_ASIDE = (r"(?:besides|apart from|other than|except(?: for)?|aside from|alon
               r"|in addition to|as well as)")
 _EXCLUDING = re.compile(rf"^(?:{_SET_ASIDE}|oltre a|insieme a)\b|\bother than\b"
                         r"|\b(?:besides|apart from|except(?: for)?|aside from)\s+\S"
-                        r"|\b(?:and|or|but) (?:which|what) other\b|\b(?:and|or) what else\b")  # "A, B and which other area?"
+                        r"|\b(?:and|or|but) (?:which|what) other\b|\b(?:and|or) what else\b"  # "A, B and which other area?"
+                        r"|\b(?:rather than|instead of)\s+\S")
 # The words naming what is excluded: "Besides *the five cell factories*, ..."
 _EXCLUDED = re.compile(rf"^{_SET_ASIDE}\s+([^,?]+)")
 # "which other institutes", "what are the other institutes" (plural: "the other partner" is one known one)
@@ -251,6 +263,9 @@ def _within(question: str) -> tuple[str, ...]:
     return tuple(fold(m.group(1) or m.group(2)).lower() for m in _WITHIN.finditer(question))
 
 
+# Skill said by a noun or adjective, not a participle: "the team (is) *expert* in treating"
+_PREDICATE_SKILL = re.compile(r"\b(?:experts?|specialists?|good|competent|experienced|skilled) (?:at|in|on|with) "
+                              r"[a-z]{3,}ing\W*$")
 _SKILLED = (r"(?:experts?|skilled|speciali[sz](?:e|es|ed|ing)|specialists?|trained|experienced|good|involved|engaged"
             r"|competent|focus(?:es|ed|ing)?)")
 
@@ -262,12 +277,20 @@ def _excluded(question: str) -> tuple[str, ...]:
     ('cell', 'factori')
     >>> _excluded("Which other institutes besides San Raffaele were selected?")
     ('san', 'raffael')
+    >>> _excluded("In which fields does INT have programs, besides preclinical and clinical?")
+    ('preclin', 'clinic')
+    >>> _excluded("Which hospital is a partner rather than one of the cell factories?")
+    ('cell', 'factori')
     """
     m = _EXCLUDED.match(fold(question).strip())
     # "Which other institutes *besides San Raffaele* were selected?": a name set aside mid-question ends
     # where its capitals do
     m = m or re.search(rf"\b{_SET_ASIDE}\s+((?:[A-Z][\w'-]*(?:\s+|$))+)", question)
-    return tuple(stem(w) for w in words(m.group(1)) if w not in STOPWORDS and w not in _COUNTS) if m else ()
+    # "..., besides preclinical and clinical?": set aside at the question's end
+    m = m or re.search(rf"\b{_SET_ASIDE}\s+([^,?]+?)\W*$", fold(question))
+    # "... as a partner *rather than as one of the cell factories*": a contrast closing the question
+    m = m or re.search(r"\b(?:rather than|instead of)\s+(?:as\s+)?([^,?]+)", fold(question))
+    return tuple(stem(w) for w in words(m.group(1)) if w not in STOPWORDS and w not in _COUNTS and w != "one") if m else ()
 
 
 def _stranded_verb(folded: str) -> str:
@@ -300,8 +323,11 @@ def _alternatives(folded: str, question: str = "") -> tuple[str, ...]:
     ('1,340 beds', '1,500 beds')
     >>> _alternatives("is int a public or private hospital?"), _alternatives("who leads the wcc or the ieo?")
     (('public hospital', 'private hospital'), ())
+    >>> _alternatives("is it standard only in italy, or abroad too?")
+    ('italy', 'abroad')
     """
-    text = re.sub(r"[?!.\s]+$", "", folded)
+    # "..., or abroad *too*?": a closing focus adverb is not part of the last choice
+    text = re.sub(r"(?:\s+(?:too|also|as well|either|instead))?[?!.\s]*$", "", folded)
     framed = _framed_choice(text)
     if framed:
         return framed

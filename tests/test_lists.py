@@ -1,0 +1,32 @@
+"""What a question sets aside in an enumeration, on a view without a parser."""
+
+import pytest
+
+from cartqa.grounding import CorpusView
+from cartqa.lists import list_pick
+from cartqa.question import analyse
+from cartqa.records import Chunk
+
+FIELDS = "The Institute has programs in every field and phase of research, preclinical, epidemiological, public health and clinical."
+FACTORIES = ("The factories are: A Foundation in Monza, B Institute in Bergamo, C Foundation in Milano and "
+             "D Institute in Milano.")
+
+
+def _pick(text, question):
+    s = CorpusView([Chunk("d", text, 0, len(text))]).sentences["d"][0]
+    q = analyse(question)
+    span = list_pick(q, s, frozenset(q.terms), None)
+    return span and text[span[1]:span[2]]
+
+
+@pytest.mark.parametrize("question", [
+    "Apart from preclinical and clinical, in which fields of research does the Institute have programs?",
+    "In which fields of research does the Institute have programs, besides preclinical and clinical?",
+])
+def test_the_rest_of_a_list_a_lead_in_clause_announces(question):
+    assert _pick(FIELDS, question) == "epidemiological, public health"
+
+
+def test_of_the_rest_the_item_the_question_points_at():
+    # "Milano" points at C and D; C is set aside
+    assert _pick(FACTORIES, "Besides C Foundation, which other Milano institute is a factory?") == "D Institute in Milano"
