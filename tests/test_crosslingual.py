@@ -338,6 +338,7 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
                               nearest=lambda words, exclude=(), along="": near(words, exclude),
                               translated=lambda words, exclude=(), nouns=(): [[] for _ in words],
+                              translate=lambda word, noun=False: (),
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"
@@ -411,3 +412,24 @@ def test_what_oltre_sets_aside_reads_as_besides():
     # at the end of the question
     assert english("Quali letti ha l'INT, oltre ai letti ambulatoriali?") == "Which beds has INT besides outpatient beds?"
 
+
+def test_a_word_without_a_corpus_word_is_kept_as_its_dictionary_translation():
+    dictionary = {"ruolo": ("function", "role"), "letti": ("bed",)}.get
+    got = english("Quale ruolo ha l'INT?", dictionary=lambda word, noun=False: dictionary(word, ()))
+    assert got == "Which function has INT?"
+    # a word with a corpus word keeps it; one the dictionary lacks stays as it is
+    assert english("Quale ruolo ha l'INT?") == "Which ruolo has INT?"
+
+
+def test_a_wh_phrase_left_at_the_end_is_read_fronted():
+    assert english("Il progetto è stato fondato in quale anno?").startswith("In what year ")
+    assert english("L'INT ha letti in quale istituto?").startswith("In which institute ")
+
+
+def test_in_che_cosa_asks_in_what():
+    assert english("In che cosa sono esperti i medici?").startswith("In what are ")
+
+
+def test_a_name_put_first_as_the_topic_follows_the_question():
+    assert english("L'INT quanti letti ha?") == "How many beds has INT?"
+    assert english("L'INT a cosa è dedicato?").startswith("To what is ")

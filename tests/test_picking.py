@@ -560,3 +560,29 @@ def test_of_several_instances_the_one_in_apposition_to_the_name_asked_about():
 
 def test_what_is_the_n_of_x_is_the_phrase_headed_by_n(ask):
     assert ask("What is the storage approach of the Pagencell cells?").text == "off the shelf approach"
+
+
+def test_what_a_verb_takes_follows_a_verb_of_its_sense(monkeypatch):
+    text = "The IEO develops clinical research coupled with innovative organization and management."
+    chunk = Chunk("v.txt", text, 0, len(text))
+    question = "What does the IEO pair with clinical research?"
+    monkeypatch.setitem(OBJECT_OF, question, "pair")
+    parser = ScriptedParser(["The IEO", "clinical research", "innovative organization", "management"])
+    ask = lambda thesaurus: extract(question, [Hit(chunk, 1.0, 1)],  # noqa: E731
+                                    CorpusView([chunk], parser, thesaurus), lambda q, ss: [0.8] * len(ss))
+    assert ask(Thesaurus(lambda w, k: None, frozenset({("pair", "coupled")}))).text == \
+        "innovative organization and management"
+    assert ask(Thesaurus(lambda w, k: None)).text != "innovative organization and management"
+
+
+def test_a_choice_of_where_is_answered_by_the_scope_the_sentence_says():
+    text = ("INT is the Italian coordinator of trials.\n\n"
+            "The IEO protocols have become standard practice both nationally and internationally.")
+    chunk = Chunk("s.txt", text, 0, len(text))
+    countries = Thesaurus(lambda word, kind: kind == "country" and word in ("italy", "germany"))
+    view = CorpusView([chunk], ScriptedParser(["INT", "the Italian coordinator", "The IEO protocols"]), countries)
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss))  # noqa: E731
+    assert ask("Have the IEO protocols become standard practice only in Italy, or abroad too?").text == \
+        "both nationally and internationally"
+    # Germany is not the documents' country: "nationally" does not say it
+    assert not ask("Have the IEO protocols become standard practice only in Germany, or abroad too?").found

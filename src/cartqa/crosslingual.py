@@ -85,7 +85,7 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"chi (?:e|era|sono|erano)", "Who is", "", False),
     (r"chi", "Who", "", False),
     (r"(?:a |per |di |da |in |con )?(?:che|quale|quali) (?:tipo|tipi|genere|sorta) di", "What kind of", "", False),
-    (r"in (?:quale|quali|che)", "In which", "", False),
+    (r"in (?:quale|quali|che)(?! cosa\b)", "In which", "", False),
     # "Da che cosa si ricavano ...": "from" stays, and the (reflexive) passive is "are"
     (r"da (?:che )?cosa (?:si|vengono|viene|sono|e)", "From what are", "", False),
     (r"da (?:che )?cosa", "From what", "", False),
@@ -98,6 +98,9 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"in (?:che )?cosa (?:e|era)", "In what is", "", False),
     (r"in (?:che )?cosa", "In what", "", False),
     (r"su (?:che )?cosa", "On what", "", False),
+    (r"a (?:che )?cosa (?:e|era)", "To what is", "", False),
+    (r"a (?:che )?cosa (?:sono|erano)", "To what are", "", False),
+    (r"a (?:che )?cosa", "To what", "", False),
     (r"per (?:che )?cosa", "For what", "", False),
     (r"(?:che )?cosa", "What", "", False),
     (r"che", "What", "", False),
@@ -158,6 +161,8 @@ _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")
 
 Nearest = Callable[..., Sequence[Sequence[tuple[str, float]]]]
 """``nearest(words, exclude=())``: for each word, corpus words and their cosine, best first."""
+Dictionary = Callable[..., Sequence[str]]
+"""``dictionary(word, noun=False)``: a word's English translations, its first sense first."""
 Translated = Callable[..., Sequence[Sequence[tuple[str, float]]]]
 """``translated(words, exclude=(), nouns=())``: for each word, the corpus words a dictionary translates
 it to (as a noun, for those in ``nouns``), with their cosine, best first."""
@@ -199,14 +204,17 @@ class _Word:
 
 def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshold: float = THRESHOLD,
                keep_unknown: bool = True, context: Collection[str] = (),
-               context_threshold: float = CONTEXT_THRESHOLD, translated: Translated | None = None) -> str:
+               context_threshold: float = CONTEXT_THRESHOLD, translated: Translated | None = None,
+               dictionary: Dictionary | None = None) -> str:
     """The English pseudo-question for an Italian ``question``.
 
     ``nearest`` aligns content words to corpus words. A word whose best match
     is below ``threshold`` (``context_threshold`` for a common word whose match
     is one of the ``context`` words) stays as it is, or is dropped if not
     ``keep_unknown``. A dictionary translation from ``translated`` that reaches
-    ``LEXICON_FLOOR`` comes before them all.
+    ``LEXICON_FLOOR`` comes before them all. A word with none of these is kept as its first
+    ``dictionary`` translation, an English word the corpus does not use ("fonte" -> "source"), which
+    the English rules may still match by meaning.
 
     >>> table = {"suddiviso": [("divided", 0.86)]}
     >>> to_english("Come è suddiviso l'INT?", Vocabulary.of(["INT is divided."]),
@@ -216,10 +224,10 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     """
     fronted = _FRONTED_BESIDES.match(question)
     if fronted:  # "Oltre alla ricerca clinica, per quali tipi ...": the English rules read "Besides X, which ..."
-        aside = to_english(fronted.group(1), vocabulary, nearest, threshold, keep_unknown, context,
-                           context_threshold, translated)
-        return f"Besides {aside}, " + to_english(question[fronted.end():], vocabulary, nearest, threshold,
-                                                 keep_unknown, context, context_threshold, translated)
+        again = functools.partial(to_english, vocabulary=vocabulary, nearest=nearest, threshold=threshold,
+                                  keep_unknown=keep_unknown, context=context, context_threshold=context_threshold,
+                                  translated=translated, dictionary=dictionary)
+        return f"Besides {again(fronted.group(1))}, " + again(question[fronted.end():])
     words = [t for t in _TOKEN.findall(question) if t[0].isalnum()]
     opening, ending, verb_last, rest = _frame(words)
     if not opening and re.search(r"\w \bo\b (?:(?:a|in|di|da|il|la|lo|i|gli|le|l['’]) )?\w", fold(question)):
@@ -248,7 +256,11 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
                 out.append(_Word(best.capitalize() if capital else best, "content", adjective,
                                  english=stem(best) == stem(fold(word))))
             else:
-                out.append(_Word(word, "content", adjective) if keep_unknown else _Word("", "gap"))
+                english = (dictionary(word.lower(), noun=word.lower() in nouns) or ()) if dictionary else ()
+                if english and kind == "align":
+                    out.append(_Word(english[0], "content", adjective, english=True))
+                else:
+                    out.append(_Word(word, "content", adjective) if keep_unknown else _Word("", "gap"))
         elif kind == "keep":
             name = word[:1].isupper() or not word.isalpha()
             out.append(_Word(word, "name" if name else "content", english=not name))
@@ -324,6 +336,19 @@ def _frame(words: list[str]) -> tuple[str, str, bool, list[str]]:
         m = re.match(pattern + r"\b", line)
         if m:
             return opening, ending, verb_last, words[start + len(m.group().split()):]
+    # "*Lo IEO* a cosa ha contribuito?": a name put first as the topic, then the question
+    size = 1 if _ARTICLE.fullmatch(folded[start]) else 0
+    while start + size < len(words) - 1 and words[start + size][:1].isupper():
+        size += 1
+    if size and words[start + size - 1][:1].isupper():
+        opening, ending, verb_last, rest = _frame(words[start + size:])
+        if opening:
+            return opening, ending, verb_last, rest + words[start:start + size]
+    # "... ha competenze in *quale procedura*?": a wh-phrase left in place at the end, read fronted
+    in_situ = re.search(r"(?:^|\s)((?:(?:in|a|di|da|per|con|su) )?(?:quale|quali) \w+)$", line)
+    if in_situ and in_situ.start(1) > 0:
+        size = len(in_situ.group(1).split())
+        return _frame(words[len(words) - size:] + words[start:len(words) - size])
     return "", "", False, words
 
 
@@ -422,7 +447,8 @@ def prepare(question: str, engine, index_dir: str | Path) -> str:
     first = to_english(question, aligner.vocabulary, functools.partial(aligner.nearest, along=question),
                        translated=aligner.translated)
     english = to_english(question, aligner.vocabulary, aligner.nearest, translated=aligner.translated,
-                         context=_context(question, first, engine, aligner.sentence_similarity))
+                         context=_context(question, first, engine, aligner.sentence_similarity),
+                         dictionary=aligner.translate)
     log.info("cross-lingual: %r -> %r", question, english)
     return english
 

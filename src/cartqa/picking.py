@@ -46,7 +46,7 @@ from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
 from .lists import coordinations, exact_count, excludes_the_list, list_pick
 from .normalize import fold
-from .positional import positional_answer
+from .positional import SCOPE_ADVERBS, SCOPE_WORDS, positional_answer
 from .question import Question
 from .semantic import Related
 from .sentence_spans import (
@@ -82,7 +82,7 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     asked = frozenset(q.terms)
     anchor = anchor_position(text, asked)
     if q.alternatives:
-        return _alternative(q, s)
+        return _alternative(q, s) or _scope(q, s, view, anchor)
     if excludes_the_list(q, s):
         return None
     if q.answer_type == "DATE":
@@ -179,6 +179,14 @@ def _alternative(q: Question, s: Sentence) -> Span | None:
             said.append((start, start + len(s.text[start:end].rstrip("'-"))))
             break
     return (s, *said[0]) if len(said) == 1 else None
+
+
+def _scope(q: Question, s: Sentence, view: CorpusView, anchor: int) -> Span | None:
+    """"Only in Italy, or abroad too?" -> "both nationally and internationally": choices of where
+    something holds, the documents' own country among them, are answered by the scope the sentence says."""
+    if not all(c in SCOPE_WORDS or view.home_country(c) for c in q.alternatives):
+        return None
+    return nearest_span(s, [m.span() for m in SCOPE_ADVERBS.finditer(s.text)], anchor)
 
 
 # A noun the answer is asked to be ("the *role* of INT") may be said in other words ("coordinator", 0.51).

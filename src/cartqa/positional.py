@@ -56,7 +56,10 @@ def positional_answer(q: Question, s: Sentence, view: CorpusView, asked: frozens
 
 
 _SCOPE = r"(?:nationally|internationally|worldwide|globally|locally|regionally|abroad|nationwide|overseas)"
-_SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOPE})?\b", re.I)
+SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOPE})?\b", re.I)
+# Where something holds, as a choice may offer it: "only in Italy, or *abroad* too?"
+SCOPE_WORDS = frozenset("abroad overseas national nationally international internationally worldwide globally "
+                        "locally domestically nationwide".split())
 
 _NATION_NOUNS = frozenset(stem(w) for w in "country nation state".split())
 
@@ -71,7 +74,7 @@ def _place_word(q: Question, s: Sentence, asked: frozenset[str], anchor: int) ->
         spans = [m.span() for m in DEMONYM.finditer(s.text)
                  if not covers(stem(m.group().lower()), asked) and m.group() not in _CONTINENTAL]
     elif not q.focus:
-        spans = [m.span() for m in _SCOPE_ADVERBS.finditer(s.text)]
+        spans = [m.span() for m in SCOPE_ADVERBS.finditer(s.text)]
     else:
         return None
     return nearest_span(s, spans, anchor)
@@ -87,7 +90,7 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
     """
     if q.answer_type == "PLACE":
         return None
-    span = _verb_object(q, s, asked)
+    span = _verb_object(q, s, view, asked)
     if span is None and q.object_of.endswith("ing") and not q.focus:
         # "what are they skilled at *managing*?": the object of a verb the sentence does not use is not
         # known; "what *problems* ... managing?" still says what kind of thing the left-out words must be
@@ -114,9 +117,10 @@ def _typed_left_out(q: Question, s: Sentence, view: CorpusView, asked: frozenset
     return first_conjunct(span) if q.single else span
 
 
-def _verb_object(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
+def _verb_object(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
     """"What does INT *provide*?" -> "INT has 464 beds and provides *more than 400,000 visits*":
-    the words right after the question's verb, not whichever words the question leaves out."""
+    the words right after the question's verb (or a verb of its sense: "pair" / "coupled with"),
+    not whichever words the question leaves out."""
     if not q.object_of:
         return None
     verb = frozenset([stem(q.object_of)])
@@ -126,7 +130,8 @@ def _verb_object(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None
         # the verb, or its noun with the object after "of": "expert in the *treatment of* toxic effects"
         noun = (_NOMINAL.fullmatch(w.lower()[len(stem(q.object_of)):]) and w.lower().startswith(stem(q.object_of))
                 and i + 1 < len(toks) and toks[i + 1][2] == "of")
-        if w[0].isalnum() and (covers(stem(w.lower()), verb) or noun):
+        said = covers(stem(w.lower()), verb) or (w.isalpha() and view.same_action(q.object_of, w.lower()))
+        if w[0].isalnum() and (said or noun):
             run = token_run(toks, i + 1, 1, matched)
             if run and new_words(s.text[run[0]:run[1]], asked):
                 return s, *run
