@@ -433,3 +433,7 @@ def test_in_che_cosa_asks_in_what():
 def test_a_name_put_first_as_the_topic_follows_the_question():
     assert english("L'INT quanti letti ha?") == "How many beds has INT?"
     assert english("L'INT a cosa è dedicato?").startswith("To what is ")
+
+
+def test_a_noun_phrase_topic_follows_the_question():
+    assert english("Gli istituti di ricerca in che cosa sono esperti?").startswith("In what are ")

@@ -8,8 +8,8 @@ from cartqa.question import analyse
 from cartqa.records import Chunk
 
 FIELDS = "The Institute has programs in every field and phase of research, preclinical, epidemiological, public health and clinical."
-FACTORIES = ("The factories are: A Foundation in Monza, B Institute in Bergamo, C Foundation in Milano and "
-             "D Institute in Milano.")
+FACTORIES = ("The factories are: A Foundation in Monza, B Institute in Bergamo, IRCCS C Ospedale Maggiore "
+             "Policlinico Foundation in Milano and D Institute in Milano.")
 
 
 def _pick(text, question):
@@ -30,3 +30,6 @@ def test_the_rest_of_a_list_a_lead_in_clause_announces(question):
 def test_of_the_rest_the_item_the_question_points_at():
     # "Milano" points at C and D; C is set aside
     assert _pick(FACTORIES, "Besides C Foundation, which other Milano institute is a factory?") == "D Institute in Milano"
+    # a long item is still an item; a name's word counts on its own ("Milan-based")
+    assert _pick(FACTORIES, "Besides the D institute, which Milan-based foundation is a factory?") == \
+        "IRCCS C Ospedale Maggiore Policlinico Foundation in Milano"

@@ -586,3 +586,26 @@ def test_a_choice_of_where_is_answered_by_the_scope_the_sentence_says():
         "both nationally and internationally"
     # Germany is not the documents' country: "nationally" does not say it
     assert not ask("Have the IEO protocols become standard practice only in Germany, or abroad too?").found
+
+
+def test_into_which_is_answered_by_a_list_its_lead_in_ends_on_in(ask):
+    assert ask("Into which areas are the departments of the center grouped?").text == \
+        "medical oncology, hematology, surgery and radiotherapy"
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the sentence says the word governing the wh-phrase's preposition: its object, not a place
+    ("For research in what area is the Hospital recognized as IRCCS?", "molecular medicine"),
+    # a status is what the question's words are said to become
+    ("What status have the new protocols attained?", "standard practice"),
+])
+def test_what_the_question_governs_or_becomes(question, expected):
+    text = ("The Hospital is recognized as IRCCS for its research in molecular medicine, and it is a "
+            "multi-specialty center.\n\nThe IEO has led to new protocols which have become standard practice.")
+    chunk = Chunk("g.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["The Hospital", "IRCCS", "its research", "molecular medicine",
+                                               "a multi-specialty center", "The IEO", "new protocols",
+                                               "standard practice"]))
+    # words near each other in meaning, as "area" and "center" are (0.55)
+    loose = lambda word, candidates: 0.55 if word in ("area", "areas") and candidates else 0.0  # noqa: E731
+    assert extract(question, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), loose).text == expected

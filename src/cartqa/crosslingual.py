@@ -128,6 +128,8 @@ _EMBEDDING = re.compile(r"(?:mi )?(?:sai|sapresti|sapete|puoi|potresti|potete|pu
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
 # "si trova" is "is (located)": grammar, not content.
 _LOCATED = re.compile(r"si trov\w*")
+# Verbs that end a topic noun phrase: "L'INT *ha* quanti letti?" puts no topic first
+_TOPIC_VERBS = frozenset("e ha hanno sono era erano fa fanno".split())
 # "Oltre a X, ...": a fronted phrase setting X aside, before the question frame
 _FRONTED_BESIDES = re.compile(r"\s*(?:oltre|a parte|eccetto|tranne)\s+(?:(?:alle|alla|allo|agli|ai|al|a)\s+|all['’]\s*)?"
                               r"([^,?]+?)\s*,\s*(?=\S)", re.I)
@@ -336,14 +338,18 @@ def _frame(words: list[str]) -> tuple[str, str, bool, list[str]]:
         m = re.match(pattern + r"\b", line)
         if m:
             return opening, ending, verb_last, words[start + len(m.group().split()):]
-    # "*Lo IEO* a cosa ha contribuito?": a name put first as the topic, then the question
-    size = 1 if _ARTICLE.fullmatch(folded[start]) else 0
-    while start + size < len(words) - 1 and words[start + size][:1].isupper():
-        size += 1
-    if size and words[start + size - 1][:1].isupper():
-        opening, ending, verb_last, rest = _frame(words[start + size:])
-        if opening:
-            return opening, ending, verb_last, rest + words[start:start + size]
+    # "*Lo IEO* a cosa ha contribuito?", "*Gli ematologi di Humanitas* in che cosa sono esperti?": a noun
+    # phrase put first as the topic (a name, or after an article; no verb in it), then the question
+    if folded and (_ARTICLE.fullmatch(folded[start].rstrip("'’")) or words[start][:1].isupper()):
+        for size in range(1, min(len(words) - start - 1, 8) + 1):
+            if folded[start + size - 1] in _TOPIC_VERBS:
+                break
+            opening, ending, verb_last, rest = _frame(words[start + size:]) if re.match(
+                r"(?:(?:in|a|di|da|per|con|su) che\b|(?:(?:in|a|di|da|per|con|su) )?(?:che cosa|cosa|quale|quali"
+                r"|quant\w+|quando|dove|come|chi|perche)\b)",
+                " ".join(folded[start + size:])) else ("", "", False, [])
+            if opening:
+                return opening, ending, verb_last, rest + words[start:start + size]
     # "... ha competenze in *quale procedura*?": a wh-phrase left in place at the end, read fronted
     in_situ = re.search(r"(?:^|\s)((?:(?:in|a|di|da|per|con|su) )?(?:quale|quali) \w+)$", line)
     if in_situ and in_situ.start(1) > 0:

@@ -225,7 +225,8 @@ def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozen
             return None
     after = toks[best][1]
     span = phrase_at(s, view, after) or token_run(toks, best + 1, 1, set())
-    if span and q.focus in PLACE_NOUNS and (not s.text[span[0]].isupper() or ADJECTIVE_OF_PLACE.match(s.text, span[0])):
+    if (span and q.answer_type == "PLACE" and q.focus in PLACE_NOUNS
+            and (not s.text[span[0]].isupper() or ADJECTIVE_OF_PLACE.match(s.text, span[0]))):
         return None  # "In which city ...": "in molecular medicine", "in the *European consortium*" name no place
     if span and new_words(s.text[span[0]:span[1]], asked):
         return s, *span

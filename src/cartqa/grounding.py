@@ -127,10 +127,14 @@ class CorpusView:
         return bool(self.thesaurus) and self.thesaurus.same_action(verb, other, every_sense)
 
     def home_country(self, word: str) -> bool:
-        """Is ``word`` the country the documents are of: a country whose adjective they use ("Italian")?
+        """Is ``word`` the country the documents are of, or its adjective: a country whose adjective
+        they use ("Italy", "Italian")?
 
         Such documents call it "national": "at the *national* level" is Italy's level.
         """
+        if word in self.place_adjectives:  # "italian": is it a country's? (Italy, Germany, Spain ...)
+            return any(self.is_a(c, "country") and _demonym(c, word)
+                       for c in (word[:-3] + "y", word + "y", word[:-1], word[:-2], word[:-3]) if len(c) >= 4)
         return bool(self.is_a(word, "country")) and any(_demonym(word, a) for a in self.place_adjectives)
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:

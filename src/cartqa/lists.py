@@ -38,14 +38,17 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
     qualifiers = [t for t in asked if not covers(t, head)]
     pointing = {it: sum(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers) for it in items}
     if q.excluding:  # "Besides A, B and C, which other ...": the item the question does not name
-        # a long "item" is the list's lead-in ("The Institute has programs ... of research, preclinical, ...")
-        short = [(a, b) for a, b in items if len(words(s.text[a:b])) <= 6]
+        # the list's lead-in is no item ("The Institute has programs ... of research, preclinical, ...")
+        members = _lead_in(s.text, items)[1] or items
+        short = [(a, b) for a, b in members if len(words(s.text[a:b])) <= 12]
         # "surgery and radiotherapy" is two items
         parts = [(a + m.start(), a + m.end()) for a, b in short
                  for m in re.finditer(r"(?:(?<=^)|(?<=\band )|(?<=\bor ))\S(?:.*?\S)?(?=\s+(?:and|or)\s+|$)", s.text[a:b])]
-        rest = [it for it in parts if new_words(s.text[it[0]:it[1]], asked)]
+        rest = [it for it in parts if new_words(s.text[it[0]:it[1]], asked) and not (
+                q.excluded and all(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in q.excluded))]
         # "Besides A, which other *Milan* institute": of the rest, those the question's other words point at
-        others = [t for t in qualifiers if t not in q.excluded]
+        # (a name's word counts on its own: "*Milan*-based foundation")
+        others = [t for t in {*qualifiers, *(stem(w) for e in q.entities for w in e)} if t not in q.excluded]
         point = {it: sum(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in others) for it in rest}
         if max(point.values(), default=0):
             rest = [it for it in rest if point[it] == max(point.values())]
@@ -78,8 +81,10 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
     # "Which departments does the center have?" / "... different departments that come together in:
     # A, B and C": the question asks for what the list's lead-in announces, all of it; so does one whose
     # preposition is where the lead-in leaves off ("the areas *in* which they come together" / "... in:").
+    # ("*into* which areas" / "... in:": into is in, of motion)
+    preposition = {"into": "in(?:to)?", "onto": "on(?:to)?"}.get(q.preposition, q.preposition)
     announced = covers(q.focus, frozenset(stems(lead))) or (
-        q.preposition and re.search(rf"\b{q.preposition}\s*$", lead) is not None)
+        q.preposition and re.search(rf"\b{preposition}\s*$", lead) is not None)
     if not chosen and members and announced and not any(pointing.values()):
         return s, items[0][0], items[-1][1]
     if not chosen:

@@ -120,10 +120,24 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     if q.example:  # "cited as an example": what "such as" introduces, or nothing in this sentence
         return _example(s, view)
     return ((_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
+            or (preposition_object(q, s, view, asked, related) if _governed_here(q, s) else None)
             or focus_phrase(q, s, view, asked, related)
             or _asked_noun_phrase(q, s, view, asked)
             or preposition_object(q, s, view, asked, related)
             or (positional and _says_asked_noun(q, positional_answer(q, s, view, asked, anchor), related)) or None)
+
+
+def _governed_here(q: Question, s: Sentence) -> bool:
+    """"For *research in* what area ...": the sentence says the word that governs the wh-phrase's
+    preposition right before it ("its *research in* molecular medicine"), but not the wh-noun, so that
+    preposition's object answers before any phrase merely near the wh-noun in meaning ("multi-specialty
+    *center*")."""
+    if not q.preposition or (q.focus and covers(q.focus, frozenset(stem(w) for w in words(s.text)))):
+        return False  # "experts from which *programs*": the sentence's programs say which
+    m = re.search(rf"\b([\w-]+) {q.preposition} (?:what|which)\b", fold(q.text))
+    governor = stem(m.group(1)) if m and m.group(1) not in STOPWORDS else ""
+    return bool(governor) and any(stem(a.lower()) == governor for a in
+                                  re.findall(rf"\b([\w-]+) {q.preposition}\b", s.text, re.I))
 
 
 def _asked_noun_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:
@@ -231,6 +245,13 @@ def _predicate_nominal(s: Sentence, view: CorpusView, asked: frozenset[str]) -> 
     span = m and phrase_at(s, view, m.end(), complements=False)
     if span and new_words(s.text[span[0]:span[1]], asked):
         return s, *span
+    # "What status have the protocols attained?" -> "protocols ... which have *become* standard practice":
+    # what the question's words are said to become
+    for m in re.finditer(r"\b(?:become|becomes|became)\s+", s.text):
+        span = phrase_at(s, view, m.end(), complements=False)
+        if span and new_words(s.text[span[0]:span[1]], asked) and any(
+                covers(t, frozenset(stem(w) for w in words(s.text[:m.start()])[-8:])) for t in asked):
+            return s, *span
     return None
 
 
