@@ -128,6 +128,9 @@ _EMBEDDING = re.compile(r"(?:mi )?(?:sai|sapresti|sapete|puoi|potresti|potete|pu
 _ELIDED_WH = {"cos": "cosa", "dov": "dove", "com": "come", "quand": "quando", "qual": "qual"}
 # "si trova" is "is (located)": grammar, not content.
 _LOCATED = re.compile(r"si trov\w*")
+# Where a question's wh-phrase starts, after a topic put first (a bare "che" starts a relative clause)
+_WH_START = re.compile(r"(?:(?:in|a|di|da|per|con|su) che\b|(?:(?:in|a|di|da|per|con|su) )?(?:che cosa|cosa|quale"
+                       r"|quali|quant\w+|quando|dove|come|chi|perche)\b)")
 # Verbs that end a topic noun phrase: "L'INT *ha* quanti letti?" puts no topic first
 _TOPIC_VERBS = frozenset("e ha hanno sono era erano fa fanno".split())
 # "Oltre a X, ...": a fronted phrase setting X aside, before the question frame
@@ -344,12 +347,10 @@ def _frame(words: list[str]) -> tuple[str, str, bool, list[str]]:
         for size in range(1, min(len(words) - start - 1, 8) + 1):
             if folded[start + size - 1] in _TOPIC_VERBS:
                 break
-            opening, ending, verb_last, rest = _frame(words[start + size:]) if re.match(
-                r"(?:(?:in|a|di|da|per|con|su) che\b|(?:(?:in|a|di|da|per|con|su) )?(?:che cosa|cosa|quale|quali"
-                r"|quant\w+|quando|dove|come|chi|perche)\b)",
-                " ".join(folded[start + size:])) else ("", "", False, [])
-            if opening:
-                return opening, ending, verb_last, rest + words[start:start + size]
+            if _WH_START.match(" ".join(folded[start + size:])):
+                opening, ending, verb_last, rest = _frame(words[start + size:])
+                if opening:
+                    return opening, ending, verb_last, rest + words[start:start + size]
     # "... ha competenze in *quale procedura*?": a wh-phrase left in place at the end, read fronted
     in_situ = re.search(r"(?:^|\s)((?:(?:in|a|di|da|per|con|su) )?(?:quale|quali) \w+)$", line)
     if in_situ and in_situ.start(1) > 0:

@@ -97,7 +97,7 @@ class CorpusView:
         self._max_idf = math.log(1 + max(len(every), 1))
         self.vocabulary = frozenset(w for s in every for w in words(s.text))
         self.acronyms = frozenset(m.group() for s in every for m in re.finditer(r"\b[A-Z]{2,}\b", s.text))
-        self.written = " ".join(" ".join(s.text for s in every).lower().split())  # to find a phrase said anywhere
+        self.written = " ".join(whole.lower().split())  # to find a phrase said anywhere
         # Words written capitalised inside a sentence are names, even where they open one.
         self.proper = frozenset(m.group(1).lower() for s in every
                                 for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'-]+)", s.text))
@@ -233,15 +233,13 @@ class CorpusView:
     def _carry(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
         carried = {w for w in word_forms(prev.text) if w not in STOPWORDS} if prev else set()
-        said = set(words(sentence.text))
-        return frozenset(carried | self.alias_words(carried | said))
+        return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
 
     def _carry_names(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
         names = {w for m in re.finditer(r"\b[A-Z][\w'-]*", prev.text) for w in word_forms(m.group())
                  if w not in STOPWORDS} if prev else set()
-        said = set(words(sentence.text))
-        return frozenset(names | self.alias_words(names | said))
+        return frozenset(names | self.alias_words(names | set(words(sentence.text))))
 
     def alias_words(self, present: set[str], descriptions: bool = False) -> set[str]:
         """Words of the aliases of whatever names ``present`` contains.
