@@ -55,11 +55,12 @@ def positional_answer(q: Question, s: Sentence, view: CorpusView, asked: frozens
             or _typed_left_out(q, s, view, asked))
 
 
-_SCOPE = r"(?:nationally|internationally|worldwide|globally|locally|regionally|abroad|nationwide|overseas)"
+_SCOPES = ("nationally", "internationally", "worldwide", "globally", "locally", "regionally", "abroad", "nationwide",
+           "overseas")
+_SCOPE = "(?:" + "|".join(_SCOPES) + ")"
 SCOPE_ADVERBS = re.compile(rf"\b(?:both\s+)?{_SCOPE}(?:,?\s+(?:and|or)\s+{_SCOPE})?\b", re.I)
 # Where something holds, as a choice may offer it: "only in Italy, or *abroad* too?"
-SCOPE_WORDS = frozenset("abroad overseas national nationally international internationally worldwide globally "
-                        "locally domestically nationwide".split())
+SCOPE_WORDS = frozenset((*_SCOPES, "national", "international", "domestically"))
 
 _NATION_NOUNS = frozenset(stem(w) for w in "country nation state".split())
 
