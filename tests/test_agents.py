@@ -57,3 +57,15 @@ def test_an_expertise_in_something_else_answers_no_who_question(ask, question):
 ])
 def test_an_expertise_is_the_one_of_the_holder_the_question_names(ask, question, expected):
     assert ask(question).text == expected
+
+
+@pytest.mark.parametrize("question", [
+    "What are the multidisciplinary doctors at Humanitas experts in dealing with?",
+    "At Humanitas, the multidisciplinary doctors are experts in dealing with what?",
+    "The multidisciplinary doctors at Humanitas are experts in managing which problems?",
+    # the holder named by most of the question's words: not the "two teams" of nurses
+    "What problems is the Humanitas multidisciplinary team specialised in managing?",
+])
+def test_what_a_holder_is_expert_in_doing_is_its_expertise(ask, question):
+    # the holder's own expertise, whatever verb the question does it with; never the team itself
+    assert ask(question).text == "treatment of toxic effects of the therapy"

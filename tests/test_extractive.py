@@ -348,6 +348,8 @@ def test_a_translated_question_asking_for_an_untranslated_noun_is_refused():
                                         lambda w, cs: 0.3, translated=translated)
     assert not ask("Which paesi are in the consortium EURE-CART?", True).found  # "paesi" stayed Italian
     assert ask("Which hospital is in the consortium EURE-CART?", True).found
+    # an English word the documents never use (a dictionary's "ente" -> body) still says a kind
+    assert ask("Which body is in the consortium EURE-CART?", True).found
 
 
 def test_a_country_is_what_documents_of_that_country_call_national():

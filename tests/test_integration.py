@@ -16,6 +16,9 @@ pytestmark = pytest.mark.slow
     ("In which year did Lombardy Region start the Pagencell Project?", "2020"),
     ("Which cell factory of the Plagencell project is in Pavia?", "San Matteo"),
     ("What is the ultimate goal of EURE-CART?", "forefront"),
+    # who asks and how: the question is the last sentence, its "their" the cells of the one before
+    ("As a patient, I'd like to know where the cells stored in the Pagencell banks come from. "
+     "What is their source?", "umbilical"),
 ])
 def test_answers_real_questions_with_source(real_dirs, question, expected):
     corpus, index = real_dirs

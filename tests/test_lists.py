@@ -33,3 +33,15 @@ def test_of_the_rest_the_item_the_question_points_at():
     # a long item is still an item; a name's word counts on its own ("Milan-based")
     assert _pick(FACTORIES, "Besides the D institute, which Milan-based foundation is a factory?") == \
         "IRCCS C Ospedale Maggiore Policlinico Foundation in Milano"
+
+
+def test_a_list_is_as_near_to_a_question_as_its_nearest_member():
+    from cartqa.extractive import extract
+    from cartqa.records import Hit
+
+    chunk = Chunk("d", FACTORIES, 0, len(FACTORIES))
+    view = CorpusView([chunk])
+    # a sentence embedder finds the whole long list far from a question about one member, that member near
+    near = lambda question, texts: [0.9 if "Bergamo" in t and "Monza" not in t else 0.05 for t in texts]  # noqa: E731
+    got = extract("Which of the factories is the one located in Bergamo?", [Hit(chunk, 1.0, 1)], view, near)
+    assert got.text == "B Institute in Bergamo"

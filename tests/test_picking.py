@@ -598,6 +598,8 @@ def test_into_which_is_answered_by_a_list_its_lead_in_ends_on_in(ask):
     ("For research in what area is the Hospital recognized as IRCCS?", "molecular medicine"),
     # a status is what the question's words are said to become
     ("What status have the new protocols attained?", "standard practice"),
+    # a relative clause of the question, said of a phrase by one of the sentence
+    ("What has the IEO produced that is now standard practice?", "new protocols"),
 ])
 def test_what_the_question_governs_or_becomes(question, expected):
     text = ("The Hospital is recognized as IRCCS for its research in molecular medicine, and it is a "
@@ -609,3 +611,67 @@ def test_what_the_question_governs_or_becomes(question, expected):
     # words near each other in meaning, as "area" and "center" are (0.55)
     loose = lambda word, candidates: 0.55 if word in ("area", "areas") and candidates else 0.0  # noqa: E731
     assert extract(question, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), loose).text == expected
+
+
+def test_the_object_of_the_questions_preposition_is_taken_whole():
+    text = ("Research Hospital Humanitas features a CAR-T unit with hematologists expert in stem cell transplant.\n\n"
+            "The IEO develops research coupled with innovative organization and management, while caring.")
+    chunk = Chunk("p.txt", text, 0, len(text))
+    # WordNet has a cell for a kind of area, so "stem *cell*" names an instance of one
+    view = CorpusView([chunk], ScriptedParser(["Research Hospital Humanitas", "a CAR-T unit", "hematologists expert",
+                                               "stem cell transplant", "The IEO", "research", "innovative organization",
+                                               "management"]), Thesaurus(lambda word, kind: (word, kind) == ("cell", "area")))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), related).text  # noqa: E731
+    assert ask("In what area are the hematologists of Humanitas experts?") == "stem cell transplant"
+    # "and" joins a bare noun phrase that closes the clause to the preposition's object
+    assert ask("What is the IEO's research coupled with?") == "innovative organization and management"
+
+
+def test_the_abbreviation_of_a_thing_named_by_its_head_noun(ask):
+    assert ask("What abbreviation is used for the IEO's centre that brings together gynecology and senology "
+               "experts?").text == "WCC"
+    assert ask("What does WCC stand for?").text == "Women Cancer Center"
+
+
+def test_a_place_a_name_is_based_in():
+    text = "Partner of the project is also the Milano-based Hospital San Raffaele, selected as one of 6 institutes."
+    chunk = Chunk("b.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["Partner", "the project", "the Milano-based Hospital San Raffaele",
+                                               "6 institutes"]))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), related)  # noqa: E731
+    assert ask("In which city is Hospital San Raffaele based?").text == "Milano"
+    assert not ask("In which city is Hospital San Matteo based?").found
+    # "one of how many" asks the number the sentence says it is one of, whatever it calls them
+    assert ask("Hospital San Raffaele is one of how many top-tier centres?").text == "6 institutes"
+
+
+def test_the_preposition_the_questions_own_word_governs():
+    text = "Since its set up, the IEO has contributed to a better understanding of tumors and has led to new protocols."
+    chunk = Chunk("l.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["the IEO", "a better understanding", "tumors", "new protocols"]))
+    got = extract("Since it was set up, IEO's work has led to what?", [Hit(chunk, 1.0, 1)], view,
+                  lambda q, ss: [0.8] * len(ss), related)
+    assert got.text == "new protocols"
+
+
+def test_who_is_answered_by_position_only_with_a_name():
+    text = "Since its set up, the IEO has led to new protocols.\n\nIn 2020, Lombardy Region started the project."
+    chunk = Chunk("w.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["the IEO", "new protocols", "Lombardy Region", "the project"],
+                                              {"Who led the IEO?", "Who started the project?"}))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), related)  # noqa: E731
+    assert not ask("Who led the IEO?").found  # what it led to is no one
+    assert ask("Who started the project?").text == "Lombardy Region"
+
+
+def test_the_others_than_one_set_aside_are_only_in_a_list(ask):
+    # a sentence whose subject is not the one set aside says nothing of the others either
+    text = ("Partner of the project is also the Milano-based Hospital San Raffaele, which is also one of the 6 "
+            "institutes of excellence selected to participate in the European consortium EURE-CART.")
+    chunk = Chunk("o.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["Partner", "the project", "the Milano-based Hospital San Raffaele",
+                                               "the 6 institutes", "excellence", "the European consortium EURE-CART"]))
+    got = extract("Name the other five institutes of excellence selected for EURE-CART besides San Raffaele.",
+                  [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), related)
+    assert not got.found
+    assert ask("Besides surgery, which other departments does the center have?").found

@@ -256,3 +256,83 @@ def test_the_noun_after_what_kind_of_stays_the_focus_whatever_a_parser_says():
 def test_a_verb_before_as_ends_the_wh_phrase():
     assert analyse("Which Italian region counts as a main contributor?").focus_words == ("italian", "region")
     assert analyse("Which institute acts as coordinator?").focus == "institut"
+
+
+@pytest.mark.parametrize("question, mended", [
+    ("As a patient, I'd like to know where the cells come from.", "where the cells come from."),
+    ("Hi! I'm a nurse. How many beds does INT have?", "How many beds does INT have?"),
+    ("Sono una paziente: l'IEO ha un centro per le donne?", "l'IEO ha un centro per le donne?"),
+    ("I was wondering when INT was founded", "when INT was founded"),
+    # a pronoun in the question names what the sentence before is about
+    ("I'd like to know about the IEO. When was it founded?", "When was the IEO founded?"),
+    ("The cells in the banks: what is their source?", "what is the source of the cells in the banks?"),
+    # a yes/no wish, and a question about the answer to another, stay as written
+    ("I wonder whether INT has beds.", "I wonder whether INT has beds."),
+    ("Which hospital has a unit? How many beds does it have?", "Which hospital has a unit? How many beds does it have?"),
+    # a statement before a question that says all it asks is context the question does not need...
+    ("I've read that INT treats cancer. The centre is devoted to what, exactly?",
+     "The centre is devoted to what, exactly?"),
+    # ... unless the question leaves out what it counts, or what comes before is its own fragment
+    ("Humanitas or San Raffaele: which one was selected for EURE-CART?",
+     "Humanitas or San Raffaele: which one was selected for EURE-CART?"),
+    ("I read INT has 464 beds. How many does the IEO have?", "I read INT has 464 beds. How many does the IEO have?"),
+    # after "my colleague", what the statement is about is the first phrase that follows
+    ("My colleague said the IEO was picked. How many beds does it have?", "How many beds does the IEO have?"),
+])
+def test_who_asks_and_how_is_left_out(question, mended):
+    from cartqa.grounding import CorpusView
+    from cartqa.mending import mend_preamble
+    from test_picking import ScriptedParser
+
+    # (the scripted subject is the first of these in the sentence)
+    view = CorpusView([], ScriptedParser(["My colleague", "I", "the IEO", "The cells in the banks", "Which hospital",
+                                          "a unit"]))
+    assert mend_preamble(question, view.topic) == mended
+
+
+def test_i_is_no_name():
+    assert analyse("What is their source, I'd like to know?").entities == ()
+
+
+@pytest.mark.parametrize("question, verb", [
+    ("Which Italian region ranks among the main contributors to CAR-T research?", "ranks"),
+    ("Which region counts among the main contributors?", "counts"),
+])
+def test_ranking_among_is_being_one_of(question, verb):
+    assert with_parse(analyse(question), QuestionParse(True, "region", verb)).subject_verb == ""
+    assert with_parse(analyse("Which region leads the research?"), QuestionParse(True, "region", "leads")).subject_verb
+    # a parser that read "region counts" as a compound noun still leaves the wh-phrase the subject
+    misread = with_parse(analyse(question), QuestionParse(False, "region", "", verb))
+    assert misread.wh_subject and misread.object_of == ""
+
+
+def test_a_length_of_time_is_no_noun_to_find():
+    q = analyse("What is the planned duration of the Pagencell initiative?")
+    assert q.answer_type == "DURATION" and q.asked_noun == "" and "durat" not in q.terms
+
+
+@pytest.mark.parametrize("question", ["Which body started the Pagencell project?",
+                                      "Which authority funds the banks?"])
+def test_a_body_is_a_named_thing(question):
+    assert analyse(question).answer_type == "NAME"
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("Over how many years was the initiative planned to run?", "DURATION"),
+    ("For how long was the programme planned to run?", "DURATION"),
+    ("San Raffaele clinical specialties count?", "NUMBER"),
+    # a relative "in which" after a noun names no kind of thing asked for
+    ("Name one area of research in which the Institute runs programmes.", "ANY"),
+    ("In which hospital is the WCC?", "NAME"),
+])
+def test_answer_types_of_looser_forms(question, answer_type):
+    assert analyse(question).answer_type == answer_type
+
+
+def test_question_forms_that_hide_their_parts():
+    # one letter of "T-cell" names nothing; "themselves" sets nothing aside
+    assert analyse("Which region leads chimeric antigen receptor T-cell studies?").entities == ()
+    assert analyse("Apart from the cell factories themselves, which hospital partners the project?").excluded == \
+        ("cell", "factori")
+    # a preposition right before another one is stranded: its object is asked for
+    assert analyse("What does the IEO pair its research with in pursuit of excellence?").preposition == "with"

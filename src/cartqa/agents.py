@@ -76,16 +76,40 @@ def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str]) -> Span 
     """What the holder the question names is expert in: "What is the *nurses'* area of expertise?" ->
     "apheresis" of "two teams of professional nurses with specific competences in apheresis", not the
     hematologists' "stem cell transplant" the same sentence lists first."""
+    best, most = None, 0
     for m in _EXPERTISE.finditer(s.text):
         agent = _agent(s, view, m.start())
         said = frozenset(stem(w) for w in words(s.text[agent[0]:agent[1]])) if agent else frozenset()
-        if not any(covers(t, said) for t in holder):
-            continue
+        # the holder named by most of the question's words: "the multidisciplinary *team* of *doctors*", not
+        # "two *teams* of nurses"
+        named = sum(covers(t, said) for t in holder)
         start = m.end()
         end = start + len(re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", s.text[start:])[0].rstrip(" ."))
-        if end > start:
-            return s, start, end
-    return None
+        if named > most and end > start:
+            best, most = (s, start, end), named
+    return best
+
+
+# "What are the doctors *experts in dealing with*?", "... *experts in managing* which problems?": a skill in doing
+# something, whose object the question asks for (not who has it: "Which doctors are experts in ...")
+_SKILL_IN_DOING = re.compile(r"\b(?P<skill>experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent)"
+                             r"\s+(?:at|in|on)\s+(?P<verb>[a-z]{3,}ing)(?:\s+(?P<particle>with|of|for))?\b")
+
+
+def skill_object(q: Question, s: Sentence, view: CorpusView) -> Span | None:
+    """"What are the multidisciplinary doctors at Humanitas experts in dealing with?" -> "the treatment of
+    toxic collateral effects of the therapy": the expertise the sentence gives the holder the question names,
+    whatever verb the question does it with."""
+    folded = q.text.lower()
+    m = _SKILL_IN_DOING.search(folded)
+    asks_object = re.match(r"\s*(?:what|which)\b", folded) or re.search(r"\b(?:what|which)(?: [\w-]+)?\W*$", folded)
+    # a doing left at the end has the wh-phrase for its object, whatever a parser says ("which problems are ...")
+    stranded = bool(m) and not folded[m.end():].strip(" ?.!")
+    if not m or (q.wh_subject and not stranded) or not asks_object:
+        return None
+    said = {stem(w) for w in words(m.group())} | {q.focus}
+    holder = frozenset(t for t in q.terms if t not in said)
+    return expertise_of(s, view, holder) if holder else None
 
 
 def _acts(verb: str, expertise: str, complement: str, view: CorpusView, related: Related | None) -> bool:

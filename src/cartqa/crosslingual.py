@@ -62,6 +62,9 @@ CONTEXT_HITS = 4
 
 # Question frames on the folded question start: (Italian, English opening, English ending,
 # the verb goes last). First match wins, so longer frames come first.
+# "Indica", "dimmi", "mi dici", "sai dirmi": a request to name
+_NAME_IT = (r"(?:indica|indicami|nomina|cita|menziona|dimmi|mi dici|mi dica|mi sai dire|sai dirmi|mi puoi dire"
+            r"|puoi dirmi|mi potresti dire|potresti dirmi)")
 _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:che )?cosa (?:significa|vuol dire|sta per)(?: (?:la sigla|l'acronimo|l'abbreviazione|il termine))?",
      "What does", "stand for", False),
@@ -108,9 +111,8 @@ _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"come (?:vengono|sono)", "How are", "", False),
     (r"come (?:viene|e)", "How is", "", False),
     (r"come", "How", "", False),
-    (r"(?:indica|indicami|nomina|cita|menziona|dimmi) (?:uno|una|un) (?:dei|degli|delle|di|tra|fra)"
-     r"(?: (?:i|gli|le))?", "Name one of the", "", False),
-    (r"(?:indica|indicami|nomina|cita|menziona|dimmi)", "Name", "", False),
+    (rf"{_NAME_IT} (?:uno|una|un) (?:dei|degli|delle|di|tra|fra)(?: (?:i|gli|le))?", "Name one of the", "", False),
+    (_NAME_IT, "Name", "", False),
     (r"elenca(?:mi|li|le|teli|tele)?(?: tutt[ie])?", "List", "", False),
 )
 # A request to list or name, with its clitic pronoun ("elencali", "indicameli"), "all", and the modal

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from .agents import expert_agent
 from .grounding import CorpusView, Sentence, covers, refers_back
+from .lists import list_readings
 from .picking import ASKED_NOUN_MEANING, pick
 from .question import Question, analyse, with_parse
 from .records import Hit
@@ -82,9 +83,12 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return Extraction(False)
     # "Quali *paesi* ...": what is asked for stayed Italian, so its kind is not known and no answer is
     # found by its place alone (a list item the question names still is: "Quale struttura *di Bergamo*")
+    # (an English word the documents do not use, the dictionary's translation, still says a kind of name or
+    # place, which an answer is checked against: "ente" -> body, "paesi" -> nations)
     focus_word = next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
-    unknown_focus = translated and bool(focus_word) and focus_word not in view.vocabulary
-    sims = list(similarity(question, [s.text for s in sentences])) if similarity else [None] * len(sentences)
+    unknown_focus = translated and bool(focus_word) and focus_word not in view.vocabulary and not (
+        q.answer_type in ("NAME", "PLACE") and _english(focus_word))
+    sims = _similarities(question, sentences, similarity) if similarity else [None] * len(sentences)
     scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
     # The words of the names asked about are theirs: the *Foundation* in "Who founded the Tettamanti
@@ -122,6 +126,26 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
             return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
                               cand.confidence)
     return Extraction(False)
+
+
+def _similarities(question: str, sentences: Sequence[Sentence], similarity: Similarity) -> list[float]:
+    """How near in meaning each sentence is to the question; a list, by its nearest member read with what
+    announces it ("... are 5 academic cell factories: "G. Lanzani" of ASST Papa Giovanni XXIII in Bergamo"),
+    since a question about one member is far from the whole long list."""
+    readings = [list_readings(s.text) for s in sentences]
+    flat = [s.text for s in sentences] + [r for rs in readings for r in rs]
+    scores = list(similarity(question, flat))
+    out, k = [], len(sentences)
+    for i, rs in enumerate(readings):
+        out.append(max([scores[i], *scores[k:k + len(rs)]]))
+        k += len(rs)
+    return out
+
+
+def _english(word: str) -> bool:
+    from .alignment import is_english  # the English vocabulary ships with the embedder; read once
+
+    return is_english(word)
 
 
 def _candidate_sentences(hits: Sequence[Hit], view: CorpusView) -> list[Sentence]:

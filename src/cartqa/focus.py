@@ -199,6 +199,22 @@ def _preposition_governor(q: Question) -> str:
     return tokens[-1] if tokens and tokens[-1] not in STOPWORDS else ""
 
 
+def _with_conjunct(s: Sentence, view: CorpusView, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """"coupled with *innovative organization and management*": a preposition's object joined by
+    "and"/"or" to a bare noun phrase that closes the clause is one object (its modifier may be shared)."""
+    if not span:
+        return span
+    m = re.match(r"\s+(?:and|or)\s+", s.text[span[1]:])
+    if not m:
+        return span
+    start = span[1] + m.end()
+    end = next((b for a, b in view.phrases(s) if a == start), None)
+    if (end is None or s.text[start:end].split(" ", 1)[0].lower() in DETERMINERS
+            or not re.match(r"\s*(?:[,.;:)]|$)", s.text[end:])):
+        return span
+    return span[0], end
+
+
 def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],
                         related: Related | None = None) -> Span | None:
     """"In what are the hematologists expert?" -> the object of "in" after "expert" in the sentence."""
@@ -212,7 +228,10 @@ def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozen
     def support(i: int) -> int:
         return sum(covers(stem(t[2].lower()), asked) for t in toks[max(0, i - 3):i] if t[2][0].isalnum())
 
-    best = max(places, key=lambda i: (support(i), -i))
+    def governed(i: int) -> bool:  # "has *led* to what": the word right before the preposition is the question's
+        return i > 0 and toks[i - 1][2][0].isalnum() and covers(stem(toks[i - 1][2].lower()), asked)
+
+    best = max(places, key=lambda i: (support(i) > 0, governed(i), support(i), -i))
     if support(best) == 0 and len(places) > 1:
         # No "in" follows the question's words; the one after a word meaning what governs the
         # question's "in": "... *experienced* in?" -> "hematologists *expert* in stem cell transplant".
@@ -224,7 +243,7 @@ def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozen
         if best < 0 or closeness[best] < GOVERNOR_MEANING:
             return None
     after = toks[best][1]
-    span = phrase_at(s, view, after) or token_run(toks, best + 1, 1, set())
+    span = _with_conjunct(s, view, phrase_at(s, view, after)) or token_run(toks, best + 1, 1, set())
     if (span and q.answer_type == "PLACE" and q.focus in PLACE_NOUNS
             and (not s.text[span[0]].isupper() or ADJECTIVE_OF_PLACE.match(s.text, span[0]))):
         return None  # "In which city ...": "in molecular medicine", "in the *European consortium*" name no place

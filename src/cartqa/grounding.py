@@ -156,6 +156,28 @@ class CorpusView:
         question = question.strip()
         return self._parser.question(question[:1].upper() + question[1:]) if self._parser else None
 
+    def topic(self, statement: str) -> str:
+        """What a statement put before a question is about, as written; "" without a parser.
+
+        Its subject; after "I" or "my colleague", the first noun phrase that follows; a bare noun phrase, itself:
+        "I'd like to know about *the IEO*.", "*The cells stored in the banks*: what is their source?"
+        """
+        text = statement.strip().rstrip(".:;!?, ")
+        if not self._parser or not text:
+            return ""
+        parsed = self._parser.sentences([text])[0]
+        if not parsed.phrases:
+            return ""
+        if parsed.subject is None:
+            start = parsed.phrases[0][0]
+            bare = not text[:start].strip() or re.fullmatch(r"(?:about|regarding|concerning|as for|on)\s*", text[:start], re.I)
+            return text[start:] if bare else text[slice(*parsed.phrases[-1])]
+        subject = text[slice(*parsed.subject)]
+        if re.match(r"(?:i|we|you|my|our|your)\b", subject, re.I):  # "I read that *San Raffaele* was picked"
+            return next((text[a:b] for a, b in parsed.phrases if a >= parsed.subject[1]
+                         and not re.fullmatch(r"(?:i|we|you|me|us|it)", text[a:b], re.I)), "")
+        return subject
+
     def idf(self, term: str) -> float:
         """Rarer terms weigh more; a term the corpus never uses weighs most."""
         return self._idf.get(term, self._max_idf)

@@ -139,6 +139,24 @@ def _lead_in(text: str, items: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     return "", []
 
 
+def list_readings(text: str) -> list[str]:
+    """Each member of an enumeration with what announces it, as a sentence of its own: a question about one
+    member is nearer in meaning to that than to the whole long list.
+
+    >>> list_readings("The factories are: A in Pavia, B in Bergamo and C in Monza.")
+    ['The factories are: A in Pavia', 'The factories are: B in Bergamo', 'The factories are: C in Monza']
+    >>> list_readings("INT has 464 beds.")
+    []
+    """
+    items = list_items(text)
+    if len(items) < 2 or not _enumeration(text, items):
+        return []
+    lead, members = _lead_in(text, items)
+    if not lead or not members:
+        return []
+    return [f"{lead.rstrip()}: {text[a:b].strip()}" for a, b in members]
+
+
 def _list_head(text: str) -> str:
     return text.split(":", 1)[0] if ":" in text else ""
 

@@ -15,6 +15,7 @@ acronym: institutes are abbreviated from their own language's name, whose word o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .text import STOPWORDS
 
@@ -63,6 +64,85 @@ def mend_request(question: str) -> str:
     return question
 
 
+# Who is asking, not what: "As a patient, ...", "I'm a nurse.", "Sono una paziente:", "Hi, ..."
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|ciao|salve|buongiorno|buonasera)\b[,!.]?\s*",
+                       re.I)
+_AS_A = re.compile(r"^\s*(?:as an?|come|in quanto)\s+[\w' -]{2,40}?,\s*", re.I)
+_SPEAKER = re.compile(r"^\s*(?:i'?m|i am|we'?re|we are|sono|siamo)\s+(?:an?|one|una?|uno|un')\b[^.?!:;]*[.:;!]?\s*$", re.I)
+# "I'd like to know where ...": a question embedded in a wish to know it (never "... whether ...", a yes/no)
+_WISH_TO_KNOW = re.compile(
+    r"^\s*(?:(?:i(?:'d| would)|we(?:'d| would)) (?:like|love|want) to (?:know|understand|find out|learn)"
+    r"|i (?:want|need|wish) to (?:know|understand|find out)|i(?:'m| am| was) (?:wondering|curious)|i wonder"
+    r"|do you know|vorrei (?:sapere|capire)|volevo sapere|mi (?:piacerebbe|interessa) sapere|mi chiedo)"
+    r"\s+(?=(?:what|which|when|where|who|whom|whose|why|how|quale|quali|quando|dove|chi|come|quant[aeio]|che|cosa|perch)\b)",
+    re.I)
+_WH_START = re.compile(r"^\s*(?:what|which|when|where|who|whom|whose|why|how)\b", re.I)
+# a third-person pronoun that refers back to what an earlier sentence was about
+_BACK = re.compile(r"\b(?:(?P<possessive>its|their) (?P<noun>[\w-]+)(?P<end>\s*[?.!,]|\s*$|\s+(?=(?:in|at|on|for|from|with|by"
+                   r"|is|are|was|were|do|does|did|have|has|had|come|comes|came)\b))?|(?P<pronoun>it|they|them)\b)", re.I)
+
+
+def mend_preamble(question: str, topic: Callable[[str], str] = lambda sentence: "") -> str:
+    """The question without who asks and how they ask; a pronoun that refers to an earlier sentence, named.
+
+    ``topic`` says what a statement is about (a parser's subject; see CorpusView.topic).
+
+    >>> mend_preamble("As a patient, I'd like to know where the cells come from.")
+    'where the cells come from.'
+    >>> mend_preamble("I'm a nurse. What is the source of the cells?")
+    'What is the source of the cells?'
+    >>> mend_preamble("I'd like to know where the banked cells come from. What is their source?",
+    ...               topic=lambda s: "the banked cells")
+    'What is the source of the banked cells?'
+    >>> mend_preamble("I wonder whether INT has beds."), mend_preamble("Which hospital has a unit? How big is it?")
+    ('I wonder whether INT has beds.', 'Which hospital has a unit? How big is it?')
+    """
+    sentences = [_without_asker(s) for s in re.split(r"(?<=[^\W_]{2}[.!?:;])\s+(?=\S)", question.strip())]
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        return question
+    last = sentences[-1]
+    if len(sentences) > 1 and (last.endswith("?") or _WH_START.match(last)):
+        about = topic(sentences[-2])
+        if _BACK.search(last):
+            if about and not _WH_START.match(about):
+                return _BACK.sub(lambda m: _named(m, about), last, count=1)
+        elif _self_contained(last) and all(s.endswith((".", "!")) for s in sentences[:-1]):
+            # "I've read that INT focuses on oncology. The centre is devoted to what?" (but a fragment before a
+            # colon is the question's own: "Humanitas or San Raffaele: which one was selected?")
+            return last
+    return " ".join(sentences)
+
+
+# a wh-word, or "how many/much" without the noun it counts ("How many does San Raffaele have?")
+_ELLIPTIC = re.compile(r"\bhow (?:many|much)\s+(?:is|are|was|were|do|does|did|has|have|had|can|could)\b", re.I)
+_QUESTION_WORD = re.compile(r"\b(?:what|which|when|where|who|whom|whose|why|how|quale|quali|quando|dove|chi|come"
+                            r"|quant[aeio]|cosa|perch[eé])\b", re.I)
+
+
+def _self_contained(question: str) -> bool:
+    """A question that says what it asks of what, with no word left for the sentences before it."""
+    content = [w for w in re.findall(r"[\w'-]+", question.lower()) if w not in STOPWORDS]
+    return bool(_QUESTION_WORD.search(question)) and not _ELLIPTIC.search(question) and len(content) >= 3
+
+
+def _without_asker(sentence: str) -> str:
+    """One sentence without a greeting, the asker's role, or the asker's wish to know."""
+    if _SPEAKER.match(sentence):
+        return ""
+    sentence = _AS_A.sub("", _GREETING.sub("", sentence), count=1)
+    return _WISH_TO_KNOW.sub("", sentence, count=1)
+
+
+def _named(m: re.Match, about: str) -> str:
+    about = re.sub(r"^(?:The|These|Those|This|That|Its|Their)\b", lambda d: d.group().lower(), about)
+    if m.group("pronoun"):
+        return about
+    if m.group("end") is not None:  # "what is their source?" -> "what is the source of X?"
+        return f"the {m.group('noun')} of {about}{m.group('end')}"
+    return f"{about}'s {m.group('noun')}"
+
+
 # "What are the research fields *in which* INT has programs": the wh-word of a relative clause on the
 # asked noun. Its noun phrase holds no "of" ("the name of the hospital in which ..." asks for a name).
 _RELATIVE = re.compile(r"^\s*(?:(?:what|which) (?:is|are|was|were) (?:the )?|(?:list|name|give|mention|enumerate) "
@@ -103,10 +183,12 @@ def mend_long_name(question: str, acronyms: frozenset[str], written: str) -> str
     'How many beds has the IEO?'
     >>> mend_long_name("Quanti letti ha l'Istituto Nazionale dei Tumori?", frozenset({"INT"}), "")
     "Quanti letti ha l'INT?"
+    >>> mend_long_name("What is the consortium's goal for the European Union?", frozenset({"EU"}), "")
+    "What is the consortium's goal for the EU?"
     >>> mend_long_name("What does the Women Cancer Center do?", frozenset({"WCC"}), "its women cancer center (wcc)")
     'What does the Women Cancer Center do?'
     """
-    by_letters = {"".join(sorted(a)): a for a in acronyms if len(a) >= 3 and a.isalpha()}
+    by_letters = {"".join(sorted(a)): a for a in acronyms if len(a) >= 2 and a.isalpha()}
 
     def mend(m: re.Match) -> str:
         name = m.group()

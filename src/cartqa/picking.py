@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .agents import expert_agent
+from .agents import expert_agent, skill_object
 from .counting import count_span
 from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
@@ -51,6 +51,7 @@ from .question import Question
 from .semantic import Related
 from .sentence_spans import (
     DETERMINERS,
+    NAMED_KIND_STEMS,
     VAGUE,
     Span,
     all_asked,
@@ -90,6 +91,10 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     if q.answer_type == "DURATION":
         return nearest_span(s, duration_spans(text), anchor)
     if q.answer_type == "NUMBER":
+        # "X is one of how many centres?" -> "6 institutes of excellence" of "one of the 6 institutes ..."
+        member = _ONE_OF_HOW_MANY.search(q.text) and _ONE_OF_NUMBER.search(s.text)
+        if member:
+            return s, member.start(1), member.end()
         found = count_span(s.text, q, anchor, context, related)
         return (s, *found) if found else None
     if q.answer_type == "MANNER":
@@ -107,6 +112,9 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         if found or not q.definition:
             return found
         return _appositive(q, s, view, asked)
+    skill = skill_object(q, s, view)
+    if skill:  # "what are the doctors experts in dealing with": what they are expert in
+        return skill
     agent = expert_agent(q, s, view, related)
     if agent:  # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
         return agent
@@ -115,16 +123,96 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         listed = None  # "which region": "medical oncology" is a list item, but no place
     if listed:
         return listed
-    if q.others:  # "which other institutes": only a list holds others than the one a sentence names
+    # "which other institutes", "besides San Raffaele, name the other institutes": only a list holds other
+    # named things than the one a sentence names (but "besides national ones, what other trials" may be a
+    # modifier said beside it: "national and *international* clinical trials")
+    if q.others or (q.excluding and q.focus in NAMED_KIND_STEMS and re.search(r"\bothers?\b", q.text, re.I)):
         return None
     if q.example:  # "cited as an example": what "such as" introduces, or nothing in this sentence
         return _example(s, view)
     return ((_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
+            or (_based_in(q, s) if q.answer_type == "PLACE" else None)
+            or _relative_antecedent(q, s, view)
             or (preposition_object(q, s, view, asked, related) if _governed_here(q, s) else None)
-            or focus_phrase(q, s, view, asked, related)
+            or _whole_object(focus_phrase(q, s, view, asked, related), q, s, view, asked, related)
             or _asked_noun_phrase(q, s, view, asked)
             or preposition_object(q, s, view, asked, related)
-            or (positional and _says_asked_noun(q, positional_answer(q, s, view, asked, anchor), related)) or None)
+            or (positional and _named_if_asked(q, _says_asked_noun(q, positional_answer(q, s, view, asked, anchor),
+                                                                   related))) or None)
+
+
+_ONE_OF_HOW_MANY = re.compile(r"\bone of how many\b", re.I)
+# (a few words may come between: "one of the of the 6 institutes", as a document may repeat itself)
+_ONE_OF_NUMBER = re.compile(r"\bone\s+of\s+(?:[a-z]+\s+){0,3}?(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+                            r"\s+[a-z][\w-]*(?:\s+of\s+[a-z][\w-]*)?")
+
+
+def _named_if_asked(q: Question, span: Span | None) -> Span | None:
+    """"Who led the IEO?" is not answered by what the IEO "has led to": an answer found by its place alone
+    holds a name when the question asks for one."""
+    if span and q.answer_type == "NAME" and not has_name(span):
+        return None
+    return span
+
+
+def _based_in(q: Question, s: Sentence) -> Span | None:
+    """"In which city is Hospital San Raffaele based?" -> "Milano", of "the *Milano*-based Hospital San Raffaele":
+    the place a name of the question is said to be based in, by a compound right before it."""
+    for m in re.finditer(r"\b([A-Z][\w']+)-based\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", s.text):
+        following = set(words(m.group(2)))
+        if any(set(e) <= following for e in q.entities) and not any(m.group(1).lower() in e for e in q.entities):
+            return s, *m.span(1)
+    return None
+
+
+# "What has IEO produced *that became standard practice*?": a relative clause on the wh-phrase
+_QUESTION_RELATIVE = re.compile(r"^(?:what|which)\b.*?\b(?:that|which|who)\s+(?P<clause>[^,;]+?)\W*$")
+_SENTENCE_RELATIVE = re.compile(r"\b(?:which|that|who)\s+(?P<clause>[^,;.()]+)", re.I)
+
+
+def _relative_antecedent(q: Question, s: Sentence, view: CorpusView) -> Span | None:
+    """"What has IEO produced that became standard practice?" -> "new protocols and treatment regimens",
+    the noun phrase (with its conjuncts) a relative clause of the sentence says the same of ("which have
+    become standard practice"): at least two of the question clause's content words, and half of them."""
+    m = _QUESTION_RELATIVE.match(fold(q.text))
+    if not m:
+        return None
+    wanted = {stem(w) for w in words(m.group("clause")) if w not in STOPWORDS}
+    if len(wanted) < 2:
+        return None
+    for r in _SENTENCE_RELATIVE.finditer(s.text):
+        said = {stem(w) for w in words(r.group("clause")) if w not in STOPWORDS}
+        shared = sum(covers(w, said) for w in wanted)
+        if shared < 2 or 2 * shared < len(wanted):
+            continue
+        end = len(s.text[:r.start()].rstrip())
+        phrases = view.phrases(s)
+        last = next(((a, b) for a, b in phrases if b == end), None)
+        if last is None:
+            continue
+        start = last[0]
+        while True:  # "new protocols *and* treatment regimens which ...": the conjuncts share the clause
+            before = re.search(r"(?:,|\s+(?:and|or))\s+$", s.text[:start])
+            prior = before and next(((a, b) for a, b in phrases if b == before.start()), None)
+            if not prior:
+                break
+            start = prior[0]
+        if new_words(s.text[start:end], frozenset(q.terms)):
+            return s, start, end
+    return None
+
+
+def _whole_object(found: Span | None, q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],
+                  related: Related | None) -> Span | None:
+    """"In what area are they experts?": a phrase near the wh-noun in meaning ("stem cell") that ends inside
+    the object of the question's preposition ("expert in stem cell transplant") is cut short of its head;
+    the object is whole."""
+    if not found or not q.preposition:
+        return found
+    whole = preposition_object(q, s, view, asked, related)
+    if whole and whole[0] is found[0] and whole[1] <= found[1] and found[2] < whole[2]:
+        return whole
+    return found
 
 
 def _governed_here(q: Question, s: Sentence) -> bool:
@@ -279,13 +367,20 @@ def _manner(s: Sentence, view: CorpusView, asked: frozenset[str], anchor: int) -
     return nearest_span(s, asked_verb or manner, anchor)
 
 
+_SHORT_FORM = re.compile(r"\b(?:acronym|abbreviation|abbreviated|initials|short (?:name|form)|sigla)\b", re.I)
+
+
 def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
     """The long form written beside an acronym of the question: "Women Cancer Center (WCC)",
     or the acronym of a long form the question names."""
     acronyms = {w for e in q.entities for w in e}
+    short_asked = bool(_SHORT_FORM.search(q.text))
     for m in _LONG_THEN_SHORT.finditer(s.text):
-        if all_asked(m.group(1), asked) and m.group(2).lower() not in acronyms:
-            return s, *m.span(2)  # "What is the acronym of the National Cancer Institute?" -> INT
+        # "What is the acronym of the National Cancer Institute?" -> INT; "What abbreviation is used for
+        # the IEO's *centre* that brings together ...": a long form the question names by its head noun
+        if m.group(2).lower() not in acronyms and (all_asked(m.group(1), asked) or (
+                short_asked and all_asked(words(m.group(1))[-1], asked))):
+            return s, *m.span(2)
         if m.group(2).lower() in acronyms:
             a, b = m.span(1)
             lead = re.match(r"(?:(?:Its|Their|The|Our|His|Her|This)\s+)+", s.text[a:b])

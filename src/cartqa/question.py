@@ -21,26 +21,28 @@ _COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten
 # Nouns that name a kind of named thing: "which *hospital*", "what *consortium*" (English, then Italian).
 NAMED_KINDS = ("hospital", "institute", "institution", "centre", "center", "consortium", "organisation",
                "organization", "foundation", "university", "company", "project", "region", "person",
-               "ospedale", "istituto", "consorzio", "progetto")
+               "body", "bodies", "entity", "entities", "agency", "agencies", "authority", "authorities",
+               "ospedale", "istituto", "consorzio", "progetto", "ente", "enti")
 _NAMED_KINDS = "(?:" + "|".join(NAMED_KINDS) + ")"
 # "What is the IEO centre *called*": what the sentence calls the thing between (its wh-phrase).
 _CALLED = r"^what (?:is|are|was|were) (?:the |its |their )?((?:[\w-]+ ){0,3}[\w-]+) called\b"
+_NOT_RELATIVE = "".join(rf"(?<![a-z] {p} )" for p in "in at on of to by for from with".split())
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b"
      r"|^(?:name|give|tell me|state)(?: the)? (?:year|date)\b", "DATE"),
     (r"\b(in che|in quale|che) anno\b|^quando\b|\bda quando\b", "DATE"),
-    (r"^how long\b|\bfor how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
+    (r"^(?:for )?how long\b|\b(?:for|over|in) how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
      r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:[\w-]+ )?(?:duration|length)\b", "DURATION"),
     (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
      r"|^(?:what|which) (?:is|was|are|were) the (?:[\w-]+ )?(?:capacity|size|count|headcount)\b"
-     r"|\bwhat (number|percentage|share)\b", "NUMBER"),
+     r"|\bwhat (number|percentage|share)\b|^[^?]*\b(?:count|number|total|tally)\W*$", "NUMBER"),
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
     # "How are the cells kept?": the manner ("with an off the shelf approach"); "how is X described" is no manner.
     (r"^how (?:is|are|was|were|does|do|did|can|could|will|would|should|has|have|had)\b(?!.* (?:described|"
      r"characteri[sz]ed|defined|called)\b)", "MANNER"),
     # "which (Italian) region", but not "which city hospital"
-    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|cities|towns?|regions?|country|countries|places?)\b"
+    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|cities|towns?|regions?|country|countries|nations?|places?)\b"
      rf"(?! {_NAMED_KINDS})"
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
@@ -53,7 +55,8 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
      r"|\b(?:trying|tries|try|aiming|aims|hoping|hopes|hope|seeking|seeks|intends?|meant|wants?) to "
      r"(?:achieve|accomplish|attain|reach|do)\b", "CLAUSE"),
     # "which hospital", "what consortium": the focus noun names a kind of named thing.
-    (rf"\b(which|what|name|quale|quali)\b(\s+\w+){{0,2}}\s+{_NAMED_KINDS}s?\b", "NAME"),
+    # (not a relative "which" after a noun's preposition: "name one area of research *in which the Institute* runs")
+    (rf"{_NOT_RELATIVE}\b(which|what|name|quale|quali)\b(\s+\w+){{0,2}}\s+{_NAMED_KINDS}s?\b", "NAME"),
 )
 _WH = frozenset("what which who whom whose when where why how quale quali quando dove chi perche cosa quanto quanti quante quanta".split())
 # Words that frame a question rather than say what it is about ("what *kind* of", "*stand* for").
@@ -63,7 +66,7 @@ _FRAME = frozenset("kind kinds type types sort form acronym abbreviation stand s
 # "How long was X *supposed* to *run*": for a length of time, these say only that it is one.
 _DURATION_FRAME = frozenset("last lasts lasted lasting run runs ran running take takes took taken go goes went "
                             "continue continues continued supposed expected planned scheduled meant dura durata "
-                            "durare".split())
+                            "durare duration length period timeframe timespan".split())
 _ITALIAN_MARKERS = frozenset(
     "il lo gli della delle dei degli nel nella quale quali quando dove chi quanti quante quanto perche cosa "
     "sono stato stata fondato fondata anno citta ha hanno di del dell dello le la una per con come viene vengono "
@@ -165,7 +168,9 @@ def analyse(question: str) -> Question:
         # but "what is the *address* of the hospital specialised in nursing" (a participle on the hospital)
         # still asks for an address
         asked_noun="" if _stranded_verb(folded) and (re.fullmatch(_SKILLED, _asked_noun(folded))
-                                                    or _PREDICATE_SKILL.search(folded)) else _asked_noun(folded),
+                                                    or _PREDICATE_SKILL.search(folded))
+        # "what is the planned *duration*": a length of time, which the answer type already says
+        or (answer_type == "DURATION" and _asked_noun(folded) in _DURATION_FRAME) else _asked_noun(folded),
         object_of=_stranded_verb(folded),
         alternatives=alternatives,
         items=_COUNTS.index(items.group(1)) + 2 if items else 0,
@@ -191,14 +196,22 @@ def with_parse(q: Question, parsed) -> Question:
         focus = stem(fold(parsed.focus).lower())
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
+    folded = fold(q.text).lower()
+    # "which region *ranks among* / *counts as one of* the main contributors": a copula, no deed; right
+    # after the wh-phrase, whose subject it is, whatever a parser makes of "region counts"
+    classed = _CLASSED_AMONG.search(folded)
+    classed_subject = bool(classed) and bool(re.match(r"(?:which|what)(?: [\w-]+){1,3}$", folded[:classed.start()].strip()))
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
-                   wh_subject=parsed.subject and not _OBJECT_OF_INFINITIVE.search(fold(q.text).lower()),
-                   subject_verb="" if verb in _FRAME else verb,
+                   wh_subject=(parsed.subject or classed_subject) and not _OBJECT_OF_INFINITIVE.search(folded),
+                   subject_verb="" if verb in _FRAME or classed else verb,
                    # "what do the doctors specialize in *treating*": a verb stranded at the end has the object,
                    # whatever the parser attaches "what" to
-                   object_of=q.object_of or fold(parsed.object_of).lower(),
+                   object_of=q.object_of or ("" if classed_subject else fold(parsed.object_of).lower()),
                    event=fold(parsed.event))
 
+
+_CLASSED_AMONG = re.compile(r"\b(?:(?:rank|count|figure|number|stand)(?:s|ed)? among"
+                            r"|(?:rank|count|stand)(?:s|ed)? as|qualif(?:y|ies|ied) as)\b")
 
 # "Which diseases are *the cells* intended *to treat*?": after the auxiliary a subject of its own, and
 # an infinitive left without its object at the end; the wh-phrase is that object, whatever a parser says.
@@ -245,7 +258,10 @@ _EXPANSION = re.compile(r"\bstands? for\b|\bshort for\b|\bacronym\b|\babbreviati
 _PREPOSITIONS = "in|to|at|for|from|with|on|into|about|by|of"
 _FRONTED = re.compile(rf"^(?:according )?({_PREPOSITIONS}) (?:what|which|whom)\b"
                       rf"|^(?!(?:what|which|who|whom|whose|when|where|why|how)\b).*?\b({_PREPOSITIONS}) (?:what|which|whom)\b")
-_STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$")
+_STRANDED = re.compile(rf"\b({_PREPOSITIONS})\s*\??$"
+                       # "what does the IEO pair them *with* in pursuit of excellence": a preposition right
+                       # before another one, which opens an adjunct, lost its object to the wh-word
+                       r"|^(?:what|which|who|whom)\b.*?\b(with|to|for|from|on|at|by|about) (?:in|during|since|within)\b")
 _VERBISH = re.compile(r"(?:ed|ing)$")
 
 
@@ -462,7 +478,7 @@ def _preposition(folded: str) -> str:
         return ""
     m = _FRONTED.search(folded) or _STRANDED.search(folded)
     if m:  # "In which ...", "... its studies *in* which field?", "... come *from*?"
-        return m.group(1) or m.group(2)
+        return next(g for g in m.groups() if g)
     # "What is the source of the cells?" asks where they come *from*.
     return "from" if _SOURCE.search(folded) else ""
 
@@ -545,7 +561,8 @@ def _entities(question: str) -> list[tuple[str, ...]]:
     for m in _ENTITY.finditer(question):
         # "Milan-area", "Milano-based": the name is the capitalised part
         name = re.sub(r"(?<=\w)-[a-z][\w'-]*", "", m.group())
-        tokens = [w for w in words(name) if w not in STOPWORDS and w not in _WH and w not in _FRAME]
+        # (not "T" of "T-cell": one letter names nothing)
+        tokens = [w for w in words(name) if w not in STOPWORDS and w not in _WH and w not in _FRAME and len(w) > 1]
         # The sentence-initial capital alone ("Lombardy has ...") is no sign of a name; but the capital
         # after a wh-word is ("Which *German* institute"), and "At Humanitas" holds one.
         initial = words(name)[:1]

@@ -34,7 +34,7 @@ MAX_ANSWER_WORDS = 10
 NAMED_KIND_STEMS = frozenset(stem(w) for w in NAMED_KINDS)
 
 
-PLACE_NOUNS = frozenset(stem(w) for w in "city town region country place area village province".split())
+PLACE_NOUNS = frozenset(stem(w) for w in "city town region country nation place area village province".split())
 
 
 DETERMINERS = frozenset("a an the this that these those its their his her our".split())
