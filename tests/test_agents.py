@@ -15,7 +15,8 @@ PHRASES = ["Research Hospital Humanitas", "a CAR-T unit", "hematologists expert"
            "the treatment", "toxic effects", "the therapy"]
 # deal and handle share a sense with treat and handle (WordNet's "cover, treat, handle, deal")
 ACTIONS = frozenset({("deals", "treat"), ("deals", "handle"), ("handles", "handle"), ("handles", "treat")})
-MEANING = {("takes care", "treatment"): 0.38, ("harmful", "toxic"): 0.70}
+MEANING = {("takes care", "treatment"): 0.38, ("harmful", "toxic"): 0.70, ("physicians", "doctors"): 0.88,
+           ("physicians", "hematologists"): 0.60, ("skilled", "expert"): 0.70}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,14 @@ def test_an_expertise_is_the_one_of_the_holder_the_question_names(ask, question,
     "The multidisciplinary doctors at Humanitas are experts in managing which problems?",
     # the holder named by most of the question's words: not the "two teams" of nurses
     "What problems is the Humanitas multidisciplinary team specialised in managing?",
+    # a holder named by a word of like meaning, the nearest of several
+    "What are the physicians skilled at managing?",
+    "At Humanitas, what are the physicians of the multidisciplinary group skilled at managing?",  # a fronted place
 ])
 def test_what_a_holder_is_expert_in_doing_is_its_expertise(ask, question):
     # the holder's own expertise, whatever verb the question does it with; never the team itself
     assert ask(question).text == "treatment of toxic effects of the therapy"
+
+
+def test_what_no_holder_named_is_expert_in_doing_is_not_guessed(ask):
+    assert not ask("What are the surgeons at Humanitas experts in handling?").found

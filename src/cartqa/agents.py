@@ -19,6 +19,7 @@ Pure: works on a :class:`~cartqa.question.Question`, a sentence and the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .grounding import CorpusView, Sentence, covers
 from .question import Question
@@ -72,17 +73,23 @@ EXPERTISE_NOUNS = frozenset(stem(w) for w in "expertise expert experts specialty
                                               "competence competences skill skills".split())
 
 
-def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str]) -> Span | None:
+def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str],
+                 related: Related | None = None, holder_words: Sequence[str] = ()) -> Span | None:
     """What the holder the question names is expert in: "What is the *nurses'* area of expertise?" ->
     "apheresis" of "two teams of professional nurses with specific competences in apheresis", not the
     hematologists' "stem cell transplant" the same sentence lists first."""
     best, most = None, 0
     for m in _EXPERTISE.finditer(s.text):
-        agent = _agent(s, view, m.start())
+        copula = re.search(r"\s+(?:is|are|was|were)\s+$", s.text[:m.start()])  # "A team of doctors *is* expert in"
+        agent = _agent(s, view, m.start()) or (_agent(s, view, copula.start()) if copula else None)
         said = frozenset(stem(w) for w in words(s.text[agent[0]:agent[1]])) if agent else frozenset()
         # the holder named by most of the question's words: "the multidisciplinary *team* of *doctors*", not
         # "two *teams* of nurses"
-        named = sum(covers(t, said) for t in holder)
+        named = float(sum(covers(t, said) for t in holder))
+        if related and agent:  # "the *physicians*": "a team of *doctors*", by meaning, in part
+            agent_words = [w for w in words(s.text[agent[0]:agent[1]]) if w not in STOPWORDS]
+            closeness = [related(w, agent_words) for w in holder_words if not covers(stem(w), said)]
+            named += sum(c for c in closeness if c >= HOLDER_MEANING)
         start = m.end()
         end = start + len(re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", s.text[start:])[0].rstrip(" ."))
         if named > most and end > start:
@@ -90,26 +97,44 @@ def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str]) -> Span 
     return best
 
 
+# "physicians" / "doctors" (0.5 in MiniLM): a holder named by a word of like meaning
+HOLDER_MEANING = 0.5
 # "What are the doctors *experts in dealing with*?", "... *experts in managing* which problems?": a skill in doing
 # something, whose object the question asks for (not who has it: "Which doctors are experts in ...")
 _SKILL_IN_DOING = re.compile(r"\b(?P<skill>experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent)"
                              r"\s+(?:at|in|on)\s+(?P<verb>[a-z]{3,}ing)(?:\s+(?P<particle>with|of|for))?\b")
 
 
-def skill_object(q: Question, s: Sentence, view: CorpusView) -> Span | None:
+def asks_skill_object(q: Question) -> bool:
+    """"What are the doctors experts in dealing with?": what someone is expert in doing, not who is."""
+    folded = q.text.lower()
+    m = _SKILL_IN_DOING.search(folded)
+    # "(At Humanitas,) what are ...", or left at the end: "... experts in managing which problems?"
+    asks_object = m and (re.search(r"\b(?:what|which)\b", folded[:m.start()])
+                         or re.search(r"\b(?:what|which)(?: [\w-]+)?\W*$", folded))
+    # a doing left at the end has the wh-phrase for its object, whatever a parser says ("which problems are ...")
+    stranded = bool(m) and not folded[m.end():].strip(" ?.!")
+    return bool(m) and bool(asks_object) and (not q.wh_subject or stranded)
+
+
+def skill_object(q: Question, s: Sentence, view: CorpusView, related: Related | None = None) -> Span | None:
     """"What are the multidisciplinary doctors at Humanitas experts in dealing with?" -> "the treatment of
     toxic collateral effects of the therapy": the expertise the sentence gives the holder the question names,
     whatever verb the question does it with."""
-    folded = q.text.lower()
-    m = _SKILL_IN_DOING.search(folded)
-    asks_object = re.match(r"\s*(?:what|which)\b", folded) or re.search(r"\b(?:what|which)(?: [\w-]+)?\W*$", folded)
-    # a doing left at the end has the wh-phrase for its object, whatever a parser says ("which problems are ...")
-    stranded = bool(m) and not folded[m.end():].strip(" ?.!")
-    if not m or (q.wh_subject and not stranded) or not asks_object:
+    if not asks_skill_object(q):
         return None
+    m = _SKILL_IN_DOING.search(q.text.lower())
     said = {stem(w) for w in words(m.group())} | {q.focus}
     holder = frozenset(t for t in q.terms if t not in said)
-    return expertise_of(s, view, holder) if holder else None
+    holder_words = [w for t, w in zip(q.terms, q.term_words) if t in holder]
+    found = expertise_of(s, view, holder, related, holder_words) if holder else None
+    if found:  # "experts at *treating*": not "the *treatment* of", the noun of the very doing asked about
+        doing = re.match(r"(?:the\s+)?([a-z]+)\s+of\s+", s.text[found[1]:found[2]])
+        root = _DEVERBAL.match(doing.group(1)) if doing else None
+        verb = m.group("verb")[:-3]
+        if root and (stem(root.group(1)) == stem(verb) or view.same_action(verb, root.group(1))):
+            return s, found[1] + doing.end(), found[2]
+    return found
 
 
 def _acts(verb: str, expertise: str, complement: str, view: CorpusView, related: Related | None) -> bool:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .agents import expert_agent, skill_object
+from .agents import asks_skill_object, expert_agent, skill_object
 from .counting import count_span
 from .focus import focus_phrase, preposition_object
 from .grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
@@ -112,9 +112,8 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         if found or not q.definition:
             return found
         return _appositive(q, s, view, asked)
-    skill = skill_object(q, s, view)
-    if skill:  # "what are the doctors experts in dealing with": what they are expert in
-        return skill
+    if asks_skill_object(q):  # "what are the doctors experts in dealing with": what they are expert in, or nothing
+        return skill_object(q, s, view, related)
     agent = expert_agent(q, s, view, related)
     if agent:  # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
         return agent
