@@ -80,6 +80,7 @@ def english(question: str, **kw) -> str:
     ("Perché l'INT è noto?", "Why "),
     ("Indica uno dei progetti dell'INT.", "Name one of the "),
     ("Mi dici una delle aree dell'INT?", "Name one of the "),  # a request to name, however put
+    ("Mi dice uno dei dipartimenti dell'INT?", "Name one of the "),
     ("Come vengono conservate le cellule?", "How are "),  # the passive's auxiliary is the frame's
     ("Come viene conservato il sangue?", "How is "),
     ("Da che cosa si ricavano le cellule?", "From what are "),

@@ -600,6 +600,7 @@ def test_into_which_is_answered_by_a_list_its_lead_in_ends_on_in(ask):
     ("For research in what area is the Hospital recognized as IRCCS?", "molecular medicine"),
     # a status is what the question's words are said to become
     ("What status have the new protocols attained?", "standard practice"),
+    ("What status is the Hospital recognized with?", "IRCCS"),  # what it is recognized as
     # a relative clause of the question, said of a phrase by one of the sentence
     ("What has the IEO produced that is now standard practice?", "new protocols"),
 ])

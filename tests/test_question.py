@@ -263,6 +263,8 @@ def test_a_verb_before_as_ends_the_wh_phrase():
     ("Hi! I'm a nurse. How many beds does INT have?", "How many beds does INT have?"),
     ("Sono una paziente: l'IEO ha un centro per le donne?", "l'IEO ha un centro per le donne?"),
     ("I was wondering when INT was founded", "when INT was founded"),
+    ("Journalist here: which region leads?", "which region leads?"),
+    ("According to the text, when was INT founded?", "when was INT founded?"),
     # a pronoun in the question names what the sentence before is about
     ("I'd like to know about the IEO. When was it founded?", "When was the IEO founded?"),
     ("The cells in the banks: what is their source?", "what is the source of the cells in the banks?"),
@@ -321,6 +323,11 @@ def test_a_body_is_a_named_thing(question):
     ("Over how many years was the initiative planned to run?", "DURATION"),
     ("For how long was the programme planned to run?", "DURATION"),
     ("San Raffaele clinical specialties count?", "NUMBER"),
+    # queries without a wh-word
+    ("pagencell project start year", "DATE"),
+    ("humanitas car-t unit number of nursing teams", "NUMBER"),
+    ("How many outpatient visits per year does INT provide?", "NUMBER"),  # "per year" is no date
+    ("Which part of Italy has the most cancer hospitals?", "PLACE"),
     # a relative "in which" after a noun names no kind of thing asked for
     ("Name one area of research in which the Institute runs programmes.", "ANY"),
     ("In which hospital is the WCC?", "NAME"),

@@ -63,7 +63,7 @@ CONTEXT_HITS = 4
 # Question frames on the folded question start: (Italian, English opening, English ending,
 # the verb goes last). First match wins, so longer frames come first.
 # "Indica", "dimmi", "mi dici", "sai dirmi": a request to name
-_NAME_IT = (r"(?:indica|indicami|nomina|cita|menziona|dimmi|mi dici|mi dica|mi sai dire|sai dirmi|mi puoi dire"
+_NAME_IT = (r"(?:indica|indicami|nomina|cita|menziona|dimmi|mi dici|mi dice|mi dica|mi sai dire|sai dirmi|mi puoi dire"
             r"|puoi dirmi|mi potresti dire|potresti dirmi)")
 _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:che )?cosa (?:significa|vuol dire|sta per)(?: (?:la sigla|l'acronimo|l'abbreviazione|il termine))?",

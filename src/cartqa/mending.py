@@ -67,7 +67,8 @@ def mend_request(question: str) -> str:
 # Who is asking, not what: "As a patient, ...", "I'm a nurse.", "Sono una paziente:", "Hi, ..."
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|ciao|salve|buongiorno|buonasera)\b[,!.]?\s*",
                        re.I)
-_AS_A = re.compile(r"^\s*(?:as an?|come|in quanto)\s+[\w' -]{2,40}?,\s*", re.I)
+_AS_A = re.compile(r"^\s*(?:(?:as an?|come|in quanto)\s+[\w' -]{2,40}?,|[\w' -]{2,30}?\s+here\s*[:,.!-]"
+                   r"|according to (?:the )?(?:text|document|documents|article|briefing|report),)\s*", re.I)
 _SPEAKER = re.compile(r"^\s*(?:i'?m|i am|we'?re|we are|sono|siamo)\s+(?:an?|one|una?|uno|un')\b[^.?!:;]*[.:;!]?\s*$", re.I)
 # "I'd like to know where ...": a question embedded in a wish to know it (never "... whether ...", a yes/no)
 _WISH_TO_KNOW = re.compile(

@@ -148,8 +148,11 @@ _ONE_OF_NUMBER = re.compile(r"\bone\s+of\s+(?:[a-z]+\s+){0,3}?(\d[\d,]*|two|thre
 
 def _named_if_asked(q: Question, span: Span | None) -> Span | None:
     """"Who led the IEO?" is not answered by what the IEO "has led to": an answer found by its place alone
-    holds a name when the question asks for one."""
-    if span and q.answer_type == "NAME" and not has_name(span):
+    holds a name when the question asks for a name or a place (a capital on "The" is no name; a place may
+    be a scope: "both nationally and internationally")."""
+    text = span[0].text[span[1]:span[2]] if span else ""
+    if span and q.answer_type in ("NAME", "PLACE") and not SCOPE_ADVERBS.fullmatch(text.strip()) and not any(
+            w[:1].isupper() and w.lower() not in DETERMINERS for w in re.findall(r"[\w'-]+", text)):
         return None
     return span
 
@@ -165,14 +168,14 @@ def _based_in(q: Question, s: Sentence) -> Span | None:
 
 
 # "What has IEO produced *that became standard practice*?": a relative clause on the wh-phrase
-_QUESTION_RELATIVE = re.compile(r"^(?:what|which)\b.*?\b(?:that|which|who)\s+(?P<clause>[^,;]+?)\W*$")
+_QUESTION_RELATIVE = re.compile(r"^(?:[^,?]*,\s*)?(?:what|which)\b.*?\b(?:that|which|who)\s+(?P<clause>[^,;]+?)\W*$")
 _SENTENCE_RELATIVE = re.compile(r"\b(?:which|that|who)\s+(?P<clause>[^,;.()]+)", re.I)
 
 
 def _relative_antecedent(q: Question, s: Sentence, view: CorpusView) -> Span | None:
     """"What has IEO produced that became standard practice?" -> "new protocols and treatment regimens",
     the noun phrase (with its conjuncts) a relative clause of the sentence says the same of ("which have
-    become standard practice"): at least two of the question clause's content words, and half of them."""
+    become standard practice"): at least two of the question clause's content words, and a third of them."""
     m = _QUESTION_RELATIVE.match(fold(q.text))
     if not m:
         return None
@@ -182,7 +185,7 @@ def _relative_antecedent(q: Question, s: Sentence, view: CorpusView) -> Span | N
     for r in _SENTENCE_RELATIVE.finditer(s.text):
         said = {stem(w) for w in words(r.group("clause")) if w not in STOPWORDS}
         shared = sum(covers(w, said) for w in wanted)
-        if shared < 2 or 2 * shared < len(wanted):
+        if shared < 2 or 3 * shared < len(wanted):
             continue
         end = len(s.text[:r.start()].rstrip())
         phrases = view.phrases(s)
@@ -320,7 +323,9 @@ def _says_asked_noun(q: Question, span: Span | None, related: Related | None) ->
 _ROLE_NOUNS = frozenset(stem(w) for w in "role function position capacity status".split())
 
 
-_COPULA = re.compile(r"\s+(?:is|are|was|were|acts as|serves as|stands as)\s+(?:(?:also )?one of\s+)?")
+# ("is *recognized as* IRCCS": a status is what something is recognised, designated or known as)
+_COPULA = re.compile(r"\s+(?:(?:is|are|was|were)(?:\s+(?:recogni[sz]ed|designated|known|classified|accredited)\s+as)?"
+                     r"|acts as|serves as|stands as)\s+(?:(?:also )?one of\s+)?")
 
 
 def _predicate_nominal(s: Sentence, view: CorpusView, asked: frozenset[str]) -> Span | None:

@@ -26,23 +26,28 @@ NAMED_KINDS = ("hospital", "institute", "institution", "centre", "center", "cons
 _NAMED_KINDS = "(?:" + "|".join(NAMED_KINDS) + ")"
 # "What is the IEO centre *called*": what the sentence calls the thing between (its wh-phrase).
 _CALLED = r"^what (?:is|are|was|were) (?:the |its |their )?((?:[\w-]+ ){0,3}[\w-]+) called\b"
+_NO_WH = r"(?!.*\b(?:how|what|which|who|whom|whose|where|when|why)\b)"
 _NOT_RELATIVE = "".join(rf"(?<![a-z] {p} )" for p in "in at on of to by for from with".split())
 # (pattern on the folded question, answer type). First match wins; English then Italian.
 _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(what|which|in what|in which) (year|decade|date)\b|^when\b|\bsince when\b"
-     r"|^(?:name|give|tell me|state)(?: the)? (?:year|date)\b", "DATE"),
+     r"|^(?:name|give|tell me|state)(?: the)? (?:year|date)\b"
+     # a query without a wh-word: "pagencell project start year"
+     rf"|^{_NO_WH}[^?]*(?<!\bper )\b(?:year|date)\W*$", "DATE"),
     (r"\b(in che|in quale|che) anno\b|^quando\b|\bda quando\b", "DATE"),
     (r"^(?:for )?how long\b|\b(?:for|over|in) how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
      r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:[\w-]+ )?(?:duration|length)\b", "DURATION"),
     (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
      r"|^(?:what|which) (?:is|was|are|were) the (?:[\w-]+ )?(?:capacity|size|count|headcount)\b"
-     r"|\bwhat (number|percentage|share)\b|^[^?]*\b(?:count|number|total|tally)\W*$", "NUMBER"),
+     r"|\bwhat (number|percentage|share)\b|^[^?]*\b(?:count|number|total|tally)\W*$"
+     rf"|^{_NO_WH}.*\bnumber of\b", "NUMBER"),  # "humanitas car-t unit number of nursing teams"
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
     # "How are the cells kept?": the manner ("with an off the shelf approach"); "how is X described" is no manner.
     (r"^how (?:is|are|was|were|does|do|did|can|could|will|would|should|has|have|had)\b(?!.* (?:described|"
      r"characteri[sz]ed|defined|called)\b)", "MANNER"),
     # "which (Italian) region", but not "which city hospital"
-    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|cities|towns?|regions?|country|countries|nations?|places?)\b"
+    (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|cities|towns?|regions?|country|countries|nations?|places?"
+     r"|parts? of (?=[a-z]+ (?!of)))\b"
      rf"(?! {_NAMED_KINDS})"
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
