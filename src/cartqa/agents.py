@@ -107,23 +107,29 @@ _SKILL_IN_DOING = re.compile(r"\b(?P<skill>experts?|speciali[sz]ed|specialists?|
 
 def asks_skill_object(q: Question) -> bool:
     """"What are the doctors experts in dealing with?": what someone is expert in doing, not who is."""
+    return _skill_in_doing(q) is not None
+
+
+def _skill_in_doing(q: Question) -> re.Match | None:
     folded = q.text.lower()
     m = _SKILL_IN_DOING.search(folded)
+    if not m:
+        return None
     # "(At Humanitas,) what are ...", or left at the end: "... experts in managing which problems?"
-    asks_object = m and (re.search(r"\b(?:what|which)\b", folded[:m.start()])
-                         or re.search(r"\b(?:what|which)(?: [\w-]+)?\W*$", folded))
+    asks_object = (re.search(r"\b(?:what|which)\b", folded[:m.start()])
+                   or re.search(r"\b(?:what|which)(?: [\w-]+)?\W*$", folded))
     # a doing left at the end has the wh-phrase for its object, whatever a parser says ("which problems are ...")
-    stranded = bool(m) and not folded[m.end():].strip(" ?.!")
-    return bool(m) and bool(asks_object) and (not q.wh_subject or stranded)
+    stranded = not folded[m.end():].strip(" ?.!")
+    return m if asks_object and (not q.wh_subject or stranded) else None
 
 
 def skill_object(q: Question, s: Sentence, view: CorpusView, related: Related | None = None) -> Span | None:
     """"What are the multidisciplinary doctors at Humanitas experts in dealing with?" -> "the treatment of
     toxic collateral effects of the therapy": the expertise the sentence gives the holder the question names,
     whatever verb the question does it with."""
-    if not asks_skill_object(q):
+    m = _skill_in_doing(q)
+    if m is None:
         return None
-    m = _SKILL_IN_DOING.search(q.text.lower())
     said = {stem(w) for w in words(m.group())} | {q.focus}
     holder = frozenset(t for t in q.terms if t not in said)
     holder_words = [w for t, w in zip(q.terms, q.term_words) if t in holder]

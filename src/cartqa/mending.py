@@ -77,7 +77,7 @@ _WISH_TO_KNOW = re.compile(
     r"|do you know|vorrei (?:sapere|capire)|volevo sapere|mi (?:piacerebbe|interessa) sapere|mi chiedo)"
     r"\s+(?=(?:what|which|when|where|who|whom|whose|why|how|quale|quali|quando|dove|chi|come|quant[aeio]|che|cosa|perch)\b)",
     re.I)
-_WH_START = re.compile(r"^\s*(?:what|which|when|where|who|whom|whose|why|how)\b", re.I)
+_WH_START = re.compile(rf"^\s*(?:{'|'.join(_WH_WORDS)})\b", re.I)
 # a third-person pronoun that refers back to what an earlier sentence was about
 _BACK = re.compile(r"\b(?:(?P<possessive>its|their) (?P<noun>[\w-]+)(?P<end>\s*[?.!,]|\s*$|\s+(?=(?:in|at|on|for|from|with|by"
                    r"|is|are|was|were|do|does|did|have|has|had|come|comes|came)\b))?|(?P<pronoun>it|they|them)\b)", re.I)
@@ -104,8 +104,8 @@ def mend_preamble(question: str, topic: Callable[[str], str] = lambda sentence: 
         return question
     last = sentences[-1]
     if len(sentences) > 1 and (last.endswith("?") or _WH_START.match(last)):
-        about = topic(sentences[-2])
         if _BACK.search(last):
+            about = topic(sentences[-2])  # parsed only when the question refers back
             if about and not _WH_START.match(about):
                 return _BACK.sub(lambda m: _named(m, about), last, count=1)
         elif _self_contained(last) and all(s.endswith((".", "!")) for s in sentences[:-1]):

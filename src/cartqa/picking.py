@@ -67,7 +67,7 @@ from .sentence_spans import (
     tokenize,
 )
 from .spans import clause_after, duration_spans, list_items, reason_spans, year_spans
-from .text import ENGLISH_PARTICIPLE, STOPWORDS, stem, word_forms, words
+from .text import ENGLISH_PARTICIPLE, NUMBER_WORDS, STOPWORDS, stem, word_forms, words
 
 
 def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
@@ -142,7 +142,7 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
 
 _ONE_OF_HOW_MANY = re.compile(r"\bone of how many\b", re.I)
 # (a few words may come between: "one of the of the 6 institutes", as a document may repeat itself)
-_ONE_OF_NUMBER = re.compile(r"\bone\s+of\s+(?:[a-z]+\s+){0,3}?(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+_ONE_OF_NUMBER = re.compile(rf"\bone\s+of\s+(?:[a-z]+\s+){{0,3}}?(\d[\d,]*|{'|'.join(sorted(NUMBER_WORDS - {'one'}))})"
                             r"\s+[a-z][\w-]*(?:\s+of\s+[a-z][\w-]*)?")
 
 
