@@ -47,7 +47,7 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
      r"characteri[sz]ed|defined|called)\b)", "MANNER"),
     # "which (Italian) region", but not "which city hospital"
     (rf"^where\b|\b(what|which)(?: [\w-]+){{0,2}}? (city|cities|towns?|regions?|country|countries|nations?|places?"
-     r"|parts? of (?=[a-z]+ (?!of)))\b"
+     r"|parts? of (?!(?:the|a|an|its|their|this|that|these|those) ))\b"  # "which part of Italy", a place
      rf"(?! {_NAMED_KINDS})"
      r"|\bdove\b|\b(quale|che) (citta|regione|paese)\b", "PLACE"),
     (r"^who\b|^(?:to |with |by |for |from )?whom\b|^whose\b|^chi\b|^(?:what|which) (?:is|was|are|were) the names? of\b",
@@ -168,14 +168,7 @@ def analyse(question: str) -> Question:
         definition=bool(_DEFINITION.match(question.strip())),
         example=bool(re.search(r"\b(?:an? )?examples?\b|\besempio\b", folded)),
         predicate=_predicate(folded, focus_words, question),
-        # "what are the doctors experts at *treating*", "what is the team *expert* in treating": the object
-        # of a verb, not an instance of "experts" nor a team (a predicate noun or adjective, after the copula);
-        # but "what is the *address* of the hospital specialised in nursing" (a participle on the hospital)
-        # still asks for an address
-        asked_noun="" if _stranded_verb(folded) and (re.fullmatch(_SKILLED, _asked_noun(folded))
-                                                    or _PREDICATE_SKILL.search(folded))
-        # "what is the planned *duration*": a length of time, which the answer type already says
-        or (answer_type == "DURATION" and _asked_noun(folded) in _DURATION_FRAME) else _asked_noun(folded),
+        asked_noun=_asked_noun_of(folded, answer_type),
         object_of=_stranded_verb(folded),
         alternatives=alternatives,
         items=_COUNTS.index(items.group(1)) + 2 if items else 0,
@@ -468,6 +461,21 @@ _FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w-]+(
                        r"|\b(?:what|which) (?:area|field|domain|line)s? of ([\w-]+)")
 _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) "
                          r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b")
+
+
+def _asked_noun_of(folded: str, answer_type: str) -> str:
+    """The asked noun, unless the question asks for something else:
+
+    "what are the doctors experts at *treating*", "what is the team *expert* in treating": the object
+    of a verb, not an instance of "experts" nor a team (a predicate noun or adjective, after the copula);
+    but "what is the *address* of the hospital specialised in nursing" (a participle on the hospital)
+    still asks for an address. "What is the planned *duration*": a length of time, which the answer
+    type already says.
+    """
+    noun = _asked_noun(folded)
+    if _stranded_verb(folded) and (re.fullmatch(_SKILLED, noun) or _PREDICATE_SKILL.search(folded)):
+        return ""
+    return "" if answer_type == "DURATION" and noun in _DURATION_FRAME else noun
 
 
 def _asked_noun(folded: str) -> str:
