@@ -81,6 +81,8 @@ def english(question: str, **kw) -> str:
     ("Indica uno dei progetti dell'INT.", "Name one of the "),
     ("Mi dici una delle aree dell'INT?", "Name one of the "),  # a request to name, however put
     ("Mi dice uno dei dipartimenti dell'INT?", "Name one of the "),
+    ("Mi dite uno dei dipartimenti dell'INT?", "Name one of the "),  # the plural address
+    ("Ditemi uno dei dipartimenti dell'INT.", "Name one of the "),
     ("Come vengono conservate le cellule?", "How are "),  # the passive's auxiliary is the frame's
     ("Come viene conservato il sangue?", "How is "),
     ("Da che cosa si ricavano le cellule?", "From what are "),
@@ -102,6 +104,9 @@ def test_question_frames_map_to_english_wh_phrases(italian, opening):
     # a request that embeds the question ("Mi dici ...", "Sai dirmi ...") is no part of it
     ("Mi dici cosa vuol dire la sigla WCC?", "What does WCC stand for?"),
     ("Sai dirmi dove si trova l'INT?", "Where INT?"),
+    # the elided "di" is "of", as "di" is: "istituti d'eccellenza" -> "institutes of excellence"
+    # (this vocabulary leaves words it does not know as they are)
+    ("Quanti istituti d'eccellenza ci sono?", "How many istituti of eccellenza?"),
 ])
 def test_frames_with_an_ending(italian, expected):
     assert english(italian) == expected

@@ -264,6 +264,8 @@ def test_a_verb_before_as_ends_the_wh_phrase():
     ("Sono una paziente: l'IEO ha un centro per le donne?", "l'IEO ha un centro per le donne?"),
     ("I was wondering when INT was founded", "when INT was founded"),
     ("Journalist here: which region leads?", "which region leads?"),
+    # a colon ends the asker's sentence after a name that ends in a capital ("CAR-T:")
+    ("I'm a student writing about CAR-T: where do the cells come from?", "where do the cells come from?"),
     ("According to the text, when was INT founded?", "when was INT founded?"),
     # a pronoun in the question names what the sentence before is about
     ("I'd like to know about the IEO. When was it founded?", "When was the IEO founded?"),
@@ -299,6 +301,9 @@ def test_i_is_no_name():
 @pytest.mark.parametrize("question, verb", [
     ("Which Italian region ranks among the main contributors to CAR-T research?", "ranks"),
     ("Which region counts among the main contributors?", "counts"),
+    # who did the naming is no part of what the document says
+    ("Which region is named as one of the main contributors?", "named"),
+    ("Which hospital is described as a centre of excellence?", "described"),
 ])
 def test_ranking_among_is_being_one_of(question, verb):
     assert with_parse(analyse(question), QuestionParse(True, "region", verb)).subject_verb == ""
@@ -343,3 +348,15 @@ def test_question_forms_that_hide_their_parts():
         ("cell", "factori")
     # a preposition right before another one is stranded: its object is asked for
     assert analyse("What does the IEO pair its research with in pursuit of excellence?").preposition == "with"
+
+
+@pytest.mark.parametrize("question, mended", [
+    ("what's the source of the cells in Lombardy's banks?", "what is the source of the cells in Lombardy's banks?"),
+    ("Who’re the partners?", "Who are the partners?"),
+    ("Where's INT?", "Where is INT?"),
+    ("What is INT's bed count?", "What is INT's bed count?"),  # after a noun, a possessive
+])
+def test_a_contracted_verb_is_written_out(question, mended):
+    from cartqa.mending import mend_contraction
+
+    assert mend_contraction(question) == mended

@@ -63,8 +63,10 @@ CONTEXT_HITS = 4
 # Question frames on the folded question start: (Italian, English opening, English ending,
 # the verb goes last). First match wins, so longer frames come first.
 # "Indica", "dimmi", "mi dici", "sai dirmi": a request to name
-_NAME_IT = (r"(?:indica|indicami|nomina|cita|menziona|dimmi|mi dici|mi dice|mi dica|mi sai dire|sai dirmi|mi puoi dire"
-            r"|puoi dirmi|mi potresti dire|potresti dirmi)")
+# the imperative and "can you tell me", in the informal, formal and plural address ("mi dite", "ditemi")
+_NAME_IT = (r"(?:indica|indicami|indicate|indicatemi|nomina|cita|citate|menziona|dimmi|ditemi|mi dici|mi dice|mi dica"
+            r"|mi dite|mi sai dire|sai dirmi|mi sapete dire|sapete dirmi|mi puoi dire|puoi dirmi|mi potete dire"
+            r"|potete dirmi|mi potresti dire|potresti dirmi|mi potreste dire|potreste dirmi)")
 _FRAMES: tuple[tuple[str, str, str, bool], ...] = (
     (r"(?:che )?cosa (?:significa|vuol dire|sta per)(?: (?:la sigla|l'acronimo|l'abbreviazione|il termine))?",
      "What does", "stand for", False),
@@ -140,7 +142,7 @@ _FRONTED_BESIDES = re.compile(r"\s*(?:oltre|a parte|eccetto|tranne)\s+(?:(?:alle
                               r"([^,?]+?)\s*,\s*(?=\S)", re.I)
 # Function words worth keeping between two kept words, so the English reads as a phrase.
 _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "degli": "of", "delle": "of",
-          "dell'": "of", "dell’": "of", "nell'": "in", "nell’": "in", "sull'": "on", "sull’": "on",
+          "d'": "of", "d’": "of", "dell'": "of", "dell’": "of", "nell'": "in", "nell’": "in", "sull'": "on", "sull’": "on",
           "e": "and", "ed": "and", "o": "or", "per": "for", "con": "with",
           # "Quale ospedale di Milano è partner", "Quale regione ha ...": the verb keeps the
           # wh-phrase its subject.

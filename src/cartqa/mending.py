@@ -41,6 +41,20 @@ def mend_wh_word(question: str) -> str:
     return question[:m.start(1)] + fixed + question[m.end(1):]
 
 
+# "what's", "who're": the verb is spelt out so the question rules see a wh-word and its verb; an "'s"
+# after a noun is a possessive and stays.
+_CONTRACTED = re.compile(r"\b(what|which|who|where|when|how|why|that|there|it|here)['’](s|re)\b", re.I)
+
+
+def mend_contraction(question: str) -> str:
+    """A wh-word or pronoun contracted with "is" or "are", written out.
+
+    >>> mend_contraction("what's the source of the cells in Lombardy's bank?"), mend_contraction("Who’re they?")
+    ("what is the source of the cells in Lombardy's bank?", 'Who are they?')
+    """
+    return _CONTRACTED.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", question)
+
+
 _REQUEST = re.compile(r"^\s*(?:(?:please|so|and|ok(?:ay)?),?\s+)?(?:(?:can|could|would) you\s+)?"
                       r"(?:tell|give|show) me\s+(?:please\s+)?", re.I)
 
@@ -98,7 +112,7 @@ def mend_preamble(question: str, topic: Callable[[str], str] = lambda sentence: 
     >>> mend_preamble("I wonder whether INT has beds."), mend_preamble("Which hospital has a unit? How big is it?")
     ('I wonder whether INT has beds.', 'Which hospital has a unit? How big is it?')
     """
-    sentences = [_without_asker(s) for s in re.split(r"(?<=[^\W_]{2}[.!?:;])\s+(?=\S)", question.strip())]
+    sentences = [_without_asker(s) for s in re.split(r"(?:(?<=[^\W_]{2}[.!?])|(?<=[^\W_][:;]))\s+(?=\S)", question.strip())]
     sentences = [s for s in sentences if s]
     if not sentences:
         return question

@@ -18,7 +18,7 @@ from . import config
 from .errors import InputError
 from .extractive import Extraction, extract, question_phrases
 from .followup import resolve
-from .mending import mend_long_name, mend_preamble, mend_relative, mend_request, mend_wh_word
+from .mending import mend_contraction, mend_long_name, mend_preamble, mend_relative, mend_request, mend_wh_word
 from .records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def answer(
         prepare,  # an Italian question becomes an English pseudo-question
     )
 
-    text = mend_relative(mend_request(mend_wh_word(mend_preamble(text, engine.view.topic))))
+    text = mend_relative(mend_request(mend_wh_word(mend_preamble(mend_contraction(text), engine.view.topic))))
     followed = mend_long_name(resolve(text, history), engine.view.acronyms, engine.view.written)
     resolved = prepare(followed, engine, config.index_dir(index_dir))
     hits = engine.retriever.search(resolved, k=k)

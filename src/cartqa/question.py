@@ -208,8 +208,12 @@ def with_parse(q: Question, parsed) -> Question:
                    event=fold(parsed.event))
 
 
+# "which region *is named as* one of ...": a reporting passive before "as" classes the subject as the
+# copula does; the document says "X is one of ...", not who named it.
 _CLASSED_AMONG = re.compile(r"\b(?:(?:rank|count|figure|number|stand)(?:s|ed)? among"
-                            r"|(?:rank|count|stand)(?:s|ed)? as|qualif(?:y|ies|ied) as)\b")
+                            r"|(?:rank|count|stand)(?:s|ed)? as|qualif(?:y|ies|ied) as"
+                            r"|(?:is|are|was|were|been|being) (?:named|listed|cited|described|identified|mentioned"
+                            r"|regarded|considered|recognized|recognised|singled out|referred to) as)\b")
 
 # "Which diseases are *the cells* intended *to treat*?": after the auxiliary a subject of its own, and
 # an infinitive left without its object at the end; the wh-phrase is that object, whatever a parser says.
