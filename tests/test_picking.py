@@ -562,6 +562,28 @@ def test_of_several_instances_the_one_in_apposition_to_the_name_asked_about():
 
 def test_what_is_the_n_of_x_is_the_phrase_headed_by_n(ask):
     assert ask("What is the storage approach of the Pagencell cells?").text == "off the shelf approach"
+    # the noun may also end the question, after its modifiers
+    assert ask("What is the Pagencell cell storage approach?").text == "off the shelf approach"
+
+
+def test_of_several_phrases_headed_by_the_wh_noun_the_one_whose_complement_says_the_question():
+    text = ("Humanitas has two teams of professional nurses, and a multidisciplinary team of doctors expert in the "
+            "treatment of toxic effects.")
+    chunk = Chunk("t.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["Humanitas", "two teams", "professional nurses",
+                                               "a multidisciplinary team", "doctors", "the treatment", "toxic effects"]))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss)).text  # noqa: E731
+    assert ask("What kind of team treats toxic effects at Humanitas?") == "multidisciplinary team"
+    assert ask("What kind of teams of professional nurses does Humanitas have?") == "two teams"
+
+
+def test_a_list_of_bare_nouns_after_the_preposition_is_its_object():
+    text = "The IEO strives for excellence in cancer prevention, diagnosis and treatment, developing research."
+    chunk = Chunk("l.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["The IEO", "excellence", "cancer prevention", "diagnosis",
+                                               "treatment", "research"]))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss)).text  # noqa: E731
+    assert ask("In what does the IEO strive for excellence?") == "cancer prevention, diagnosis and treatment"
 
 
 def test_what_a_verb_takes_follows_a_verb_of_its_sense(monkeypatch):

@@ -360,3 +360,13 @@ def test_a_contracted_verb_is_written_out(question, mended):
     from cartqa.mending import mend_contraction
 
     assert mend_contraction(question) == mended
+
+
+@pytest.mark.parametrize("question, single", [
+    ("Give me an example of a cell factory in Milan.", True),
+    ("Which areas are the departments grouped into? Name at least one.", True),
+    ("Give me a list of the cell factories.", False),
+    ("Which cell factories are in Milan?", False),
+])
+def test_asking_for_one_example(question, single):
+    assert analyse(question).single is single

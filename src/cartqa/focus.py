@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .agents import EXPERTISE_NOUNS, expertise_of
-from .grounding import CorpusView, Sentence, covers
+from .grounding import CorpusView, Sentence, covers, stems
 from .question import Question
 from .semantic import Related
 from .sentence_spans import (
@@ -175,6 +175,7 @@ def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,
     # A phrase headed by the focus noun first ("particular CARCIK *cells*"), then one containing it.
     # Only the head itself may sit anywhere in a phrase: "the *largest* number" is no "largest hospital".
     for focus, headed in [(f, True) for f in reversed(q.focus_words)] + [(q.focus_words[-1], False)]:
+        found = []
         for a, b in view.phrases(s):
             tokens = phrase_tokens(s, a, b)
             inside = tokens[-1:] if headed else tokens
@@ -183,8 +184,19 @@ def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,
             new = [t for t in tokens if is_new(t[2], asked) and t[2].lower() not in VAGUE
                    and not any(c.isdigit() for c in t[2])]  # "*5* academic cell factories": how many, not which
             if new:
-                return tokens, new
+                found.append((_said_after(s.text, b, asked), tokens, new))
+        if found:
+            # of several such phrases, the one whose own complement says most of the question: "two teams of
+            # nurses ..., and a multidisciplinary *team* of *doctors* expert in ... *toxic* *effects*"
+            return max(found, key=lambda f: f[0])[1:]
     return None
+
+
+def _said_after(text: str, end: int, asked: frozenset[str]) -> int:
+    """How many asked words the phrase's complement says, up to the next clause or coordinated phrase."""
+    complement = re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", text[end:])[0]
+    said = frozenset(stems(complement))
+    return sum(covers(t, said) for t in asked)
 
 
 GOVERNOR_MEANING = 0.45  # "experienced" / "expert" 0.47; "experienced" / "competences" 0.35
@@ -200,19 +212,22 @@ def _preposition_governor(q: Question) -> str:
 
 
 def _with_conjunct(s: Sentence, view: CorpusView, span: tuple[int, int] | None) -> tuple[int, int] | None:
-    """"coupled with *innovative organization and management*": a preposition's object joined by
-    "and"/"or" to a bare noun phrase that closes the clause is one object (its modifier may be shared)."""
+    """"coupled with *innovative organization and management*", "in *cancer prevention, diagnosis and
+    treatment*": a preposition's object joined by "and"/"or" (after commas, in a list) to bare noun phrases,
+    the last of which closes the clause, is one object (its modifier may be shared)."""
     if not span:
         return span
-    m = re.match(r"\s+(?:and|or)\s+", s.text[span[1]:])
-    if not m:
-        return span
-    start = span[1] + m.end()
-    end = next((b for a, b in view.phrases(s) if a == start), None)
-    if (end is None or s.text[start:end].split(" ", 1)[0].lower() in DETERMINERS
-            or not re.match(r"\s*(?:[,.;:)]|$)", s.text[end:])):
-        return span
-    return span[0], end
+    end = span[1]
+    while True:
+        m = re.match(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", s.text[end:])
+        if not m:
+            return span
+        start = end + m.end()
+        end = next((b for a, b in view.phrases(s) if a == start), None)
+        if end is None or s.text[start:end].split(" ", 1)[0].lower() in DETERMINERS:
+            return span
+        if re.search(r"\b(?:and|or)\s+$", m.group()):  # the last conjunct closes the clause
+            return (span[0], end) if re.match(r"\s*(?:[,.;:)]|$)", s.text[end:]) else span
 
 
 def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozenset[str],

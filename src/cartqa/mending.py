@@ -64,6 +64,8 @@ def mend_request(question: str) -> str:
 
     >>> mend_request("Tell me the source of the cells."), mend_request("Can you tell me when INT was founded?")
     ('What is the source of the cells.', 'when INT was founded?')
+    >>> mend_request("Give me a list of the cell factories")
+    'List the cell factories'
     >>> mend_request("Tell me about INT")
     'Tell me about INT'
     """
@@ -73,6 +75,9 @@ def mend_request(question: str) -> str:
     rest = question[m.end():]
     if re.match(r"(?:what|which|who|whom|whose|when|where|why|how)\b", rest, re.I):
         return rest
+    listed = re.match(r"(?:an?|the)\s+(?:(?:full|complete)\s+)?list\s+of\s+", rest, re.I)
+    if listed:  # "Give me a list of the factories" -> "List the factories"
+        return "List " + rest[listed.end():]
     if re.match(r"(?:the|its|their|his|her)\s", rest, re.I):
         return "What is " + rest
     return question

@@ -234,9 +234,10 @@ def _asked_noun_phrase(q: Question, s: Sentence, view: CorpusView, asked: frozen
     """"What is the storage *approach* of the project?" -> "off the shelf approach": the sentence's phrase
     headed by the noun the answer is an instance of, with what it adds; only the noun itself, not one
     of like meaning (an "address" is not any place-like phrase)."""
-    # only "the N *of* X" names an N to find ("What are the hematologists at ... *in*?" asks the preposition's object)
-    if q.focus_words or not q.asked_noun or q.preposition or not re.search(rf"\b{re.escape(q.asked_noun)} of\b",
-                                                                             fold(q.text)):
+    # only "the N *of* X" (or "the X N?") names an N to find ("What are the hematologists at ... *in*?" asks
+    # the preposition's object)
+    if q.focus_words or not q.asked_noun or q.preposition or not re.search(
+            rf"\b{re.escape(q.asked_noun)}(?: of\b|\W*$)", fold(q.text)):
         return None
     noun = stem(q.asked_noun)
     return focus_phrase(replace(q, focus_words=(noun,), focus=noun, kind=True), s, view, asked)

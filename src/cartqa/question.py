@@ -246,8 +246,8 @@ _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outsid
 _NEGATED = re.compile(r"\b(?:without|rather than|instead of)\b[^,;:?.!]*", re.IGNORECASE)
 _KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
 _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
-_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:one|an?|another)\b|^(?:what|which)\b.* (?:is|was) one of\b"
-                     r"|\bone example\b"
+_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite|tell)(?: me| us)? (?:(?:at least|just|only) )?(?:one|an?|another)\b(?! (?:list|few|couple|number)\b)"
+                     r"|^(?:what|which)\b.* (?:is|was) one of\b|\b(?:one|an?) example\b"
                      r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
 # "What is EURE-CART?", "What are CARCIK cells?", "What is the WCC at IEO?": a name, and nothing asked about it.
 _DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [A-Z][\w'-]*)*(?: [a-z][\w-]*)?"
@@ -343,6 +343,8 @@ def _alternatives(folded: str, question: str = "") -> tuple[str, ...]:
     (('public hospital', 'private hospital'), ())
     >>> _alternatives("is it standard only in italy, or abroad too?")
     ('italy', 'abroad')
+    >>> _alternatives("does it treat most patients in italy, in europe or worldwide?")
+    ('italy', 'europe', 'worldwide')
     """
     # "..., or abroad *too*?": a closing focus adverb is not part of the last choice
     text = re.sub(r"(?:\s+(?:too|also|as well|either|instead))?[?!.\s]*$", "", folded)
@@ -393,6 +395,9 @@ def _named_choice(question: str) -> tuple[str, ...]:
     return ()
 
 
+_PLACE_PREPOSITION = r"(?:in|at|on|from|to|across|within|throughout)"
+
+
 def _final_choice(text: str, split: re.Match) -> tuple[str, ...]:
     left, right = text[:split.start()], text[split.end():]
     last = right.split()
@@ -410,6 +415,10 @@ def _final_choice(text: str, split: re.Match) -> tuple[str, ...]:
         # "three-year, five-year or ten-year": a list of choices
         first = " ".join(items[0].split()[-len(last):])
         return (first, *items[1:], right)
+    bare = [re.sub(rf"^{_PLACE_PREPOSITION} ", "", p) for p in items[1:]]
+    if len(items) > 1 and all(len(p.split()) == len(last) for p in bare):
+        # "in Italy, in Europe or worldwide": the same choices, each with its own preposition
+        return (" ".join(items[0].split()[-len(last):]), *bare, right)
     return (" ".join(items[-1].split()[-len(last):]), right)
 
 
@@ -463,8 +472,10 @@ _FIELD_NOUNS = frozenset("area areas field fields domain domains line lines".spl
 # "what is the (hematologists') area of *expertise*": the possessor may come first
 _FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w-]+(?:'s|') )?(?:area|field|domain|line)s? of ([\w-]+)"
                        r"|\b(?:what|which) (?:area|field|domain|line)s? of ([\w-]+)")
-_ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the ((?:[\w-]+ ){0,2}?)([\w-]+) "
-                         r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b")
+# (or the noun ends the question after its modifiers: "what is the pagencell cell storage *approach*?")
+_ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:((?:[\w-]+ ){0,2}?)([\w-]+) "
+                         r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b"
+                         r"|((?:[\w-]+ ){1,3})([\w-]+)\W*$)")
 
 
 def _asked_noun_of(folded: str, answer_type: str) -> str:
@@ -485,9 +496,10 @@ def _asked_noun_of(folded: str, answer_type: str) -> str:
 def _asked_noun(folded: str) -> str:
     """"What is the biological *source* of the cells": the noun the answer is an instance of."""
     m = _ASKED_NOUN.match(folded)
-    if not m or m.group(2) in _FRAME or m.group(2) in STOPWORDS or "name" in m.group(2) or _FIELD_OF.search(folded):
+    noun = m and (m.group(2) or m.group(4))
+    if not noun or noun in _FRAME or noun in STOPWORDS or "name" in noun or _FIELD_OF.search(folded):
         return ""
-    return m.group(2)
+    return noun
 
 
 def _preposition(folded: str) -> str:

@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     these they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours one ones name named many much tell give list please
     i'd i'm i've i'll we'd we're we've you'd you're you've it's that's there's themselves ourselves yourselves
-    himself herself myself yourself
+    himself herself myself yourself least
     il lo la i gli le un uno una di del dello della dei degli delle a al allo alla ai agli alle da dal
     dalla dai dagli dalle in nel nello nella nei negli nelle su sul sulla sui sugli sulle con per tra fra
     e ed o che chi cui non come dove quando quale quali quanto quanti quanta quante cosa perche è e' sono
