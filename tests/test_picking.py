@@ -700,3 +700,40 @@ def test_the_others_than_one_set_aside_are_only_in_a_list(ask):
                   [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), related)
     assert not got.found
     assert ask("Besides surgery, which other departments does the center have?").found
+
+
+@pytest.mark.parametrize("question", ["What characterizes the public service?",
+                                      "What characterises the public service of the Institute?"])  # British spelling
+def test_the_subject_of_an_active_question_is_the_agent_of_the_passive(question):
+    text = "The Institute carries out a public service characterized by a high level of research activities."
+    chunk = Chunk("c.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["The Institute", "a public service", "a high level",
+                                               "research activities"]))
+    got = extract(question, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss)).text
+    assert got == "high level of research activities"
+
+
+def test_what_a_subject_said_in_other_words_is():
+    text = "The ultimate goal of EURE-CART is to bring EU at the forefront of immunotherapy, extending its reach."
+    chunk = Chunk("g.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["The ultimate goal", "EURE-CART", "EU", "the forefront",
+                                               "immunotherapy", "its reach"]))
+    near = lambda word, candidates: 0.56 if word == "goal" and "ambition" in candidates else 0.0  # noqa: E731
+    ask = lambda q, r: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), r).text  # noqa: E731
+    assert ask("What is EURE-CART's ultimate ambition?", near) == "bring EU at the forefront of immunotherapy"
+    # a subject word the question does not say, in any words, is about something else
+    assert ask("What is EURE-CART's ultimate ambition?", related) != "bring EU at the forefront of immunotherapy"
+
+
+def test_in_what_the_named_holder_is_expert():
+    text = ("Humanitas has hematologists expert in stem cell transplant, two teams of professional nurses with "
+            "specific competences in apheresis and a team of doctors.")
+    chunk = Chunk("e.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["Humanitas", "hematologists", "stem cell transplant", "two teams",
+                                               "professional nurses", "specific competences", "apheresis",
+                                               "a team", "doctors"]))
+    ask = lambda q: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss)).text  # noqa: E731
+    assert ask("In which procedure are the nurses of Humanitas expert?") == "apheresis"
+    assert ask("In which procedure are the hematologists of Humanitas expert?") == "stem cell transplant"
+    # the holder is named before the unit it belongs to: not the *teams* of nurses
+    assert ask("In which procedure are the hematologists of the Humanitas teams expert?") == "stem cell transplant"

@@ -370,3 +370,26 @@ def test_a_contracted_verb_is_written_out(question, mended):
 ])
 def test_asking_for_one_example(question, single):
     assert analyse(question).single is single
+
+
+def test_a_capacity_asks_for_a_number_however_many_words_qualify_it():
+    assert analyse("What is the inpatient hospitalisation capacity of INT?").answer_type == "NUMBER"
+    assert analyse("What is the bed capacity of INT?").answer_type == "NUMBER"
+
+
+def test_a_word_between_what_and_a_determiner_is_a_verb():
+    q = with_parse(analyse("What characterises the public service?"), QuestionParse(False, "characterises"))
+    assert q.subject_verb == "characterises" and q.wh_subject and q.focus_words == ()
+    # "does" is the auxiliary of another verb
+    assert with_parse(analyse("What does the IEO provide?"), QuestionParse(False, "", "", "provide")).subject_verb == ""
+
+
+@pytest.mark.parametrize("query, noun", [
+    ("pagencell cell storage approach", "approach"),
+    ("pagencell storage approach?", "approach"),
+    ("INT beds", ""),  # a plural: how many, or which
+    ("WCC stands for?", ""),  # a verb before a stranded preposition
+    ("Name the storage approach", ""),  # an order says what it asks otherwise
+])
+def test_a_query_of_nouns_asks_for_its_last(query, noun):
+    assert analyse(query).asked_noun == noun

@@ -10,6 +10,7 @@ import re
 
 from .agents import EXPERTISE_NOUNS, expertise_of
 from .grounding import CorpusView, Sentence, covers, stems
+from .normalize import fold
 from .question import Question
 from .semantic import Related
 from .sentence_spans import (
@@ -202,6 +203,9 @@ def _said_after(text: str, end: int, asked: frozenset[str]) -> int:
 GOVERNOR_MEANING = 0.45  # "experienced" / "expert" 0.47; "experienced" / "competences" 0.35
 
 
+_SKILLED = re.compile(r"experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent")
+
+
 def _preposition_governor(q: Question) -> str:
     """The word a fronted or stranded preposition belongs to: "... specially *skilled* in?",
     "In what procedure are they *experienced*?"."""
@@ -235,6 +239,17 @@ def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozen
     """"In what are the hematologists expert?" -> the object of "in" after "expert" in the sentence."""
     if not q.preposition:
         return None
+    governor = _preposition_governor(q)
+    holder = re.search(rf"\b(?:is|are|was|were) (.+?) {re.escape(governor)}\W*$", fold(q.text).lower()) \
+        if _SKILLED.fullmatch(governor) else None
+    if holder:  # "In which procedure are the *nurses* of Humanitas expert?": the nurses' expertise
+        # (the holder's own words, not the unit it is of: "the blood specialists *of the CAR-T team*")
+        named = [w for w in words(re.split(r"\b(?:of|at|in|from|with|on|for)\b", holder.group(1))[0])
+                 if w not in STOPWORDS]
+        # by meaning, the holder read whole: "blood specialists" / "hematologists" 0.68, / "doctors" 0.57
+        found = expertise_of(s, view, frozenset(stem(w) for w in named), related, [" ".join(named)])
+        if found:
+            return found
     toks = tokenize(s.text)
     places = [i for i, t in enumerate(toks) if t[2].lower() == q.preposition]
     if not places:

@@ -114,6 +114,9 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
         return _appositive(q, s, view, asked)
     if asks_skill_object(q):  # "what are the doctors experts in dealing with": what they are expert in, or nothing
         return skill_object(q, s, view, related)
+    passive = _passive_agent(q, s, view)
+    if passive:  # "What characterises the service?": "a service characterized *by* a high level of ..."
+        return passive
     agent = expert_agent(q, s, view, related)
     if agent:  # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
         return agent
@@ -136,6 +139,7 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
             or _whole_object(focus_phrase(q, s, view, asked, related), q, s, view, asked, related)
             or _asked_noun_phrase(q, s, view, asked)
             or preposition_object(q, s, view, asked, related)
+            or _copula_predicate(q, s, view, related)
             or (positional and _named_if_asked(q, _says_asked_noun(q, positional_answer(q, s, view, asked, anchor),
                                                                    related))) or None)
 
@@ -155,6 +159,23 @@ def _named_if_asked(q: Question, span: Span | None) -> Span | None:
             w[:1].isupper() and w.lower() not in DETERMINERS for w in re.findall(r"[\w'-]+", text)):
         return None
     return span
+
+
+def _passive_agent(q: Question, s: Sentence, view: CorpusView) -> Span | None:
+    """"What characterises the public service of INT?" -> "a high level of ..." of "a public service
+    characterized *by* a high level of ...": what does the question's verb to its object, in the active,
+    is the by-phrase of the same verb's passive in the sentence, right after a word of that object."""
+    if not q.wh_subject or not q.subject_verb or q.answer_type not in ("ANY", "NAME"):
+        return None
+    root = stem(words(q.subject_verb)[0])
+    named = {stem(w) for e in q.entities for w in e}
+    objects = [t for t in q.terms if t != root and t not in named]
+    for m in re.finditer(r"\b([a-z]+ed)\s+by\s+", s.text):
+        before = frozenset(stem(w) for w in words(s.text[:m.start()])[-4:])
+        if stem(m.group(1)) == root and any(covers(t, before) for t in objects):
+            span = phrase_at(s, view, m.end())
+            return _named_if_asked(q, (s, *span)) if span else None
+    return None
 
 
 def _based_in(q: Question, s: Sentence) -> Span | None:
@@ -346,6 +367,30 @@ def _predicate_nominal(s: Sentence, view: CorpusView, asked: frozenset[str]) -> 
                 covers(t, frozenset(stem(w) for w in words(s.text[:m.start()])[-8:])) for t in asked):
             return s, *span
     return None
+
+
+# A word of the sentence's subject may say a question word in other words: "ambition" / "goal" 0.56
+PARAPHRASE_MEANING = 0.5
+_WHAT_IS = re.compile(r"^(?:what|which) (?:is|are|was|were) (?!the (?:name|number)\b)\S")
+
+
+def _copula_predicate(q: Question, s: Sentence, view: CorpusView, related: Related | None) -> Span | None:
+    """"What is EURE-CART's ultimate ambition?" -> "bring EU at the forefront ..." of "The ultimate goal of
+    EURE-CART is to bring EU ...": when each word of the sentence's subject is one of the question's, or
+    says one in other words, the question asks for what the subject is, the copula's complement."""
+    m = _COPULA.search(s.text)
+    if (q.focus_words or q.answer_type != "ANY" or related is None or not m
+            or not _WHAT_IS.match(fold(q.text).lower())):
+        return None
+    subject = [w for w in words(s.text[:m.start()]) if w not in STOPWORDS]
+    if len(subject) < 2 or not all(covers(stem(w), frozenset(q.terms)) or related(w, list(q.term_words))
+                                   >= PARAPHRASE_MEANING for w in subject):
+        return None
+    clause = clause_after(s.text, m.start())
+    if clause and clause[0] == m.end() + len("to "):  # the clause opens right after the copula's "to"
+        return s, *clause  # "is to bring EU at the forefront ...": the purpose clause
+    span = phrase_at(s, view, m.end())
+    return (s, *span) if span and new_words(s.text[span[0]:span[1]], frozenset(q.terms)) else None
 
 
 _MANNER_PREPOSITIONS = frozenset("with by through via using".split())

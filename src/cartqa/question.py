@@ -38,7 +38,7 @@ _TYPE_RULES: tuple[tuple[str, str], ...] = (
     (r"^(?:for )?how long\b|\b(?:for|over|in) how (?:many|much) (?:years|months|weeks|days|time)\b|\bper quanto tempo\b"
      r"|\bquanto (?:tempo|dura)\b|\b(?:what|which) (?:is|was) the (?:[\w-]+ )?(?:duration|length)\b", "DURATION"),
     (r"\bhow (many|much)\b|^(what|which) (is|was|are|were) the (total )?number of\b"
-     r"|^(?:what|which) (?:is|was|are|were) the (?:[\w-]+ )?(?:capacity|size|count|headcount)\b"
+     r"|^(?:what|which) (?:is|was|are|were) the (?:[\w-]+ ){0,2}(?:capacity|size|count|headcount)\b"
      r"|\bwhat (number|percentage|share)\b|^[^?]*\b(?:count|number|total|tally)\W*$"
      rf"|^{_NO_WH}.*\bnumber of\b", "NUMBER"),  # "humanitas car-t unit number of nursing teams"
     (r"\bquant[ieoa]\b|\bnumero di\b", "NUMBER"),
@@ -195,6 +195,9 @@ def with_parse(q: Question, parsed) -> Question:
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
     folded = fold(q.text).lower()
+    finite = _WH_THEN_VERB.match(folded)
+    if finite:  # "What *characterises* the service?": a verb, however a parser tags a word it does not know
+        focus_words, verb, parsed = (), finite.group(1), replace(parsed, subject=True)
     # "which region *ranks among* / *counts as one of* the main contributors": a copula, no deed; right
     # after the wh-phrase, whose subject it is, whatever a parser makes of "region counts"
     classed = _CLASSED_AMONG.search(folded)
@@ -207,6 +210,10 @@ def with_parse(q: Question, parsed) -> Question:
                    object_of=q.object_of or ("" if classed_subject else fold(parsed.object_of).lower()),
                    event=fold(parsed.event))
 
+
+# A word in -s between the wh-word and a determiner is a verb whose subject the wh-word is: no noun stands
+# between "what" and "the".
+_WH_THEN_VERB = re.compile(r"^(?:what|who) (?!does )([a-z]{3,}s) (?:the|a|an|its|their|this|these|those)\b")
 
 # "which region *is named as* one of ...": a reporting passive before "as" classes the subject as the
 # copula does; the document says "X is one of ...", not who named it.
@@ -478,6 +485,13 @@ _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:((?:[\w-]+
                          r"|((?:[\w-]+ ){1,3})([\w-]+)\W*$)")
 
 
+# a query without a wh-word, a verb before it or an order: "pagencell cell storage approach"
+# (no word in -ed, -ing or -s after a name, which may be a verb: "WCC stands for?")
+_KEYWORDS = re.compile(rf"^{_NO_WH}(?!(?:name|list|give|tell|spell|state|describe|explain|define|is|are|was|were|do"
+                       r"|does|did|has|have|had|can|could|please)\b)(?:[\w'-]+(?<!ed)(?<!ing) ){1,5}"
+                       r"([a-z][a-z-]{2,}(?<!ed)(?<!ing))\W*$")
+
+
 def _asked_noun_of(folded: str, answer_type: str) -> str:
     """The asked noun, unless the question asks for something else:
 
@@ -494,7 +508,15 @@ def _asked_noun_of(folded: str, answer_type: str) -> str:
 
 
 def _asked_noun(folded: str) -> str:
-    """"What is the biological *source* of the cells": the noun the answer is an instance of."""
+    """"What is the biological *source* of the cells": the noun the answer is an instance of.
+
+    A query of nouns alone names it last: "pagencell cell storage *approach*".
+    """
+    keywords = _KEYWORDS.match(folded)
+    # (a plural names things to count or list: "INT beds" asks how many)
+    if (keywords and keywords.group(1) not in STOPWORDS and keywords.group(1) not in _FRAME
+            and not re.search(r"[^su]s$", keywords.group(1))):
+        return keywords.group(1)
     m = _ASKED_NOUN.match(folded)
     noun = m and (m.group(2) or m.group(4))
     if not noun or noun in _FRAME or noun in STOPWORDS or "name" in noun or _FIELD_OF.search(folded):

@@ -42,8 +42,18 @@ def _stemmer():
 
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """English Snowball stem of a folded word: ``stem("established")`` -> ``'establish'``."""
-    return _stemmer().stemWord(word)
+    """English Snowball stem of a folded word, British "-ise" spelt "-ize" first.
+
+    >>> stem("established"), stem("characterises") == stem("characterized"), stem("expertise") == stem("expert")
+    ('establish', True, False)
+    """
+    return _stemmer().stemWord(_BRITISH_ISE.sub(r"\1iz\2", word) if word not in _ISE_NOUNS else word)
+
+
+# "characterises" / "characterized", "organisation" / "organization": one word in two spellings (a stem of
+# three letters at least, so "rise" and "wise" stay; "expertise" is a noun of its own, not "expert")
+_BRITISH_ISE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$")
+_ISE_NOUNS = frozenset({"expertise"})
 
 
 def words(text: str) -> list[str]:
