@@ -81,6 +81,8 @@ def english(question: str, **kw) -> str:
     ("Indica uno dei progetti dell'INT.", "Name one of the "),
     ("Mi dici una delle aree dell'INT?", "Name one of the "),  # a request to name, however put
     ("Mi dice uno dei dipartimenti dell'INT?", "Name one of the "),
+    # "area" frames the question as "field" does; a relative keeps its "in" ("in cui": "in which")
+    ("Elenca le aree in cui si raggruppano i dipartimenti.", "List areas in which "),
     ("Mi dite uno dei dipartimenti dell'INT?", "Name one of the "),  # the plural address
     ("Ditemi uno dei dipartimenti dell'INT.", "Name one of the "),
     ("Come vengono conservate le cellule?", "How are "),  # the passive's auxiliary is the frame's

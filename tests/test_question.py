@@ -264,7 +264,7 @@ def test_a_verb_before_as_ends_the_wh_phrase():
     ("Sono una paziente: l'IEO ha un centro per le donne?", "l'IEO ha un centro per le donne?"),
     ("I was wondering when INT was founded", "when INT was founded"),
     ("Journalist here: which region leads?", "which region leads?"),
-    # a colon ends the asker's sentence after a name that ends in a capital ("CAR-T:")
+    # a colon ends the asker's sentence after one letter too ("CAR-T:")
     ("I'm a student writing about CAR-T: where do the cells come from?", "where do the cells come from?"),
     ("According to the text, when was INT founded?", "when was INT founded?"),
     # a pronoun in the question names what the sentence before is about
@@ -355,6 +355,8 @@ def test_question_forms_that_hide_their_parts():
     ("Who’re the partners?", "Who are the partners?"),
     ("Where's INT?", "Where is INT?"),
     ("What is INT's bed count?", "What is INT's bed count?"),  # after a noun, a possessive
+    ("What is it's bed count?", "What is it's bed count?"),  # (a possessive misspelt, as often)
+    ("Who's led the IEO?", "Who's led the IEO?"),  # before a participle, "has"
 ])
 def test_a_contracted_verb_is_written_out(question, mended):
     from cartqa.mending import mend_contraction

@@ -27,7 +27,9 @@ from .semantic import Related
 from .sentence_spans import Span
 from .text import STOPWORDS, stem, words
 
-_EXPERTISE = re.compile(r"\b(?:experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent|responsible"
+# Words saying someone is skilled in something ("experts in", "specialized in", "trained in")
+SKILLED = r"(?:experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent)"
+_EXPERTISE = re.compile(rf"\b(?:{SKILLED}|responsible"
                         r"|(?:with|having)\s+(?:[\w-]+\s+)?(?:competences?|competencies|expertise|skills?))"
                         r"\s+(?:in|at|for|on|with)\s+(?:the\s+)?", re.I)
 # Nouns made from verbs, and the verb they come from: "treatment" -> treat, "coordination" -> coordinate.
@@ -43,6 +45,11 @@ OBJECT_SHARE = 0.5
 OBJECT_MEANING = 0.6
 
 
+def complement_after(text: str, start: int) -> str:
+    """What follows ``start`` up to the next clause or the next coordinated phrase ("..., and a team of")."""
+    return re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", text[start:])[0]
+
+
 def expert_agent(q: Question, s: Sentence, view: CorpusView, related: Related | None = None) -> Span | None:
     """The noun phrase before the expertise phrase that says what a who-question asks done, or None."""
     verb = q.subject_verb or q.predicate
@@ -53,7 +60,7 @@ def expert_agent(q: Question, s: Sentence, view: CorpusView, related: Related | 
     objects = [(t, w) for t, w in zip(q.terms, q.term_words) if w not in verb_words and w not in named]
     best: tuple[float, Span] | None = None
     for m in _EXPERTISE.finditer(s.text):
-        complement = re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", s.text[m.end():])[0]
+        complement = complement_after(s.text, m.end())
         content = [w for w in words(complement) if w not in STOPWORDS]
         said = frozenset(stem(w) for w in content)
         weights = [view.idf(t) for t, _ in objects]
@@ -91,7 +98,7 @@ def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str],
             closeness = [related(w, agent_words) for w in holder_words if not covers(stem(w), said)]
             named += sum(c for c in closeness if c >= HOLDER_MEANING)
         start = m.end()
-        end = start + len(re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", s.text[start:])[0].rstrip(" ."))
+        end = start + len(complement_after(s.text, start).rstrip(" ."))
         if named > most and end > start:
             best, most = (s, start, end), named
     return best
@@ -101,7 +108,7 @@ def expertise_of(s: Sentence, view: CorpusView, holder: frozenset[str],
 HOLDER_MEANING = 0.5
 # "What are the doctors *experts in dealing with*?", "... *experts in managing* which problems?": a skill in doing
 # something, whose object the question asks for (not who has it: "Which doctors are experts in ...")
-_SKILL_IN_DOING = re.compile(r"\b(?P<skill>experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent)"
+_SKILL_IN_DOING = re.compile(rf"\b(?P<skill>{SKILLED})"
                              r"\s+(?:at|in|on)\s+(?P<verb>[a-z]{3,}ing)(?:\s+(?P<particle>with|of|for))?\b")
 
 

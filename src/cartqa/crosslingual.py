@@ -156,10 +156,12 @@ _LINKS = {"di": "of", "del": "of", "dello": "of", "della": "of", "dei": "of", "d
           "oltre": "besides",
           # the passive's auxiliary: "Come *vengono* conservate" -> "How *are* stored"
           "viene": "is", "vengono": "are", "venne": "was", "vennero": "were"}
+# (only "in": "a cui partecipa" is "which it takes part *in*", not "to which")
+_RELATIVE_PREPOSITIONS = {"in": "in"}
 # Nouns that frame a question rather than name a thing ("in quale *ambito* di ricerca"):
 # translated, since what they mean is grammar the English pipeline reads, not corpus content.
 _FRAME_NOUNS = {"ambito": "field", "ambiti": "fields", "settore": "field", "settori": "fields", "campo": "field",
-                "campi": "fields",
+                "campi": "fields", "area": "area", "aree": "areas",
                 # "Quali *altri* reparti": "other" tells the English rules to exclude what is named (not "various")
                 "altri": "other", "altre": "other", "altro": "other", "altra": "other"}
 # Italian adjective endings (-ale, -ico/-iche, -ivo, -eo, -ese, -ario, -ile, -oso, -iano): they follow their noun.
@@ -274,7 +276,9 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
             name = word[:1].isupper() or not word.isalpha()
             out.append(_Word(word, "name" if name else "content", english=not name))
         elif kind == "link":
-            out.append(_Word(_LINKS[word.lower()], "link"))
+            # "le aree *in cui* si raggruppano": the relative keeps its preposition ("in which")
+            before = _RELATIVE_PREPOSITIONS.get(rest[i - 1].lower(), "") if i and word.lower() == "cui" else ""
+            out.append(_Word(f"{before} which" if before else _LINKS[word.lower()], "link"))
         elif kind == "frame":
             out.append(_Word(_FRAME_NOUNS[fold(word)], "content", english=True))
     text = " ".join(p for p in (opening, _join(_english_order(_compounds(out))), ending) if p)

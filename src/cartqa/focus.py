@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .agents import EXPERTISE_NOUNS, expertise_of
+from .agents import EXPERTISE_NOUNS, SKILLED, complement_after, expertise_of
 from .grounding import CorpusView, Sentence, covers, stems
 from .normalize import fold
 from .question import Question
@@ -195,15 +195,25 @@ def _phrase_with_focus(q: Question, s: Sentence, view: CorpusView,
 
 def _said_after(text: str, end: int, asked: frozenset[str]) -> int:
     """How many asked words the phrase's complement says, up to the next clause or coordinated phrase."""
-    complement = re.split(r"[,;:()]|\s+and\s+(?:a|an|two|three|the)\b", text[end:])[0]
-    said = frozenset(stems(complement))
+    said = frozenset(stems(complement_after(text, end)))
     return sum(covers(t, said) for t in asked)
 
 
 GOVERNOR_MEANING = 0.45  # "experienced" / "expert" 0.47; "experienced" / "competences" 0.35
 
 
-_SKILLED = re.compile(r"experts?|speciali[sz]ed|specialists?|skilled|trained|experienced|competent")
+def _holders_expertise(q: Question, s: Sentence, view: CorpusView, governor: str,
+                       related: Related | None) -> Span | None:
+    """"In which procedure are the *nurses* of Humanitas *expert*?": what the holder the question names (before
+    the unit it is of: "the blood specialists *of the CAR-T team*") is expert in; None for a pronoun holder."""
+    holder = re.fullmatch(SKILLED, governor) and re.search(rf"\b(?:is|are|was|were) (.+?) {re.escape(governor)}\W*$",
+                                                          fold(q.text).lower())
+    if not holder:
+        return None
+    named = [w for w in words(re.split(r"\b(?:of|at|in|from|with|on|for)\b", holder.group(1))[0])
+             if w not in STOPWORDS]
+    # by meaning, the holder read whole: "blood specialists" / "hematologists" 0.68, / "doctors" 0.57
+    return expertise_of(s, view, frozenset(stem(w) for w in named), related, [" ".join(named)]) if named else None
 
 
 def _preposition_governor(q: Question) -> str:
@@ -240,16 +250,9 @@ def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozen
     if not q.preposition:
         return None
     governor = _preposition_governor(q)
-    holder = re.search(rf"\b(?:is|are|was|were) (.+?) {re.escape(governor)}\W*$", fold(q.text).lower()) \
-        if _SKILLED.fullmatch(governor) else None
-    if holder:  # "In which procedure are the *nurses* of Humanitas expert?": the nurses' expertise
-        # (the holder's own words, not the unit it is of: "the blood specialists *of the CAR-T team*")
-        named = [w for w in words(re.split(r"\b(?:of|at|in|from|with|on|for)\b", holder.group(1))[0])
-                 if w not in STOPWORDS]
-        # by meaning, the holder read whole: "blood specialists" / "hematologists" 0.68, / "doctors" 0.57
-        found = expertise_of(s, view, frozenset(stem(w) for w in named), related, [" ".join(named)])
-        if found:
-            return found
+    held = _holders_expertise(q, s, view, governor, related)
+    if held:  # "In which procedure are the *nurses* of Humanitas expert?": the nurses' expertise
+        return held
     toks = tokenize(s.text)
     places = [i for i, t in enumerate(toks) if t[2].lower() == q.preposition]
     if not places:
@@ -265,7 +268,6 @@ def preposition_object(q: Question, s: Sentence, view: CorpusView, asked: frozen
     if support(best) == 0 and len(places) > 1:
         # No "in" follows the question's words; the one after a word meaning what governs the
         # question's "in": "... *experienced* in?" -> "hematologists *expert* in stem cell transplant".
-        governor = _preposition_governor(q)
         if not related or not governor:
             return None
         closeness = {i: related(governor, [toks[i - 1][2].lower()]) for i in places if i}

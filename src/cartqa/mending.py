@@ -42,8 +42,8 @@ def mend_wh_word(question: str) -> str:
 
 
 # "what's", "who're": the verb is spelt out so the question rules see a wh-word and its verb; an "'s"
-# after a noun is a possessive and stays.
-_CONTRACTED = re.compile(r"\b(what|which|who|where|when|how|why|that|there|it|here)['’](s|re)\b", re.I)
+# after a noun is a possessive and stays, and one before a participle is "has" ("who's led the IEO").
+_CONTRACTED = re.compile(r"\b(what|which|who|where|when|how|why)['’](s|re)\b(?!\s+[a-z]+(?:ed|en)\b)", re.I)
 
 
 def mend_contraction(question: str) -> str:

@@ -165,16 +165,20 @@ def _passive_agent(q: Question, s: Sentence, view: CorpusView) -> Span | None:
     """"What characterises the public service of INT?" -> "a high level of ..." of "a public service
     characterized *by* a high level of ...": what does the question's verb to its object, in the active,
     is the by-phrase of the same verb's passive in the sentence, right after a word of that object."""
-    if not q.wh_subject or not q.subject_verb or q.answer_type not in ("ANY", "NAME"):
+    folded = fold(q.text).lower()
+    # ("which hospital *was founded* by X": a passive question names the agent itself)
+    if (not q.wh_subject or not q.subject_verb or q.answer_type not in ("ANY", "NAME")
+            or re.search(rf"\b(?:is|are|was|were|be|been|being)\s+(?:[\w-]+\s+)?{re.escape(q.subject_verb)}\b", folded)):
         return None
     root = stem(words(q.subject_verb)[0])
     named = {stem(w) for e in q.entities for w in e}
     objects = [t for t in q.terms if t != root and t not in named]
     for m in re.finditer(r"\b([a-z]+ed)\s+by\s+", s.text):
         before = frozenset(stem(w) for w in words(s.text[:m.start()])[-4:])
-        if stem(m.group(1)) == root and any(covers(t, before) for t in objects):
-            span = phrase_at(s, view, m.end())
-            return _named_if_asked(q, (s, *span)) if span else None
+        span = (stem(m.group(1)) == root and any(covers(t, before) for t in objects)
+                and phrase_at(s, view, m.end()))
+        if span and new_words(s.text[span[0]:span[1]], frozenset(q.terms)):
+            return _named_if_asked(q, (s, *span))
     return None
 
 
@@ -386,9 +390,10 @@ def _copula_predicate(q: Question, s: Sentence, view: CorpusView, related: Relat
     if len(subject) < 2 or not all(covers(stem(w), frozenset(q.terms)) or related(w, list(q.term_words))
                                    >= PARAPHRASE_MEANING for w in subject):
         return None
-    clause = clause_after(s.text, m.start())
-    if clause and clause[0] == m.end() + len("to "):  # the clause opens right after the copula's "to"
-        return s, *clause  # "is to bring EU at the forefront ...": the purpose clause
+    purpose = re.match(r"to\s+", s.text[m.end():])
+    clause = purpose and clause_after(s.text, m.start())
+    if clause and clause[0] == m.end() + purpose.end():  # "is to bring EU at the forefront ...": the purpose clause
+        return s, *clause
     span = phrase_at(s, view, m.end())
     return (s, *span) if span and new_words(s.text[span[0]:span[1]], frozenset(q.terms)) else None
 

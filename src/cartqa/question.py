@@ -195,8 +195,8 @@ def with_parse(q: Question, parsed) -> Question:
         focus_words = focus_words[:focus_words.index(focus) + 1] if focus in focus_words else (focus,)
     verb = fold(parsed.verb).lower()
     folded = fold(q.text).lower()
-    finite = _WH_THEN_VERB.match(folded)
-    if finite:  # "What *characterises* the service?": a verb, however a parser tags a word it does not know
+    finite = _WH_THEN_VERB.match(folded) if not verb else None
+    if finite:  # "What *characterises* the service?": a verb, though the parser did not know the word for one
         focus_words, verb, parsed = (), finite.group(1), replace(parsed, subject=True)
     # "which region *ranks among* / *counts as one of* the main contributors": a copula, no deed; right
     # after the wh-phrase, whose subject it is, whatever a parser makes of "region counts"
@@ -204,7 +204,7 @@ def with_parse(q: Question, parsed) -> Question:
     classed_subject = bool(classed) and bool(re.match(r"(?:which|what)(?: [\w-]+){1,3}$", folded[:classed.start()].strip()))
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
                    wh_subject=(parsed.subject or classed_subject) and not _OBJECT_OF_INFINITIVE.search(folded),
-                   subject_verb="" if verb in _FRAME or classed else verb,
+                   subject_verb="" if verb in _FRAME or classed_subject else verb,
                    # "what do the doctors specialize in *treating*": a verb stranded at the end has the object,
                    # whatever the parser attaches "what" to
                    object_of=q.object_of or ("" if classed_subject else fold(parsed.object_of).lower()),
@@ -253,8 +253,11 @@ _FRONTED_PREPOSITION = re.compile(r"(?:At|In|For|From|Within|Among|Inside|Outsid
 _NEGATED = re.compile(r"\b(?:without|rather than|instead of)\b[^,;:?.!]*", re.IGNORECASE)
 _KIND = re.compile(r"\b(?:what|which|che|quale)\s+(?:kind|type|sort|form)s?\s+of\b|\btipo di\b")
 _DESCRIBED = re.compile(r"^how (?:is|are|was|were) .+ (?:described|characteri[sz]ed|defined|called)\b")
-_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite|tell)(?: me| us)? (?:(?:at least|just|only) )?(?:one|an?|another)\b(?! (?:list|few|couple|number)\b)"
-                     r"|^(?:what|which)\b.* (?:is|was) one of\b|\b(?:one|an?) example\b"
+_SINGLE = re.compile(r"\b(?:name|give|list|mention|cite) (?:(?:at least|just|only) )?(?:one|an?|another)\b"
+                     r"(?! (?:list|few|couple|number)\b)"
+                     # "give me one", "tell us another" (not "give me an overview", "tell me a little")
+                     r"|\b(?:name|give|tell)(?: me| us) (?:(?:at least|just|only) )?(?:one|another)\b"
+                     r"|^(?:what|which)\b.* (?:is|was) one of\b|\b(?:one|an?) (?:example|instance)\b"
                      r"|\b(?:indica|nomina|cita) (?:uno|una|un)\b")
 # "What is EURE-CART?", "What are CARCIK cells?", "What is the WCC at IEO?": a name, and nothing asked about it.
 _DEFINITION = re.compile(r"(?i:what|who) (?i:is|are|was|were) (?:(?i:an?|the) )?[A-Z][\w'-]*(?: [A-Z][\w'-]*)*(?: [a-z][\w-]*)?"
@@ -482,13 +485,15 @@ _FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w-]+(
 # (or the noun ends the question after its modifiers: "what is the pagencell cell storage *approach*?")
 _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:((?:[\w-]+ ){0,2}?)([\w-]+) "
                          r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b"
-                         r"|((?:[\w-]+ ){1,3})([\w-]+)\W*$)")
+                         # (a singular noun: not "the cells pagencell *stores*", "the best treatment *available*")
+                         r"|((?:[\w-]+ ){1,3})([\w-]+(?<![^su]s)(?<!ed)(?<!ing)(?<!able)(?<!ible))\W*$)")
 
 
-# a query without a wh-word, a verb before it or an order: "pagencell cell storage approach"
-# (no word in -ed, -ing or -s after a name, which may be a verb: "WCC stands for?")
-_KEYWORDS = re.compile(rf"^{_NO_WH}(?!(?:name|list|give|tell|spell|state|describe|explain|define|is|are|was|were|do"
-                       r"|does|did|has|have|had|can|could|please)\b)(?:[\w'-]+(?<!ed)(?<!ing) ){1,5}"
+# a query without a wh-word, an auxiliary or an order first, or a word in -ed or -ing (which may be its verb):
+# "pagencell cell storage approach"
+_KEYWORDS = re.compile(rf"^{_NO_WH}(?!(?:name|list|give|tell|show|spell|state|describe|explain|define|enumerate"
+                       r"|mention|summari[sz]e|is|are|am|was|were|do|does|did|has|have|had|can|could|will|would"
+                       r"|shall|should|may|might|must|please)\b)(?:[\w'-]+(?<!ed)(?<!ing) ){1,5}"
                        r"([a-z][a-z-]{2,}(?<!ed)(?<!ing))\W*$")
 
 
@@ -515,7 +520,7 @@ def _asked_noun(folded: str) -> str:
     keywords = _KEYWORDS.match(folded)
     # (a plural names things to count or list: "INT beds" asks how many)
     if (keywords and keywords.group(1) not in STOPWORDS and keywords.group(1) not in _FRAME
-            and not re.search(r"[^su]s$", keywords.group(1))):
+            and not re.search(r"(?<!ss|us|is)s$", keywords.group(1))):
         return keywords.group(1)
     m = _ASKED_NOUN.match(folded)
     noun = m and (m.group(2) or m.group(4))

@@ -40,20 +40,20 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# "characterized" / "characterises", "organization" / "organisation": one word in two spellings, spelt the
+# British way, since no -ise word is spelt -ize ("supervise", "expertise"); a stem of three letters at least
+# ("size", "prize" stay)
+_AMERICAN_IZE = re.compile(r"^(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers)$")
+
+
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """English Snowball stem of a folded word, British "-ise" spelt "-ize" first.
+    """English Snowball stem of a folded word, American "-ize" spelt "-ise" first.
 
-    >>> stem("established"), stem("characterises") == stem("characterized"), stem("expertise") == stem("expert")
-    ('establish', True, False)
+    >>> stem("established"), stem("characterises") == stem("characterized"), stem("supervise") == stem("supervision")
+    ('establish', True, True)
     """
-    return _stemmer().stemWord(_BRITISH_ISE.sub(r"\1iz\2", word) if word not in _ISE_NOUNS else word)
-
-
-# "characterises" / "characterized", "organisation" / "organization": one word in two spellings (a stem of
-# three letters at least, so "rise" and "wise" stay; "expertise" is a noun of its own, not "expert")
-_BRITISH_ISE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$")
-_ISE_NOUNS = frozenset({"expertise"})
+    return _stemmer().stemWord(_AMERICAN_IZE.sub(r"\1is\2", word))
 
 
 def words(text: str) -> list[str]:
