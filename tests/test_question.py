@@ -390,6 +390,7 @@ def test_a_word_between_what_and_a_determiner_is_a_verb():
     ("pagencell cell storage approach", "approach"),
     ("pagencell storage approach?", "approach"),
     ("INT beds", ""),  # a plural: how many, or which
+    ("humanitas nurses expertise status", "status"),  # singular, though it ends in -s
     ("WCC stands for?", ""),  # a verb before a stranded preposition
     ("Name the storage approach", ""),  # an order says what it asks otherwise
 ])

@@ -43,11 +43,11 @@ def mend_wh_word(question: str) -> str:
 
 # "what's", "who're": the verb is spelt out so the question rules see a wh-word and its verb; an "'s"
 # after a noun is a possessive and stays, and one before a participle is "has" ("who's led the IEO").
-_CONTRACTED = re.compile(r"\b(what|which|who|where|when|how|why)['’](s|re)\b(?!\s+[a-z]+(?:ed|en)\b)", re.I)
+_CONTRACTED = re.compile(rf"\b({'|'.join(_WH_WORDS)})['’](s|re)\b(?!\s+[a-z]+(?:ed|en)\b)", re.I)
 
 
 def mend_contraction(question: str) -> str:
-    """A wh-word or pronoun contracted with "is" or "are", written out.
+    """A wh-word contracted with "is" or "are", written out.
 
     >>> mend_contraction("what's the source of the cells in Lombardy's bank?"), mend_contraction("Who’re they?")
     ("what is the source of the cells in Lombardy's bank?", 'Who are they?')

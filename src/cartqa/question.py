@@ -485,8 +485,7 @@ _FIELD_OF = re.compile(r"^(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w-]+(
 # (or the noun ends the question after its modifiers: "what is the pagencell cell storage *approach*?")
 _ASKED_NOUN = re.compile(r"^(?:what|which) (?:is|are|was|were) the (?:((?:[\w-]+ ){0,2}?)([\w-]+) "
                          r"(?:of|for|in|at|behind|from|that|which|[\w-]+ed (?:by|to|for|in))\b"
-                         # (a singular noun: not "the cells pagencell *stores*", "the best treatment *available*")
-                         r"|((?:[\w-]+ ){1,3})([\w-]+(?<![^su]s)(?<!ed)(?<!ing)(?<!able)(?<!ible))\W*$)")
+                         r"|((?:[\w-]+ ){1,3})([\w-]+)\W*$)")
 
 
 # a query without a wh-word, an auxiliary or an order first, or a word in -ed or -ing (which may be its verb):
@@ -495,6 +494,17 @@ _KEYWORDS = re.compile(rf"^{_NO_WH}(?!(?:name|list|give|tell|show|spell|state|de
                        r"|mention|summari[sz]e|is|are|am|was|were|do|does|did|has|have|had|can|could|will|would"
                        r"|shall|should|may|might|must|please)\b)(?:[\w'-]+(?<!ed)(?<!ing) ){1,5}"
                        r"([a-z][a-z-]{2,}(?<!ed)(?<!ing))\W*$")
+
+
+def _singular_noun(word: str) -> bool:
+    """Can a question's last word name what is asked? Only a singular noun: a plural names things to count or
+    list ("INT beds" asks how many), and -ed, -ing, -able, -ible end verbs and adjectives ("the cells pagencell
+    *stores*", "the best treatment *available*").
+
+    >>> _singular_noun("approach"), _singular_noun("apheresis"), _singular_noun("beds"), _singular_noun("available")
+    (True, True, False, False)
+    """
+    return not re.search(r"(?:(?<![sui])s|ed|ing|able|ible)$", word)
 
 
 def _asked_noun_of(folded: str, answer_type: str) -> str:
@@ -518,12 +528,11 @@ def _asked_noun(folded: str) -> str:
     A query of nouns alone names it last: "pagencell cell storage *approach*".
     """
     keywords = _KEYWORDS.match(folded)
-    # (a plural names things to count or list: "INT beds" asks how many)
-    if (keywords and keywords.group(1) not in STOPWORDS and keywords.group(1) not in _FRAME
-            and not re.search(r"(?<!ss|us|is)s$", keywords.group(1))):
+    if keywords and keywords.group(1) not in STOPWORDS and keywords.group(1) not in _FRAME and _singular_noun(
+            keywords.group(1)):
         return keywords.group(1)
     m = _ASKED_NOUN.match(folded)
-    noun = m and (m.group(2) or m.group(4))
+    noun = m and (m.group(2) or (m.group(4) if _singular_noun(m.group(4)) else ""))
     if not noun or noun in _FRAME or noun in STOPWORDS or "name" in noun or _FIELD_OF.search(folded):
         return ""
     return noun
