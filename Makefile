@@ -43,7 +43,7 @@ screenshots: $(STAMP) chromium
 
 # The development set, then every held-out set (the README says which have been read).
 eval: index
-	for f in eval/questions.jsonl $$(ls eval/heldout*.jsonl | sort -V); do echo "== $$f"; $(VENV)/bin/cartqa eval $$f || exit 1; done
+	for f in eval/seed/questions.jsonl $$(ls eval/seed/heldout*.jsonl | sort -V); do echo "== $$f"; $(VENV)/bin/cartqa eval $$f || exit 1; done
 
 bench: index
 	$(PY) bench/bench.py

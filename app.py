@@ -2,7 +2,7 @@
 
 import logging
 
-from cartqa.ui import launch
+from cartqa.app.ui import launch
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -1,6 +1,6 @@
 """How well multilingual-e5 aligns Italian words to the corpus vocabulary, per threshold.
 
-    .venv/bin/python bench/alignment.py [eval/alignment_lexicon.tsv]
+    .venv/bin/python bench/alignment.py [eval/seed/alignment_lexicon.tsv]
 
 Reads a hand-made lexicon (Italian word, its English counterparts in the corpus or
 none) and reports, for each threshold, the words aligned right, aligned wrong, and
@@ -16,12 +16,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from cartqa import alignment  # noqa: E402
-from cartqa.crosslingual import THRESHOLD  # noqa: E402
-from cartqa.engine import get_engine  # noqa: E402
+from cartqa.pipeline.engine import get_engine  # noqa: E402
+from cartqa.reading.italian import alignment  # noqa: E402
+from cartqa.reading.italian.crosslingual import THRESHOLD  # noqa: E402
 
 
-def main(path: str = str(REPO / "eval" / "alignment_lexicon.tsv")) -> None:
+def main(path: str = str(REPO / "eval" / "seed" / "alignment_lexicon.tsv")) -> None:
     lexicon = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):

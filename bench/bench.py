@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from cartqa import answer, build_index  # noqa: E402
-from cartqa.engine import get_engine  # noqa: E402
+from cartqa.pipeline.engine import get_engine  # noqa: E402
 
 QUESTIONS = ["When was the National Cancer Institute of Milan established?", "How many inpatient beds does INT have?",
              "Which cell factory is in Pavia?", "How many beds does Humanitas have?"]

@@ -3,8 +3,8 @@
 import pytest
 from test_picking import ScriptedParser, Thesaurus
 
-from cartqa.extractive import extract
-from cartqa.grounding import CorpusView
+from cartqa.reading.extractive import extract
+from cartqa.reading.grounding import CorpusView
 from cartqa.records import Chunk, Hit
 
 TEXT = ("Research Hospital Humanitas features a CAR-T unit with hematologists expert in stem cell transplant, "

@@ -25,8 +25,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from cartqa.qa import MODES
-from cartqa.ui import EXAMPLES
+from cartqa.app.ui import EXAMPLES
+from cartqa.pipeline.qa import MODES
 
 pytestmark = pytest.mark.browser
 

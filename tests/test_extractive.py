@@ -2,8 +2,8 @@
 
 import pytest
 
-from cartqa.extractive import extract
-from cartqa.grounding import CorpusView
+from cartqa.reading.extractive import extract
+from cartqa.reading.grounding import CorpusView
 from cartqa.records import Chunk, Hit
 
 DOC = (
@@ -77,7 +77,7 @@ def test_no_hits_is_a_refusal():
 
 
 def test_a_place_is_grounded_by_its_adjective():
-    from cartqa.grounding import covers
+    from cartqa.reading.grounding import covers
 
     assert covers("itali", frozenset({"italian"})) and covers("europ", frozenset({"european"}))
     assert not covers("milan", frozenset({"mill"}))
@@ -198,8 +198,8 @@ def test_a_definite_subject_is_about_the_name_it_refers_to():
 
 
 def test_numbers_and_set_aside_words_are_never_matched_by_meaning():
-    from cartqa.extractive import _score
-    from cartqa.question import analyse
+    from cartqa.reading.extractive import _score
+    from cartqa.reading.question import analyse
 
     text = "The Hospital San Raffaele is a multi-specialty center and a partner of the project."
     view = CorpusView([Chunk("m.txt", text, 0, len(text))])
@@ -213,7 +213,7 @@ def test_numbers_and_set_aside_words_are_never_matched_by_meaning():
 
 
 def test_a_verb_is_said_by_its_own_stem_or_meaning_not_a_derived_spelling():
-    from cartqa.extractive import _says
+    from cartqa.reading.extractive import _says
 
     assert _says("founded", frozenset({"foundation"}), None)  # as close in spelling as Pagencell / Plagencell
     assert not _says("founded", frozenset({"foundation"}), None, spelling=False)
@@ -267,8 +267,8 @@ def test_a_closed_choice_is_read_in_the_list_item_the_question_names():
 
 
 def test_a_word_another_question_word_names_exactly_is_not_also_a_spelling_variant():
-    from cartqa.extractive import _score
-    from cartqa.question import analyse
+    from cartqa.reading.extractive import _score
+    from cartqa.reading.question import analyse
 
     text = "The Tettamanti Foundation runs a cell factory."
     view = CorpusView([Chunk("f.txt", text, 0, len(text))])
@@ -284,12 +284,12 @@ class _EventParser:
         self._events = events
 
     def sentences(self, texts):
-        from cartqa.syntax import Parsed
+        from cartqa.reading.syntax import Parsed
 
         return [Parsed() for _ in texts]
 
     def question(self, question):
-        from cartqa.syntax import QuestionParse
+        from cartqa.reading.syntax import QuestionParse
 
         return QuestionParse(event=self._events.get(question, ""))
 

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from cartqa import llm
 from cartqa.errors import InputError
-from cartqa.generative import says_unknown, unsupported
-from cartqa.qa import EVAL_MODES, MODES, answer
+from cartqa.generation import llm
+from cartqa.generation.generative import says_unknown, unsupported
+from cartqa.pipeline.qa import EVAL_MODES, MODES, answer
 
 INT_FOUNDED = "When was the National Cancer Institute of Milan established?"
 
@@ -178,7 +178,7 @@ def test_an_unknown_mode_names_the_choices(tiny_corpus, tmp_path, monkeypatch):
 
 
 def test_cli_ask_and_eval_take_a_mode(scripted, tiny_corpus, tmp_path, capsys):
-    from cartqa.cli import main
+    from cartqa.app.cli import main
 
     scripted.reply = "1928"
     args = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"), "--mode", "generative"]

@@ -24,7 +24,7 @@ def tiny_qa_model(tmp_path_factory):
 
 
 def test_best_span_lies_inside_the_context(tiny_qa_model):
-    from cartqa.hub_reader import best_span
+    from cartqa.generation.hub_reader import best_span
 
     context = "INT was established in 1928 . INT has 464 beds ."
     start, end, p = best_span(tiny_qa_model, "When was INT established ?", context)
@@ -33,7 +33,8 @@ def test_best_span_lies_inside_the_context(tiny_qa_model):
 
 
 def test_hub_reader_spans_are_verbatim_and_grounded(tiny_qa_model, tiny_corpus, tmp_path, monkeypatch):
-    from cartqa import answer, hub_reader
+    from cartqa import answer
+    from cartqa.generation import hub_reader
 
     monkeypatch.setenv("CARTQA_EMBEDDER", "hash")
     monkeypatch.setattr(hub_reader, "MIN_SCORE", 0.0)  # a random model is never confident

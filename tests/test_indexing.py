@@ -5,8 +5,8 @@ import pytest
 
 from cartqa import build_index
 from cartqa.errors import CorpusError
-from cartqa.indexing import is_stale
-from cartqa.store import load_stored, read_manifest
+from cartqa.index.build import is_stale
+from cartqa.index.store import load_stored, read_manifest
 
 
 def build(corpus, index):
@@ -30,7 +30,7 @@ def test_incremental_build_reports_each_kind_of_change(tiny_corpus, tmp_path):
 
 
 def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch):
-    from cartqa.embedders import HashEmbedder
+    from cartqa.index.embedders import HashEmbedder
 
     embedder = HashEmbedder()
     build_index(tiny_corpus, tmp_path / "i", embedder=embedder)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cartqa import lexicon
-from cartqa.lexicon import (
+from cartqa.reading.italian import lexicon
+from cartqa.reading.italian.lexicon import (
     MAX_SENSES,
     VERB_SENSES,
     parse_index,

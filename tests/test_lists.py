@@ -2,9 +2,9 @@
 
 import pytest
 
-from cartqa.grounding import CorpusView
-from cartqa.lists import list_pick
-from cartqa.question import analyse
+from cartqa.reading.grounding import CorpusView
+from cartqa.reading.lists import list_pick
+from cartqa.reading.question import analyse
 from cartqa.records import Chunk
 
 FIELDS = "The Institute has programs in every field and phase of research, preclinical, epidemiological, public health and clinical."
@@ -36,7 +36,7 @@ def test_of_the_rest_the_item_the_question_points_at():
 
 
 def test_a_list_is_as_near_to_a_question_as_its_nearest_member():
-    from cartqa.extractive import extract
+    from cartqa.reading.extractive import extract
     from cartqa.records import Hit
 
     chunk = Chunk("d", FACTORIES, 0, len(FACTORIES))

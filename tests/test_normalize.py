@@ -1,8 +1,8 @@
 import pytest
 
-from cartqa.loaders import strip_markdown
-from cartqa.normalize import fold, normalize_text
-from cartqa.sentences import sentence_spans
+from cartqa.corpus.loaders import strip_markdown
+from cartqa.corpus.normalize import fold, normalize_text
+from cartqa.corpus.sentences import sentence_spans
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from cartqa.extractive import extract
-from cartqa.grounding import CorpusView
+from cartqa.reading.extractive import extract
+from cartqa.reading.grounding import CorpusView
+from cartqa.reading.syntax import QuestionParse
 from cartqa.records import Chunk, Hit
-from cartqa.syntax import QuestionParse
 
 DOC = (
     "In 2020, Lombardy Region started the Pagencell Project, aimed at creating CAR-T allogeneic cell banks "
@@ -410,8 +410,8 @@ def test_lists_and_reasons_are_refused_when_the_text_does_not_fit(ask_more, ques
 
 
 def test_what_a_holder_is_expert_in_doing_is_said_by_its_expertise():
-    from cartqa.picking import pick
-    from cartqa.question import analyse
+    from cartqa.reading.picking import pick
+    from cartqa.reading.question import analyse
 
     text = "Doctors are expert in the treatment of toxic effects."
     view = CorpusView([Chunk("d", text, 0, len(text))], ScriptedParser(["Doctors", "the treatment", "toxic effects"]))
@@ -429,7 +429,7 @@ def test_what_a_holder_is_expert_in_doing_is_said_by_its_expertise():
 
 @pytest.mark.slow
 def test_real_parser_finds_phrases_and_subjects():
-    from cartqa.syntax import Parser
+    from cartqa.reading.syntax import Parser
 
     parser = Parser()
     text = "IEO is one of the most important Centres of Excellence for breast cancer."
@@ -511,8 +511,8 @@ def test_refused_when_only_the_question_own_words_or_a_wrong_kind_would_answer(a
 
 
 def test_a_capital_opening_the_sentence_makes_no_name():
-    from cartqa.picking import pick
-    from cartqa.question import analyse
+    from cartqa.reading.picking import pick
+    from cartqa.reading.question import analyse
 
     text = "Partner of the Pagencell Project is also the Hospital San Raffaele, one of the institutes selected."
     view = CorpusView([Chunk("d", text, 0, len(text))], ScriptedParser(["the Hospital San Raffaele", "the institutes"]))
@@ -718,8 +718,8 @@ def test_a_passive_question_names_its_agent_itself():
     chunk = Chunk("r.txt", text, 0, len(text))
     view = CorpusView([chunk], ScriptedParser(["The Humanitas hospital", "Senator Rossi", "700 beds"],
                                               verbs={"Which hospital was founded by Senator Rossi?": "founded"}))
-    from cartqa.picking import _passive_agent
-    from cartqa.question import analyse, with_parse
+    from cartqa.reading.picking import _passive_agent
+    from cartqa.reading.question import analyse, with_parse
 
     question = "Which hospital was founded by Senator Rossi?"
     q = with_parse(analyse(question), QuestionParse(True, "hospital", "founded"))
@@ -738,8 +738,8 @@ def test_what_a_subject_said_in_other_words_is():
     ask = lambda q, r: extract(q, [Hit(chunk, 1.0, 1)], view, lambda q, ss: [0.8] * len(ss), r).text  # noqa: E731
     assert ask("What is EURE-CART's ultimate ambition?", near) == "bring EU at the forefront of immunotherapy"
     # a subject word the question does not say, in any words, is about something else: no complement
-    from cartqa.picking import _copula_predicate
-    from cartqa.question import analyse
+    from cartqa.reading.picking import _copula_predicate
+    from cartqa.reading.question import analyse
     assert _copula_predicate(analyse("What is EURE-CART's ultimate ambition?"), view.sentences["g.txt"][0], view,
                              related) is None
 

@@ -1,8 +1,8 @@
 import pytest
 
-from cartqa.followup import resolve
-from cartqa.question import analyse, with_parse
-from cartqa.syntax import QuestionParse
+from cartqa.reading.followup import resolve
+from cartqa.reading.question import analyse, with_parse
+from cartqa.reading.syntax import QuestionParse
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -64,7 +64,7 @@ def test_what_a_question_denies_is_no_key_term():
 
 
 def test_hyphenated_compounds_give_their_parts_and_joined_spellings():
-    from cartqa.text import word_forms
+    from cartqa.corpus.text import word_forms
 
     assert {"milano", "based"} <= word_forms("the Milano-based Hospital")
     assert "car-t" in word_forms("the forefront of CAR T-cell immunotherapy")
@@ -87,8 +87,8 @@ def test_a_verb_after_what_is_no_noun_asked_for():
 
 
 def test_a_parsed_focus_split_off_a_hyphenated_name_is_ignored():
-    from cartqa.question import with_parse
-    from cartqa.syntax import QuestionParse
+    from cartqa.reading.question import with_parse
+    from cartqa.reading.syntax import QuestionParse
 
     q = analyse("What kind of cell CAR-T are stored?")
     assert with_parse(q, QuestionParse(True, "T", "stored")).focus_words == q.focus_words
@@ -142,8 +142,8 @@ def test_question_forms(question, field, value):
 
 
 def test_a_field_of_research_asks_for_the_research():
-    from cartqa.question import with_parse
-    from cartqa.syntax import QuestionParse
+    from cartqa.reading.question import with_parse
+    from cartqa.reading.syntax import QuestionParse
 
     q = analyse("In which field of research is Lombardy a main contributor?")
     assert q.focus_words == ("research",) and q.kind  # a field of research is a kind of research
@@ -151,7 +151,7 @@ def test_a_field_of_research_asks_for_the_research():
 
 
 def test_a_misspelt_opening_wh_word_is_mended():
-    from cartqa.mending import mend_wh_word
+    from cartqa.reading.mending import mend_wh_word
 
     assert analyse(mend_wh_word("wich hospital has 464 beds?")).answer_type == "NAME"
     assert mend_wh_word("Hoe many beds?") == "How many beds?"
@@ -241,7 +241,7 @@ def test_choices_set_apart_or_named_mid_question(question, alternatives):
     ("Name one field of research in which INT runs programs.", "Name one field of research in which INT runs programs."),
 ])
 def test_a_relative_clause_on_the_asked_noun_is_its_wh_phrase(question, mended):
-    from cartqa.mending import mend_relative
+    from cartqa.reading.mending import mend_relative
 
     assert mend_relative(question) == mended
 
@@ -284,9 +284,10 @@ def test_a_verb_before_as_ends_the_wh_phrase():
     ("My colleague said the IEO was picked. How many beds does it have?", "How many beds does the IEO have?"),
 ])
 def test_who_asks_and_how_is_left_out(question, mended):
-    from cartqa.grounding import CorpusView
-    from cartqa.mending import mend_preamble
     from test_picking import ScriptedParser
+
+    from cartqa.reading.grounding import CorpusView
+    from cartqa.reading.mending import mend_preamble
 
     # (the scripted subject is the first of these in the sentence)
     view = CorpusView([], ScriptedParser(["My colleague", "I", "the IEO", "The cells in the banks", "Which hospital",
@@ -359,7 +360,7 @@ def test_question_forms_that_hide_their_parts():
     ("Who's led the IEO?", "Who's led the IEO?"),  # before a participle, "has"
 ])
 def test_a_contracted_verb_is_written_out(question, mended):
-    from cartqa.mending import mend_contraction
+    from cartqa.reading.mending import mend_contraction
 
     assert mend_contraction(question) == mended
 

@@ -1,6 +1,6 @@
-from cartqa.embedders import HashEmbedder
+from cartqa.index.embedders import HashEmbedder
 from cartqa.records import Chunk
-from cartqa.retrieval import Retriever, closest_terms, reciprocal_rank_fusion
+from cartqa.search.retrieval import Retriever, closest_terms, reciprocal_rank_fusion
 
 TEXTS = ["The Pagencell project started in 2020.", "INT was established in 1928.",
          "IEO treats breast cancer.", "Humanitas has a CAR-T unit."]

@@ -2,10 +2,10 @@
 
 import pytest
 
-from cartqa.embedders import HashEmbedder
-from cartqa.grounding import CorpusView
+from cartqa.index.embedders import HashEmbedder
+from cartqa.reading.grounding import CorpusView
+from cartqa.reading.semantic import Relatedness, corpus_phrases
 from cartqa.records import Chunk
-from cartqa.semantic import Relatedness, corpus_phrases
 
 
 class CountingEmbedder(HashEmbedder):

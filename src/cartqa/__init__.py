@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import CartqaError, CorpusError, IndexFormatError, InputError
-from .records import Answer, Chunk, Hit, IndexReport, Source
+from cartqa.errors import CartqaError, CorpusError, IndexFormatError, InputError
+from cartqa.records import Answer, Chunk, Hit, IndexReport, Source
 
 if TYPE_CHECKING:
-    from .indexing import build_index
-    from .qa import answer
+    from cartqa.index.build import build_index
+    from cartqa.pipeline.qa import answer
 
 __all__ = ["answer", "build_index", "Answer", "Source", "Chunk", "Hit", "IndexReport",
            "CartqaError", "CorpusError", "IndexFormatError", "InputError"]
@@ -28,11 +28,11 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # Lazy so that `import cartqa` stays cheap (no numpy/faiss/torch at import).
     if name == "answer":
-        from .qa import answer
+        from cartqa.pipeline.qa import answer
 
         return answer
     if name == "build_index":
-        from .indexing import build_index
+        from cartqa.index.build import build_index
 
         return build_index
     raise AttributeError(f"module 'cartqa' has no attribute {name!r}")

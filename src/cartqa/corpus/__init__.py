@@ -1,0 +1,9 @@
+"""Stage 1, the corpus: documents in, normalised text, sentences and chunks out.
+
+Takes files from the corpus folder (``loaders``), repairs their text without
+touching the source (``normalize``), splits sentences (``sentences``) and cuts
+sentence-aware chunks sized in embedder tokens (``chunking``); ``text`` holds the
+word-level helpers (tokens, stems, stopwords) every later stage shares.
+
+May import: ``cartqa.records``, ``cartqa.errors``, ``cartqa.config``. Nothing above.
+"""

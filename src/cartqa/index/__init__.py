@@ -1,0 +1,9 @@
+"""Stage 2, the index: chunks in, a stored, self-describing vector index out.
+
+``embedders`` gives the embedding models behind one protocol (MiniLM and e5
+offline, a deterministic hash fake for tests, any sentence-transformers folder);
+``store`` reads and writes the FAISS vectors, chunk records and the versioned
+manifest atomically; ``build`` re-embeds only the files whose hash changed.
+
+May import: ``cartqa.corpus`` and the shared ``records`` / ``errors`` / ``config``.
+"""

@@ -1,0 +1,160 @@
+"""The on-disk index: a versioned manifest beside FAISS vectors and chunk metadata.
+
+Layout of ``index/``::
+
+    manifest.json          # written last, replaced atomically; names the live build
+    <build_id>/vectors.faiss
+    <build_id>/chunks.jsonl
+
+A build writes a new ``<build_id>/`` folder, then swaps ``manifest.json`` with
+``os.replace``; a crash at any point leaves the previous index whole. No pickle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cartqa.errors import IndexFormatError
+from cartqa.records import Chunk
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """What the index knows of one corpus file."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    chunks: int
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Self-description of an index build; any setting change forces a full rebuild."""
+
+    model_id: str
+    dim: int
+    embedder: str
+    chunking: dict
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    build_id: str = ""
+    built_at: str = ""
+    chunks: int = 0
+    format_version: int = FORMAT_VERSION
+
+    def settings(self) -> tuple:
+        """What must match for old vectors to be reused."""
+        return (self.format_version, self.model_id, self.dim, json.dumps(self.chunking, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    """A loaded build: its manifest, chunks and vectors (row i belongs to chunk i)."""
+
+    manifest: Manifest
+    chunks: list[Chunk]
+    vectors: np.ndarray
+
+
+def read_manifest(index_dir: str | Path) -> Manifest | None:
+    """The live manifest, or ``None`` when no index was built yet."""
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["files"] = {k: FileEntry(**v) for k, v in data.get("files", {}).items()}
+        return Manifest(**data)
+    except (ValueError, TypeError) as exc:
+        raise IndexFormatError(f"{path} is unreadable ({exc}); delete {index_dir} and run 'cartqa index'.") from exc
+
+
+def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
+    """Read the chunks and vectors of the build ``manifest`` names."""
+    import faiss
+
+    build = Path(index_dir) / manifest.build_id
+    try:
+        with open(build / "chunks.jsonl", encoding="utf-8") as fh:
+            chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
+        index = faiss.read_index(str(build / "vectors.faiss"))
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        raise IndexFormatError(f"index build {build} is damaged ({exc}); run 'cartqa index' to rebuild.") from exc
+    vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
+    if len(chunks) != len(vectors):
+        raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
+    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32))
+
+
+def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> Manifest:
+    """Write a new build and make it live; returns the manifest as written."""
+    import faiss
+
+    root = Path(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    tmp = root / f".{build_id}.tmp"
+    tmp.mkdir()
+    index = faiss.IndexFlatIP(manifest.dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(index, str(tmp / "vectors.faiss"))
+    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for chunk in chunks:
+            fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    os.replace(tmp, root / build_id)
+    written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id,
+                          "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunks": len(chunks)})
+    write_manifest(root, written)
+    _remove_old_builds(root, keep=build_id)
+    return written
+
+
+def write_manifest(index_dir: Path, manifest: Manifest) -> None:
+    """Replace ``manifest.json`` atomically (write a temp file, then ``os.replace``)."""
+    data = asdict(manifest)
+    tmp = index_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, index_dir / MANIFEST)
+
+
+def _remove_old_builds(root: Path, keep: str) -> None:
+    for child in root.iterdir():
+        if child.is_dir() and child.name != keep and (child.name[:8].isdigit() or child.name.endswith(".tmp")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: str | Path) -> Iterator[None]:
+    """Serialise builds of one index across threads and processes."""
+    root = Path(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    key = str(root.resolve())
+    with _GUARD:
+        lock = _THREAD_LOCKS.setdefault(key, threading.Lock())
+    with lock, open(root / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

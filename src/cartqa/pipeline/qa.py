@@ -1,0 +1,144 @@
+"""The public entry point: :func:`answer` a question from the documents.
+
+>>> from cartqa import answer                                   # doctest: +SKIP
+>>> a = answer("When was INT established?")                     # doctest: +SKIP
+>>> a.text, a.found, a.sources[0].doc                           # doctest: +SKIP
+('1928', True, 'lombardy-car-t-research.txt')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from cartqa import config
+from cartqa.errors import InputError
+from cartqa.reading.extractive import Extraction, extract, question_phrases
+from cartqa.reading.followup import resolve
+from cartqa.reading.mending import (
+    mend_contraction,
+    mend_long_name,
+    mend_preamble,
+    mend_relative,
+    mend_request,
+    mend_wh_word,
+)
+from cartqa.records import Answer, Hit, Source
+
+log = logging.getLogger(__name__)
+
+MODES = ("extractive", "generative")  # offered to users (the chat's choices)
+EVAL_MODES = (*MODES, "free")  # free: the model's reply unchecked, for measuring only
+NOT_FOUND = "The documents don't say{about}."
+
+
+def answer(
+    question: str,
+    corpus_dir: str | Path | None = None,
+    index_dir: str | Path | None = None,
+    *,
+    history: Sequence[str | dict] | None = None,
+    mode: str | None = None,
+    k: int = 5,
+    embedder: str | None = None,
+    qa_model: str | None = None,
+    llm: str | None = None,
+) -> Answer:
+    """Answer ``question`` from the corpus, refreshing the index if the corpus changed.
+
+    ``history`` (earlier turns) resolves follow-ups like "When was it
+    established?". ``qa_model`` (or ``$CARTQA_QA_MODEL``) names a transformers
+    question-answering model (Hub name or folder) to read spans instead of the
+    built-in extractive answerer; its answers pass the same grounding checks.
+
+    ``mode`` (or ``$CARTQA_MODE``): ``extractive`` (default), ``generative`` (a
+    local model, ``llm`` or ``$CARTQA_LLM``, default SmolLM2, writes the answer;
+    kept only if it checks out against the passages, else the extractive answer)
+    or ``free`` (the model's reply unchecked; for measuring only).
+    """
+    from cartqa.pipeline.engine import get_engine
+
+    text = clean_question(question)
+    mode = config.mode(mode)
+    if mode not in EVAL_MODES:
+        raise InputError(f"mode must be one of {', '.join(EVAL_MODES)}. Currently, it is {mode!r}")
+    if k <= 0:
+        raise InputError(f"k must be greater than 0. Currently, it is {k}")
+    engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
+    from cartqa.reading.italian.crosslingual import (
+        prepare,  # an Italian question becomes an English pseudo-question
+    )
+
+    text = mend_relative(mend_request(mend_wh_word(mend_preamble(mend_contraction(text), engine.view.topic))))
+    followed = mend_long_name(resolve(text, history), engine.view.acronyms, engine.view.written)
+    resolved = prepare(followed, engine, config.index_dir(index_dir))
+    hits = engine.retriever.search(resolved, k=k)
+    reader = config.qa_model(qa_model)
+
+    def read() -> Extraction:
+        if reader:
+            from cartqa.generation.hub_reader import read_with_model
+
+            return read_with_model(reader, resolved, hits, engine.view)
+        engine.related.warm(question_phrases(resolved))
+        return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
+                       translated=resolved != followed)
+
+    if mode == "extractive":
+        return to_answer(read(), hits, resolved)
+    return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
+
+
+def _with_model(mode: str, question: str, hits: Sequence[Hit], view, read, llm: str | None) -> Answer:
+    from cartqa.generation.generative import generate
+    from cartqa.generation.llm import get_generator
+
+    g = generate(question, hits, view, read, get_generator(llm), checked=mode == "generative")
+    if g.via == "free":
+        sources = [Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end) for h in hits]
+        return Answer(g.reply or NOT_FOUND.format(about=_about(question)), g.extraction.found, sources, via="free")
+    return replace(to_answer(g.extraction, hits, question), via=g.via)
+
+
+def clean_question(question: object) -> str:
+    """The question as plain one-line text, or :class:`InputError` saying what is wrong."""
+    if not isinstance(question, str):
+        raise InputError(f"The question must be text. Currently, it is {type(question).__name__}")
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", question)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InputError("The question is empty. Ask something about the documents.")
+    if len(text) > config.MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The question is {len(text):,} characters long; the limit is {config.MAX_QUESTION_CHARS:,}. "
+            "Ask a shorter question."
+        )
+    if not re.search(r"\w", text):
+        raise InputError("The question has no words in it. Ask something about the documents.")
+    return text
+
+
+def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
+    """Shape an extraction as the public :class:`Answer`, the supporting passage first."""
+    sources = [Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end) for h in hits]
+    if not found.found or found.sentence is None:
+        return Answer(text=NOT_FOUND.format(about=_about(question)), found=False, sources=sources)
+    s = found.sentence
+    home = next((i for i, h in enumerate(hits)
+                 if h.chunk.doc == s.doc and h.chunk.start <= found.start and found.end <= h.chunk.end), None)
+    if home is None:  # the span sits in a sentence referred to from outside the passages
+        lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text)
+    else:
+        h = hits[home]
+        lead = Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end,
+                      (found.start - h.chunk.start, found.end - h.chunk.start), s.text)
+        del sources[home]
+    return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text)
+
+
+def _about(question: str) -> str:
+    q = question.rstrip(" ?.!")
+    return f": “{q}”" if len(q) <= 120 else ""

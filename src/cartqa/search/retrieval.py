@@ -1,0 +1,121 @@
+"""Hybrid retrieval: dense (FAISS inner product) and lexical (BM25) fused by reciprocal rank.
+
+Dense search finds paraphrases; BM25 finds exact names and numbers that
+MiniLM blurs. Query words missing from the corpus vocabulary are expanded to
+close spellings ("Pagencell" -> "Plagencell") before BM25 scoring.
+
+>>> from cartqa.index.embedders import HashEmbedder
+>>> from cartqa.records import Chunk
+>>> chunks = [Chunk("a", "INT was established in 1928.", 0, 28), Chunk("a", "IEO treats breast cancer.", 29, 54)]
+>>> e = HashEmbedder()
+>>> r = Retriever(chunks, e.embed_passages([c.text for c in chunks]), e)
+>>> r.search("When was INT established?", k=1)[0].chunk.text
+'INT was established in 1928.'
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from cartqa.corpus.text import terms
+from cartqa.index.embedders import Embedder
+from cartqa.records import Chunk, Hit
+
+RRF_K = 60
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Fuse ranked id lists: ``score(d) = sum(1 / (k + rank))``, normalised so a unanimous first is 1.0.
+
+    >>> reciprocal_rank_fusion([[2, 0], [2, 1]])
+    {2: 1.0, 0: 0.4919354838709677, 1: 0.4919354838709677}
+    """
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    best = len(rankings) / (k + 1)
+    return {d: s / best for d, s in sorted(scores.items(), key=lambda kv: -kv[1])}
+
+
+class Retriever:
+    """Searches one index build; construct once per build and reuse across questions."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder) -> None:
+        import bm25s
+        import faiss
+
+        self.chunks = chunks
+        self.embedder = embedder
+        self._faiss = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 else embedder.dim)
+        if len(vectors):
+            self._faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        tokenised = [terms(c.text) or ["<empty>"] for c in chunks]
+        self.vocabulary = frozenset(t for doc in tokenised for t in doc)
+        self._bm25 = bm25s.BM25()
+        if chunks:
+            self._bm25.index(tokenised, show_progress=False)
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def search(self, question: str, k: int = 5) -> list[Hit]:
+        """The ``k`` best chunks for ``question``, best first."""
+        if not self.chunks or k <= 0:
+            return []
+        pool = min(len(self.chunks), max(k * 4, 20))
+        query = self.embedder.embed_query(question).reshape(1, -1).astype(np.float32)
+        _, dense = self._faiss.search(query, pool)
+        rankings = [[int(i) for i in dense[0] if i >= 0]]
+        query_terms = self.expand(terms(question))
+        if query_terms:
+            scores = self._bm25.get_scores(query_terms)
+            order = np.argsort(-scores)[:pool]
+            rankings.append([int(i) for i in order if scores[i] > 0])
+        fused = reciprocal_rank_fusion(rankings)
+        return [Hit(self.chunks[i], score, rank) for rank, (i, score) in enumerate(list(fused.items())[:k], start=1)]
+
+    def expand(self, query_terms: list[str]) -> list[str]:
+        """Add the closest corpus spelling of query terms the corpus does not contain."""
+        out = list(query_terms)
+        for term in query_terms:
+            if term not in self.vocabulary:
+                out.extend(closest_terms(term, self.vocabulary))
+        return out
+
+    def warm_sentences(self, sentences: Sequence[str]) -> None:
+        """Embed the sentences not yet cached, in one batch."""
+        with self._lock:
+            missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
+            if missing:
+                for s, v in zip(missing, self.embedder.embed_passages(missing)):
+                    self._sentence_vectors[s] = v
+
+    def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """Cosine similarity of ``question`` to each sentence (sentence vectors cached)."""
+        self.warm_sentences(sentences)
+        with self._lock:
+            matrix = np.stack([self._sentence_vectors[s] for s in sentences]) if sentences else None
+        if matrix is None:
+            return []
+        query = self.embedder.embed_query(question)
+        return [float(x) for x in matrix @ query]
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(term: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    from rapidfuzz import fuzz, process, utils
+
+    if len(term) < 5 or term.isdigit():
+        return ()
+    matches = process.extract(term, vocabulary, scorer=fuzz.ratio, processor=utils.default_process,
+                              score_cutoff=84, limit=2)
+    return tuple(m[0] for m in matches if not m[0].isdigit())
+
+
+def closest_terms(term: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    """Corpus terms spelt like ``term`` (edit ratio >= 84%): ``pagencel`` -> ``plagencel``."""
+    return _closest(term, vocabulary)
