@@ -90,3 +90,14 @@ def test_old_builds_are_cleaned_and_no_temp_left(tiny_corpus, tmp_path):
     build(tiny_corpus, index)
     dirs = [p.name for p in index.iterdir() if p.is_dir()]
     assert dirs == [read_manifest(index).build_id]
+
+
+def test_build_reports_progress_to_a_function(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(3):
+        (corpus / f"d{i}.txt").write_text(f"Document {i} says the number {i}.", encoding="utf-8")
+    steps = []
+    build_index(corpus, tmp_path / "index", embedder="hash", progress=steps.append)
+    assert [s.stage for s in steps] == ["embedding"] * 3 + ["writing"]
+    assert [s.done for s in steps] == [0, 1, 2, 3] and {s.total for s in steps} == {3}

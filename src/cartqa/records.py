@@ -21,6 +21,7 @@ class Chunk:
     text: str
     start: int
     end: int
+    location: str = ""  # where in the document, for citations: "p. 4", a heading, or "" (see Source.location)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Source:
     end: int = 0
     span: tuple[int, int] | None = None
     sentence: str = ""
+    location: str = ""  # the chunk's place in its document ("p. 4", "Methods", "line 12"); "" when unknown
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,23 @@ class Answer:
                 for s in self.sources
             ],
         }
+
+
+@dataclass(frozen=True)
+class BuildProgress:
+    """One step of an index build, for a progress bar or a status line.
+
+    >>> BuildProgress("embedding", 120, 940, "chunks").line()
+    'embedding 120 of 940 chunks'
+    """
+
+    stage: str  # "reading", "embedding" or "writing"
+    done: int
+    total: int
+    unit: str = "files"
+
+    def line(self) -> str:
+        return f"{self.stage} {self.done} of {self.total} {self.unit}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from cartqa.index.store import (
     write_manifest,
     write_stored,
 )
-from cartqa.records import Chunk, IndexReport
+from cartqa.records import BuildProgress, Chunk, IndexReport
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,13 @@ def build_index(
     index_dir: str | Path = "index",
     embedder: str | Embedder = DEFAULT_EMBEDDER,
     chunking: ChunkSettings | None = None,
-    progress: bool | None = None,
+    progress: bool | Callable[[BuildProgress], None] | None = None,
 ) -> IndexReport:
     """Bring ``index_dir`` up to date with ``corpus_dir`` and report what changed.
 
     Files whose SHA-256 is unchanged keep their vectors; a change of model or
-    chunking settings re-embeds everything.
+    chunking settings re-embeds everything. ``progress``: True for a bar on stderr,
+    None for one only on a terminal, or a function called with each :class:`BuildProgress`.
     """
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
     name = embedder if isinstance(embedder, str) else model.model_id
@@ -63,7 +65,7 @@ def build_index(
 
 
 def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: StoredIndex | None,
-            previous: set[str], model: Embedder, settings: ChunkSettings, progress: bool | None) -> IndexReport:
+            previous: set[str], model: Embedder, settings: ChunkSettings, progress) -> IndexReport:
     """``stored`` is the reusable old build (None after a settings change); ``previous``
     the documents the old manifest listed, so a forced re-embed reports "updated"."""
     old_files = stored.manifest.files if stored else {}
@@ -78,7 +80,9 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
         return IndexReport(unchanged=len(files), chunks=len(stored.chunks))
     chunks, vectors, entries = _keep(stored, kept, files)
     skipped = []
-    for file in _progress(changed, progress):
+    report_step = progress if callable(progress) else (lambda step: None)
+    for n, file in enumerate(_progress(changed, None if callable(progress) else progress)):
+        report_step(BuildProgress("embedding", n, len(changed), "files"))
         new_chunks, error = _read_and_chunk(file, model, settings)
         if error:
             skipped.append(error)
@@ -87,6 +91,7 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
         chunks.extend(new_chunks)
         vectors.append(_embed(model, new_chunks, stored if error else None))
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
+    report_step(BuildProgress("writing", len(changed), len(changed), "files"))
     matrix = np.concatenate(vectors) if vectors else np.zeros((0, model.dim), np.float32)
     manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, matrix)
     report = IndexReport(

@@ -98,7 +98,7 @@ def _with_model(mode: str, question: str, hits: Sequence[Hit], view, read, llm: 
 
     g = generate(question, hits, view, read, get_generator(llm), checked=mode == "generative")
     if g.via == "free":
-        sources = [Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end) for h in hits]
+        sources = [_source(h) for h in hits]
         return Answer(g.reply or NOT_FOUND.format(about=_about(question)), g.extraction.found, sources, via="free")
     return replace(to_answer(g.extraction, hits, question), via=g.via)
 
@@ -121,20 +121,26 @@ def clean_question(question: object) -> str:
     return text
 
 
+def _source(hit: Hit) -> Source:
+    c = hit.chunk
+    return Source(c.doc, c.text, hit.score, c.start, c.end, location=c.location)
+
+
 def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     """Shape an extraction as the public :class:`Answer`, the supporting passage first."""
-    sources = [Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end) for h in hits]
+    sources = [_source(h) for h in hits]
     if not found.found or found.sentence is None:
         return Answer(text=NOT_FOUND.format(about=_about(question)), found=False, sources=sources)
     s = found.sentence
     home = next((i for i, h in enumerate(hits)
                  if h.chunk.doc == s.doc and h.chunk.start <= found.start and found.end <= h.chunk.end), None)
     if home is None:  # the span sits in a sentence referred to from outside the passages
-        lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text)
+        lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text,
+                      next((h.chunk.location for h in hits if h.chunk.doc == s.doc and h.chunk.start <= s.start), ""))
     else:
         h = hits[home]
         lead = Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end,
-                      (found.start - h.chunk.start, found.end - h.chunk.start), s.text)
+                      (found.start - h.chunk.start, found.end - h.chunk.start), s.text, h.chunk.location)
         del sources[home]
     return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text)
 
