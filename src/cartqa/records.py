@@ -60,7 +60,9 @@ class Answer:
     sentence; ``sources`` are the passages looked at, best first. ``via`` says
     what produced it: ``extractive``, or in the generative mode ``generative``
     (the model's checked answer), ``fallback`` (its answer failed the checks, so
-    the extractive one), ``model-refusal`` or, unchecked, ``free``.
+    the extractive one), ``model-refusal`` or, unchecked, ``free``. ``outcome`` is one of three:
+    ``answer`` (a short answer, ``found``), ``passage`` (no short answer is sure, but ``sentence``
+    answers: ``text`` says so and ``sources[0].span`` marks its likeliest span) or ``refusal``.
     """
 
     text: str
@@ -68,16 +70,23 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     sentence: str = ""
     via: str = "extractive"
+    outcome: str = ""
+    confidence: float = 0.0  # the reader's probability that the short answer (or the passage) is right
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            object.__setattr__(self, "outcome", "answer" if self.found else "refusal")
 
     def to_json(self) -> dict:
         """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "text", "score"}]}``."""
         return {
             "answer": self.text,
             "found": self.found,
+            "outcome": self.outcome,
             "sentence": self.sentence,
             "via": self.via,
             "sources": [
-                {"doc": s.doc, "text": s.text, "score": round(s.score, 4), "span": s.span}
+                {"doc": s.doc, "text": s.text, "score": round(s.score, 4), "span": s.span, "location": s.location}
                 for s in self.sources
             ],
         }

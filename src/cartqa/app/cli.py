@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default=None, help="address to bind (default 127.0.0.1 or $GRADIO_SERVER_NAME)")
     sp.add_argument("--port", type=int, default=None, help="port (default 7860 or $GRADIO_SERVER_PORT)")
     sp = sub.add_parser("eval", help="score answers on a gold question set")
-    sp.add_argument("file")
+    sp.add_argument("file", nargs="+", help="one or more gold question sets (JSON Lines)")
     dirs(sp)
     mode(sp)
     sp.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -94,22 +94,24 @@ def _eval(args) -> int:
     from cartqa.evaluation import metrics as evaluation
     from cartqa.pipeline.qa import answer
 
-    gold = evaluation.load_gold(args.file)
+    gold = [g for path in args.file for g in evaluation.load_gold(path)]
     t0 = time.perf_counter()
     answer(gold[0].question, args.corpus, args.index, mode=args.mode)  # cold start: index check, model loads
     cold = time.perf_counter() - t0
     outcomes = evaluation.run(gold, lambda q: answer(q, args.corpus, args.index, mode=args.mode))
-    report = {"all": evaluation.metrics(outcomes), "en": evaluation.metrics(outcomes, "en"),
-              "it": evaluation.metrics(outcomes, "it"), "cold_start_s": round(cold, 2),
-              "via": evaluation.paths(outcomes)}
+    figures = evaluation.report(outcomes)
+    report = {**figures, "cold_start_s": round(cold, 2), "via": evaluation.paths(outcomes),
+              "calibration": evaluation.calibration(outcomes)}
     if args.failures:
         print("\n".join(evaluation.failures(outcomes)), file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
-        for name in ("en", "it", "all"):
+        for name in [*(k for k in figures if k not in ("en", "it", "all")), "en", "it", "all"]:
             print(f"{name:>3}: " + "  ".join(f"{k}={v}" for k, v in report[name].items()))
         print(f"cold start: {report['cold_start_s']} s")
+        print("calibration (confidence -> share right): " + "  ".join(
+            f"{b['predicted']:.2f}->{b['right']:.2f} (n={b['n']})" for b in report["calibration"]))
         if set(report["via"]) != {"extractive"}:
             print("via: " + "  ".join(f"{k}={v}" for k, v in report["via"].items()))
     return 0

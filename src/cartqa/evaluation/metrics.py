@@ -35,6 +35,8 @@ class GoldQuestion:
     answers: tuple[str, ...]
     evidence: str
     type: str
+    doc: str = ""  # the document it was written from (the development corpus's sets)
+    kind: str = ""  # wiki, news or datasets (the development corpus's sets)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
         try:
             d = json.loads(line)
             out.append(GoldQuestion(d["id"], d["question"], d.get("lang", "en"), bool(d["answerable"]),
-                                    tuple(d.get("answers", [])), d.get("evidence", ""), d.get("type", "")))
+                                    tuple(d.get("answers", [])), d.get("evidence", ""), d.get("type", ""),
+                                    d.get("doc", ""), d.get("kind", "")))
         except (ValueError, KeyError) as exc:
             raise InputError(f"{path}:{n}: not a gold question ({exc})") from exc
     return out
@@ -92,9 +95,9 @@ def run(gold: list[GoldQuestion], ask: Callable[[str], Answer]) -> list[Outcome]
     return outcomes
 
 
-def metrics(outcomes: list[Outcome], lang: str | None = None) -> dict[str, float]:
-    """Retrieval, answer and refusal figures over ``outcomes`` (optionally one language)."""
-    chosen = [o for o in outcomes if lang is None or o.gold.lang == lang]
+def metrics(outcomes: list[Outcome], lang: str | None = None, kind: str | None = None) -> dict[str, float]:
+    """Retrieval, answer and refusal figures over ``outcomes`` (optionally one language or kind of document)."""
+    chosen = [o for o in outcomes if (lang is None or o.gold.lang == lang) and (kind is None or o.gold.kind == kind)]
     ans = [o for o in chosen if o.gold.answerable]
     una = [o for o in chosen if not o.gold.answerable]
     ranks = [o.evidence_rank for o in ans]
@@ -107,16 +110,52 @@ def metrics(outcomes: list[Outcome], lang: str | None = None) -> dict[str, float
         "recall@1": pct(sum(r == 1 for r in ranks), len(ans)),
         "recall@3": pct(sum(r is not None and r <= 3 for r in ranks), len(ans)),
         "mrr": round(sum(1.0 / r for r in ranks if r) / len(ans), 3) if ans else 0.0,
-        "short_answer_acc": pct(sum(o.answer.found and short_answer_correct(o.answer.text, o.gold.answers)
-                                    for o in ans), len(ans)),
-        "sentence_acc": pct(sum(o.answer.found and len(o.answer.sentence.split()) <= 40
-                                and contains_answer(o.answer.sentence + " " + o.answer.text, o.gold.answers)
-                                for o in ans), len(ans)),
+        "short_answer_acc": pct(sum(_short_right(o) for o in ans), len(ans)),
+        "sentence_acc": pct(sum(_sentence_right(o) for o in ans), len(ans)),
+        # the right short answer, or (no short answer given) the sentence that holds it
+        "answer_or_sentence_acc": pct(sum(_short_right(o) or (not o.answer.found and _sentence_right(o))
+                                          for o in ans), len(ans)),
+        # unanswerable: no short answer asserted (the passage outcome asserts none)
         "refusal_rate": pct(sum(not o.answer.found for o in una), len(una)),
-        "false_refusal_rate": pct(sum(not o.answer.found for o in ans), len(ans)),
+        # answerable questions told "the documents don't say" (a passage shown is not a refusal)
+        "false_refusal_rate": pct(sum(o.answer.outcome == "refusal" for o in ans), len(ans)),
+        "passage_rate": pct(sum(o.answer.outcome == "passage" for o in ans), len(ans)),
+        "unanswerable_passage_rate": pct(sum(o.answer.outcome == "passage" for o in una), len(una)),
         "latency_p50_ms": round(1000 * statistics.median(times), 1),
         "latency_p95_ms": round(1000 * times[min(len(times) - 1, int(0.95 * len(times)))], 1),
     }
+
+
+def report(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    """Figures for all questions, each language, and each kind of document the gold names."""
+    out = {"all": metrics(outcomes), "en": metrics(outcomes, "en"), "it": metrics(outcomes, "it")}
+    for kind in sorted({o.gold.kind for o in outcomes} - {""}):
+        out[f"en/{kind}"] = metrics(outcomes, "en", kind)
+        out[f"it/{kind}"] = metrics(outcomes, "it", kind)
+    return out
+
+
+def _short_right(o: Outcome) -> bool:
+    return o.answer.found and short_answer_correct(o.answer.text, o.gold.answers)
+
+
+def _sentence_right(o: Outcome) -> bool:
+    a = o.answer
+    return a.outcome != "refusal" and bool(a.sentence) and len(a.sentence.split()) <= 40 and contains_answer(
+        a.sentence + (" " + a.text if a.found else ""), o.gold.answers)
+
+
+def calibration(outcomes: list[Outcome], bins: int = 5) -> list[dict]:
+    """Confidence of each short answer given against how often it was right, by bins of confidence."""
+    given = [(o.answer.confidence, _short_right(o)) for o in outcomes if o.answer.found]
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, r) for p, r in given if lo <= p < hi or (hi == 1.0 and p >= 1.0)]
+        if inside:
+            out.append({"bin": [lo, hi], "predicted": round(sum(p for p, _ in inside) / len(inside), 3),
+                        "right": round(sum(r for _, r in inside) / len(inside), 3), "n": len(inside)})
+    return out
 
 
 def paths(outcomes: list[Outcome]) -> dict[str, int]:

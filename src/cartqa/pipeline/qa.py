@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cartqa import config
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MODES = ("extractive", "generative")  # offered to users (the chat's choices)
 EVAL_MODES = (*MODES, "free")  # free: the model's reply unchecked, for measuring only
 NOT_FOUND = "The documents don't say{about}."
+PASSAGE = "No short answer is sure; the closest passage says: {sentence}"
 
 
 def answer(
@@ -68,14 +69,8 @@ def answer(
     if k <= 0:
         raise InputError(f"k must be greater than 0. Currently, it is {k}")
     engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name(embedder))
-    from cartqa.reading.italian.crosslingual import (
-        prepare,  # an Italian question becomes an English pseudo-question
-    )
-
-    text = mend_relative(mend_request(mend_wh_word(mend_preamble(mend_contraction(text), engine.view.topic))))
-    followed = mend_long_name(resolve(text, history), engine.view.acronyms, engine.view.written)
-    resolved = prepare(followed, engine, config.index_dir(index_dir))
-    hits = engine.retriever.search(resolved, k=k)
+    prepared = prepare(text, engine, config.index_dir(index_dir), history, k)
+    resolved, hits = prepared.question, prepared.hits
     reader = config.qa_model(qa_model)
 
     def read() -> Extraction:
@@ -85,11 +80,30 @@ def answer(
             return read_with_model(reader, resolved, hits, engine.view)
         engine.related.warm(question_phrases(resolved))
         return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
-                       translated=resolved != followed)
+                       translated=prepared.translated)
 
     if mode == "extractive":
         return to_answer(read(), hits, resolved)
     return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question as the reader sees it (mended, a follow-up resolved, Italian translated) and its hits."""
+
+    question: str
+    translated: bool
+    hits: list[Hit]
+
+
+def prepare(text: str, engine, index_dir: Path, history: Sequence[str | dict] | None = None, k: int = 5) -> Prepared:
+    """Mend, resolve, translate and retrieve: every step before reading (shared with training)."""
+    from cartqa.reading.italian.crosslingual import prepare as to_english
+
+    text = mend_relative(mend_request(mend_wh_word(mend_preamble(mend_contraction(text), engine.view.topic))))
+    followed = mend_long_name(resolve(text, history), engine.view.acronyms, engine.view.written)
+    resolved = to_english(followed, engine, index_dir)  # an Italian question becomes an English pseudo-question
+    return Prepared(resolved, resolved != followed, engine.retriever.search(resolved, k=k))
 
 
 def _with_model(mode: str, question: str, hits: Sequence[Hit], view, read, llm: str | None) -> Answer:
@@ -129,7 +143,7 @@ def _source(hit: Hit) -> Source:
 def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     """Shape an extraction as the public :class:`Answer`, the supporting passage first."""
     sources = [_source(h) for h in hits]
-    if not found.found or found.sentence is None:
+    if found.sentence is None or found.outcome == "refusal" or (not found.found and found.outcome != "passage"):
         return Answer(text=NOT_FOUND.format(about=_about(question)), found=False, sources=sources)
     s = found.sentence
     home = next((i for i, h in enumerate(hits)
@@ -142,7 +156,10 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
         lead = Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end,
                       (found.start - h.chunk.start, found.end - h.chunk.start), s.text, h.chunk.location)
         del sources[home]
-    return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text)
+    if found.outcome == "passage":
+        return Answer(PASSAGE.format(sentence=s.text), False, [lead, *sources], s.text, outcome="passage",
+                      confidence=found.confidence)
+    return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text, confidence=found.confidence)
 
 
 def _about(question: str) -> str:

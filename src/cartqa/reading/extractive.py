@@ -15,7 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from cartqa.corpus.text import NUMBER_WORDS, STOPWORDS, content_pairs, stem, word_forms, words
+from cartqa.reading import scorer
 from cartqa.reading.agents import expert_agent
+from cartqa.reading.candidates import available as candidates_available
+from cartqa.reading.choosing import Ranked, choose
 from cartqa.reading.grounding import CorpusView, Sentence, covers, refers_back
 from cartqa.reading.lists import list_readings
 from cartqa.reading.picking import ASKED_NOUN_MEANING, pick
@@ -42,7 +45,12 @@ SENTENCES_FROM_HITS = 4
 
 @dataclass(frozen=True)
 class Extraction:
-    """The chosen span (absolute offsets in ``sentence.doc``) or a refusal."""
+    """The chosen span (absolute offsets in ``sentence.doc``) or a refusal.
+
+    ``outcome``: "answer" (a short answer, ``found``), "passage" (no span is sure, but ``sentence``
+    answers; ``start``/``end`` mark its likeliest span) or "refusal". ``rows`` holds every scored
+    candidate when asked for (training).
+    """
 
     found: bool
     text: str = ""
@@ -50,6 +58,12 @@ class Extraction:
     start: int = 0
     end: int = 0
     confidence: float = 0.0
+    outcome: str = ""
+    rows: tuple = ()
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            object.__setattr__(self, "outcome", "answer" if self.found else "refusal")
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,8 @@ class _Scored:
 
 
 def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Similarity | None = None,
-            related: Related | None = None, translated: bool = False) -> Extraction:
+            related: Related | None = None, translated: bool = False, *, learned: bool = True,
+            model: scorer.Model | None = None, keep: bool = False) -> Extraction:
     """Answer ``question`` from ``hits`` with a short span, or refuse.
 
     ``similarity`` scores the question against whole sentences; ``related``
@@ -76,6 +91,9 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ``translated=True`` for a question translated from Italian: its verbs are a dictionary's guesses
     ("è nato" -> "started"), so a date's event is not checked against the sentence; and a wh-noun it
     kept untranslated ("Quali *paesi*") says no kind, so no answer is taken by its place alone.
+    ``learned=False`` answers by the hand-written rules alone; else their pick is one vote among the
+    candidates the learned scorer weighs (``model``, by default the committed weights, when they and
+    spaCy are installed). ``keep=True`` returns every scored candidate in ``rows``.
     """
     q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
@@ -91,6 +109,23 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     sims = _similarities(question, sentences, similarity) if similarity else [None] * len(sentences)
     scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
+    rule = _by_rules(q, scored, view, related, unknown_focus, translated)
+    model = (model or scorer.load()) if learned else None
+    if model is None or not candidates_available():
+        return rule
+    ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
+    span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
+    choice = choose(q, ranked, span, model, keep=keep)
+    if choice.sentence is None:
+        return Extraction(False, outcome="refusal")
+    s = choice.sentence
+    return Extraction(choice.outcome == "answer", s.text[choice.start:choice.end], s, s.start + choice.start,
+                      s.start + choice.end, choice.probability, choice.outcome, choice.rows)
+
+
+def _by_rules(q: Question, scored: list[_Scored], view: CorpusView, related: Related | None,
+              unknown_focus: bool, translated: bool) -> Extraction:
+    """The first span the hand-written rules pick from the sentences, best first, or a refusal."""
     # The words of the names asked about are theirs: the *Foundation* in "Who founded the Tettamanti
     # Foundation?" does not say who founded it.
     named = frozenset(w for e in q.entities for w in e)

@@ -1,0 +1,267 @@
+"""Fit the learned reader's weights on the development sets: ``make train``.
+
+Every development question is read as ``cartqa.answer`` would read it; every candidate of
+its best sentences becomes a row labelled right or wrong against the gold answers. A
+logistic regression over the rows gives each candidate's probability of being the short
+answer; a second one, each sentence's probability of holding the answer. Out-of-fold
+probabilities (folds grouped by document, so no document is scored by weights that saw
+it) choose the two thresholds, and say how well the probabilities are calibrated.
+
+    .venv/bin/python -m cartqa.evaluation.train \\
+        --pair corpus index eval/seed/questions.jsonl eval/seed/heldout.jsonl \\
+        --pair ../shared/corpora/dev index-dev eval/dev/wiki-dev.jsonl
+
+Writes ``src/cartqa/reading/reader.json`` (plain JSON weights) and
+``docs/calibration.svg``, and prints the figures. Blind sets must never be passed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cartqa.evaluation.metrics import GoldQuestion, contains_answer, load_gold, short_answer_correct
+from cartqa.evaluation.plots import calibration_svg
+from cartqa.reading.scorer import Model
+
+log = logging.getLogger(__name__)
+
+# What each outcome is worth, for choosing thresholds: a wrong answer costs more than a refusal,
+# and hiding a passage that answers costs something too.
+VALUE = {"right": 1.0, "wrong": -2.0, "answered_unanswerable": -2.0, "passage_right": 0.4,
+         "passage_unanswerable": 0.0, "passage_wrong": -0.1, "refused_answerable": -0.3, "refused_unanswerable": 0.0}
+MAX_FALSE_REFUSALS = 0.08
+FOLDS = 5
+
+
+@dataclass
+class Question:
+    gold: GoldQuestion
+    group: str  # the document (or set) it was written from: folds never split one
+    rows: list  # (features, label, sentence key, sentence features, sentence label)
+
+
+def collect(corpus: str, index: str, files: list[str]) -> list[Question]:
+    """Read every question of ``files`` over ``corpus`` and keep its scored candidates."""
+    from cartqa import config
+    from cartqa.pipeline.engine import get_engine
+    from cartqa.pipeline.qa import clean_question, prepare
+    from cartqa.reading.extractive import extract, question_phrases
+
+    engine = get_engine(Path(corpus), Path(index), config.embedder_name())
+    zero = Model({}, 0.0, 2.0, 2.0, {}, 0.0)  # scores nothing yet: every candidate is kept, none chosen
+    out = []
+    for path in files:
+        for g in load_gold(path):
+            p = prepare(clean_question(g.question), engine, Path(index))
+            engine.related.warm(question_phrases(p.question))
+            ext = extract(p.question, p.hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
+                          translated=p.translated, model=zero, keep=True)
+            rows = []
+            for r in ext.rows:
+                label = g.answerable and short_answer_correct(r.candidate.text, g.answers)
+                s_label = g.answerable and contains_answer(r.sentence.text, g.answers)
+                rows.append((r.features, float(label), (r.sentence.doc, r.sentence.index), r.sentence_features,
+                             float(s_label)))
+            out.append(Question(g, g.doc or path, rows))
+        log.info("%s: %d questions", path, len(out))
+    return out
+
+
+def save_rows(questions: list[Question], path: str) -> None:
+    data = [{"gold": q.gold.__dict__, "group": q.group,
+             "rows": [[f, y, list(k), sf, sy] for f, y, k, sf, sy in q.rows]} for q in questions]
+    Path(path).write_text(json.dumps(data), encoding="utf-8")
+
+
+def load_rows(path: str) -> list[Question]:
+    out = []
+    for d in json.loads(Path(path).read_text(encoding="utf-8")):
+        g = GoldQuestion(**{**d["gold"], "answers": tuple(d["gold"]["answers"])})
+        out.append(Question(g, d["group"], [(f, y, tuple(k), sf, sy) for f, y, k, sf, sy in d["rows"]]))
+    return out
+
+
+def _matrix(dicts: list[dict[str, float]], names: list[str]) -> np.ndarray:
+    index = {n: i for i, n in enumerate(names)}
+    m = np.zeros((len(dicts), len(names)), np.float32)
+    for r, d in enumerate(dicts):
+        for k, v in d.items():
+            if k in index:
+                m[r, index[k]] = v
+    return m
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=2000).fit(x, y) if len(set(y.tolist())) > 1 else None
+
+
+def _proba(model, x: np.ndarray) -> np.ndarray:
+    return model.predict_proba(x)[:, 1] if model is not None else np.zeros(len(x))
+
+
+def fit(questions: list[Question], c: float = 0.5) -> tuple[Model, dict]:
+    """Weights, thresholds and out-of-fold figures for ``questions``."""
+    names = sorted({k for q in questions for f, *_ in q.rows for k in f})
+    s_names = sorted({k for q in questions for *_, sf, _ in q.rows if sf for k in sf})
+    groups = sorted({q.group for q in questions})
+    fold_of = {g: i % FOLDS for i, g in enumerate(np.random.default_rng(7).permutation(groups).tolist())}
+    oof = [np.zeros(len(q.rows)) for q in questions]
+    s_oof: list[dict] = [{} for _ in questions]
+    for k in range(FOLDS):
+        train = [i for i, q in enumerate(questions) if fold_of[q.group] != k]
+        test = [i for i, q in enumerate(questions) if fold_of[q.group] == k]
+        model = _fit(*_stack(questions, train, names), c)
+        for i in test:
+            if questions[i].rows:
+                oof[i] = _proba(model, _matrix([f for f, *_ in questions[i].rows], names))
+        s_model = _fit(*_sentence_stack(questions, train, oof, s_names), c)
+        for i in test:
+            s_oof[i] = _sentence_probs(questions[i], oof[i], s_model, s_names)
+    cand = _fit(*_stack(questions, range(len(questions)), names), c)
+    sent = _fit(*_sentence_stack(questions, range(len(questions)), oof, s_names), c)
+    answer_t, passage_t, figures = _thresholds(questions, oof, s_oof)
+    model = Model(_named(cand, names), float(cand.intercept_[0]), answer_t, passage_t,
+                  _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0)
+    figures["calibration"] = _calibration(questions, oof)
+    return model, figures
+
+
+def _named(model, names: list[str]) -> dict[str, float]:
+    if model is None:
+        return {}
+    return {n: round(float(w), 5) for n, w in zip(names, model.coef_[0]) if abs(w) > 1e-6}
+
+
+def _stack(questions, idx, names):
+    feats = [f for i in idx for f, *_ in questions[i].rows]
+    labels = [y for i in idx for _, y, *_ in questions[i].rows]
+    return _matrix(feats, names), np.array(labels)
+
+
+def _leads(q: Question, probs: np.ndarray) -> dict:
+    """Each sentence's best candidate row (by ``probs``): its sentence features and label."""
+    best: dict = {}
+    for (f, y, key, sf, sy), p in zip(q.rows, probs):
+        if sf is not None and (key not in best or p > best[key][0]):
+            best[key] = (p, sf, sy)
+    return best
+
+
+def _sentence_stack(questions, idx, oof, s_names):
+    feats, labels = [], []
+    for i in idx:
+        for p, sf, sy in _leads(questions[i], oof[i]).values():
+            feats.append({**sf, "best_candidate": float(p)})
+            labels.append(sy)
+    return _matrix(feats, s_names), np.array(labels)
+
+
+def _sentence_probs(q: Question, probs: np.ndarray, model, s_names) -> dict:
+    leads = _leads(q, probs)
+    if not leads:
+        return {}
+    keys = list(leads)
+    x = _matrix([{**leads[k][1], "best_candidate": float(leads[k][0])} for k in keys], s_names)
+    return dict(zip(keys, _proba(model, x)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What deciding a question needs: its best candidate's and best sentence's probability and rightness."""
+
+    answerable: bool
+    best: float
+    best_right: bool
+    sentence: float
+    sentence_right: bool
+
+
+def summarise(q: Question, probs: np.ndarray, s_probs: dict) -> Summary:
+    if not len(probs):
+        return Summary(q.gold.answerable, 0.0, False, 0.0, False)
+    i = int(probs.argmax())
+    key = max(s_probs, key=s_probs.get) if s_probs else None
+    s_right = key is not None and any(sy for f, y, k, sf, sy in q.rows if k == key)
+    return Summary(q.gold.answerable, float(probs[i]), bool(q.rows[i][1]), float(s_probs.get(key, 0.0)), s_right)
+
+
+def decide(s: Summary, answer_t: float, passage_t: float) -> str:
+    """The outcome the reader would give, named by how it fares against the gold."""
+    if s.best >= answer_t:
+        return ("right" if s.best_right else "wrong") if s.answerable else "answered_unanswerable"
+    if s.sentence >= passage_t:
+        if not s.answerable:
+            return "passage_unanswerable"
+        return "passage_right" if s.sentence_right else "passage_wrong"
+    return "refused_answerable" if s.answerable else "refused_unanswerable"
+
+
+def _thresholds(questions, oof, s_oof) -> tuple[float, float, dict]:
+    summaries = [summarise(q, o, s) for q, o, s in zip(questions, oof, s_oof)]
+    grid = [round(float(x), 3) for x in np.arange(0.05, 0.96, 0.025)]
+    n_ans = max(1, sum(s.answerable for s in summaries))
+    best = None
+    for a in grid:
+        for p in grid:
+            outcomes = [decide(s, a, p) for s in summaries]
+            refused = outcomes.count("refused_answerable") / n_ans
+            value = sum(VALUE[o] for o in outcomes) - (1000 if refused > MAX_FALSE_REFUSALS else 0)
+            if best is None or value > best[0]:
+                best = (value, a, p, outcomes)
+    _, a, p, outcomes = best
+    counts = {k: outcomes.count(k) for k in VALUE}
+    return a, p, {"answer_threshold": a, "passage_threshold": p, "out_of_fold": counts}
+
+
+def _calibration(questions, oof, bins: int = 10) -> list[dict]:
+    """Predicted probability of each question's best candidate against how often it is right."""
+    pairs = [(float(o.max()), bool(q.rows[int(o.argmax())][1])) for q, o in zip(questions, oof) if len(o)]
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [r for p, r in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if inside:
+            mean_p = float(np.mean([p for p, r in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]))
+            out.append({"bin": [lo, hi], "predicted": round(mean_p, 3), "right": round(sum(inside) / len(inside), 3),
+                        "n": len(inside)})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m cartqa.evaluation.train", description=__doc__.split("\n")[0])
+    ap.add_argument("--pair", nargs="+", action="append", required=True, metavar="CORPUS INDEX FILE",
+                    help="a corpus folder, its index folder, and the development sets written from it")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "reading" / "reader.json"))
+    ap.add_argument("--svg", default="docs/calibration.svg")
+    ap.add_argument("-C", type=float, default=0.5, help="inverse regularisation strength")
+    ap.add_argument("--rows", help="a JSON file of collected rows: read if it exists, else written (to refit fast)")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for name in ("transformers", "sentence_transformers", "bm25s", "httpx"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if any("blind" in f for pair in args.pair for f in pair[2:]):
+        ap.error("blind sets are measured, never trained on")
+    if args.rows and Path(args.rows).exists():
+        questions = load_rows(args.rows)
+    else:
+        questions = [q for pair in args.pair for q in collect(pair[0], pair[1], pair[2:])]
+        if args.rows:
+            save_rows(questions, args.rows)
+    model, figures = fit(questions, args.C)
+    Path(args.out).write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    Path(args.svg).write_text(calibration_svg(figures["calibration"]), encoding="utf-8")
+    print(json.dumps({k: v for k, v in figures.items()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Three outcomes from scored candidates: a short answer, the sentence that answers, or "the documents don't say".
+
+The hand-written rules (:mod:`cartqa.reading.picking`) propose one span or none; here
+every candidate of the best sentences (:mod:`cartqa.reading.candidates`) is scored by the
+learned model (:mod:`cartqa.reading.scorer`), the rules' pick among them as one vote.
+A short answer when the model is confident; else, when one sentence clearly answers,
+that sentence with its likeliest span marked; else a refusal. Pure: no I/O, no model
+loads beyond the cached spaCy pipeline the candidates use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cartqa.reading.candidates import Candidate, analyse, propose
+from cartqa.reading.grounding import Sentence
+from cartqa.reading.question import Question
+from cartqa.reading.scorer import Model, SentenceView, features, sentence_features, wh_word
+
+SENTENCES = 6  # the best sentences by coverage and meaning whose candidates are scored
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A sentence as the reader ranked it."""
+
+    sentence: Sentence
+    coverage: float
+    similarity: float
+    grounded: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    """One scored candidate; kept for training and for explaining a choice."""
+
+    sentence: Sentence
+    candidate: Candidate
+    features: dict[str, float]
+    probability: float
+    sentence_features: dict[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What to answer: ``outcome`` is "answer", "passage" or "refusal"; offsets are within ``sentence``."""
+
+    outcome: str
+    sentence: Sentence | None = None
+    start: int = 0
+    end: int = 0
+    probability: float = 0.0
+    rows: tuple[Row, ...] = ()
+
+
+def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int] | None, model: Model,
+           keep: bool = False) -> Choice:
+    """Score every candidate of the best ``ranked`` sentences and decide among the three outcomes.
+
+    ``rule`` is the rules' answer (its sentence and offsets within it), or None when they refused.
+    ``keep`` returns every scored row (for training), not only the decision.
+    """
+    top = list(ranked[:SENTENCES])
+    if rule and all(r.sentence != rule[0] for r in top):
+        top.append(Ranked(rule[0], 0.0, 0.0, True))
+    wh = wh_word(q.text)
+    terms = frozenset(q.terms)
+    rows: list[Row] = []
+    for rank, r in enumerate(top):
+        own = rule if rule and rule[0] == r.sentence else None
+        span = (own[1], own[2]) if own else None
+        tokens = analyse(r.sentence.text)[0] if r.sentence.text.strip() else ()
+        view = SentenceView(tokens, r.coverage, r.similarity, r.grounded, rank, own is not None)
+        for c in propose(r.sentence.text, span):
+            f = features(c, view, q.answer_type, wh, terms, q.focus, span)
+            rows.append(Row(r.sentence, c, f, model.probability(f)))
+    if not rows:
+        return Choice("refusal")
+    # the sentence each row's sentence would be as the answer, by its best candidate
+    leads: dict[tuple[str, int], Row] = {}
+    for row in rows:
+        key = (row.sentence.doc, row.sentence.index)
+        if key not in leads or row.probability > leads[key].probability:
+            leads[key] = row
+    sentences = []
+    for rank, r in enumerate(top):
+        lead = leads.get((r.sentence.doc, r.sentence.index))
+        if lead is not None:
+            view = SentenceView((), r.coverage, r.similarity, r.grounded, rank,
+                                bool(rule and rule[0] == r.sentence))
+            sf = sentence_features(view, lead.probability, q.answer_type)
+            sentences.append((model.sentence_probability(sf), lead, sf))
+    if keep:
+        by_lead = {id(lead): sf for _, lead, sf in sentences}
+        rows = [Row(x.sentence, x.candidate, x.features, x.probability, by_lead.get(id(x))) for x in rows]
+    kept = tuple(rows) if keep else ()
+    best = max(rows, key=lambda row: row.probability)
+    if best.probability >= model.answer_threshold:
+        return Choice("answer", best.sentence, best.candidate.start, best.candidate.end, best.probability, kept)
+    # No span is sure: is one sentence clearly the answer's? Its likeliest span is marked.
+    p, lead, _ = max(sentences, key=lambda t: t[0])
+    outcome = "passage" if p >= model.passage_threshold else "refusal"
+    return Choice(outcome, lead.sentence, lead.candidate.start, lead.candidate.end, p, kept)

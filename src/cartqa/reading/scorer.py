@@ -1,0 +1,155 @@
+"""The learned reader's scorer: features of a candidate answer, and the weights that turn them into a probability.
+
+Features are generic on purpose (the kind of answer the question asks against the
+kind of span, question words near the span, how the span hangs off them, the
+sentence's coverage and meaning similarity, each rule's vote), so the weights
+learned on the development corpus carry over to documents no one has read.
+``make train`` (``python -m cartqa.evaluation.train``) fits them and writes
+``reader.json`` beside this module: plain JSON, never a pickle.
+
+>>> m = Model({"bias_only": 0.0}, -2.0, 0.5, 0.5)
+>>> round(m.probability({"anything": 1.0}), 3)
+0.119
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from cartqa.corpus.text import STOPWORDS, stem
+from cartqa.reading.candidates import Candidate, Token
+
+WEIGHTS = "reader.json"
+_WH = re.compile(r"\b(who|whom|whose|what|when|where|which|why|how many|how much|how long|how old|how far|how|"
+                 r"chi|cosa|che cosa|quando|dove|quale|quali|perch[eé]|quant[ieoa]|come)\b")
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """What the scorer needs to know of the sentence a candidate is in."""
+
+    tokens: tuple[Token, ...]
+    coverage: float  # share of the question's key terms the sentence says
+    similarity: float  # meaning similarity to the question (0 without a model)
+    grounded: bool  # the question's names and figures are in it (or what it refers back to)
+    rank: int  # 0 for the sentence the reader ranks first
+    rule_sentence: bool  # the hand-written rules took their answer from this sentence
+
+
+@dataclass(frozen=True)
+class Model:
+    """Logistic weights over named features, and the thresholds of the three outcomes."""
+
+    weights: dict[str, float]
+    bias: float
+    answer_threshold: float  # a short answer at or above this probability
+    passage_threshold: float  # else the sentence as the answer at or above this sentence probability
+    sentence_weights: dict[str, float] | None = None
+    sentence_bias: float = 0.0
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def sentence_probability(self, features: dict[str, float]) -> float:
+        z = self.sentence_bias + sum((self.sentence_weights or {}).get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict:
+        return {"weights": self.weights, "bias": self.bias, "answer_threshold": self.answer_threshold,
+                "passage_threshold": self.passage_threshold, "sentence_weights": self.sentence_weights,
+                "sentence_bias": self.sentence_bias}
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Model | None:
+    """The committed weights, or None before ``make train`` has written them (the rules answer alone)."""
+    path = resources.files("cartqa.reading") / WEIGHTS
+    if not path.is_file():
+        return None
+    d = json.loads(path.read_text(encoding="utf-8"))
+    return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
+                 d.get("sentence_weights"), d.get("sentence_bias", 0.0))
+
+
+def wh_word(question: str) -> str:
+    """The question's wh-word ("how many", "when", ...), or "none" for a keyword query.
+
+    >>> wh_word("So, how many beds does INT have?"), wh_word("alaska capital")
+    ('how many', 'none')
+    """
+    m = _WH.search(question.lower())
+    return m.group(1) if m else "none"
+
+
+def kind(c: Candidate, tokens: tuple[Token, ...]) -> str:
+    """The coarse kind of a span: its entity label, else a number, a key's value or a phrase."""
+    ent = next((lab[4:] for lab in sorted(c.labels) if lab.startswith("ENT_")), "")
+    if ent:
+        return ent
+    if "NUM" in c.labels or any(ch.isdigit() for ch in c.text):
+        return "NUMBER"
+    if "VALUE" in c.labels:
+        return "VALUE"
+    if tokens and tokens[c.root].pos == "PROPN":
+        return "PROPN"
+    return "PHRASE"
+
+
+def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: frozenset[str], focus: str,
+             rule: tuple[int, int] | None) -> dict[str, float]:
+    """The named features of candidate ``c`` (see the module docstring)."""
+    tokens = s.tokens
+    k = kind(c, tokens)
+    f: dict[str, float] = {f"lab={lab}": 1.0 for lab in c.labels}
+    f[f"type={answer_type}|kind={k}"] = 1.0
+    f[f"wh={wh}|kind={k}"] = 1.0
+    f[f"kind={k}"] = 1.0
+    f["coverage"] = s.coverage
+    f["similarity"] = s.similarity
+    f["grounded"] = float(s.grounded)
+    f["top_sentence"] = float(s.rank == 0)
+    f["sentence_rank"] = 1.0 / (1 + s.rank)
+    f["rule_sentence"] = float(s.rule_sentence)
+    if rule:
+        inter = max(0, min(rule[1], c.end) - max(rule[0], c.start))
+        union = max(rule[1], c.end) - min(rule[0], c.start)
+        f["rule_iou"] = inter / union if union else 0.0
+        f["rule_exact"] = float((c.start, c.end) == rule)
+    own = [stem(w) for w in re.findall(r"[\w'-]+", c.text.lower()) if w not in STOPWORDS]
+    f["in_question"] = sum(w in terms for w in own) / len(own) if own else 1.0
+    f["all_in_question"] = float(bool(own) and all(w in terms for w in own))
+    f["focus_inside"] = float(bool(focus) and focus in own)
+    n = len(c.text.split())
+    f["words"] = min(n, 12) / 12
+    f["one_word"] = float(n == 1)
+    f["year"] = float(bool(_YEAR.search(c.text)))
+    f["parenthesised"] = float(c.start > 0 and "(" in c.text[:1] or c.text.endswith(")"))
+    if tokens:
+        stems = [stem(t.lemma) for t in tokens]
+        marks = [i for i, st in enumerate(stems) if st in terms and not (c.first <= i <= c.last)]
+        dist = min((min(abs(i - c.first), abs(i - c.last)) for i in marks), default=len(tokens))
+        f["near"] = 1.0 / (1 + dist)
+        f["near_count"] = min(sum(1 for i in marks if abs(i - c.first) <= 4 or abs(i - c.last) <= 4), 4) / 4
+        head = tokens[tokens[c.root].head]
+        f["governor_in_question"] = float(stem(head.lemma) in terms and not (c.first <= tokens[c.root].head <= c.last))
+        f[f"governor_pos={head.pos}"] = 1.0
+        after = [stem(t.lemma) for t in tokens[c.last + 1:c.last + 3]]
+        f["focus_after"] = float(bool(focus) and focus in after)
+        f["position"] = c.first / max(len(tokens), 1)
+        f["sentence_words"] = min(len(tokens), 60) / 60
+    return f
+
+
+def sentence_features(s: SentenceView, best: float, answer_type: str) -> dict[str, float]:
+    """Features of a sentence as the answer: does it answer, even when no span is sure?"""
+    return {"coverage": s.coverage, "similarity": s.similarity, "grounded": float(s.grounded),
+            "top_sentence": float(s.rank == 0), "sentence_rank": 1.0 / (1 + s.rank),
+            "rule_sentence": float(s.rule_sentence), "best_candidate": best,
+            f"type={answer_type}": 1.0}

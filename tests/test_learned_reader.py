@@ -1,0 +1,103 @@
+"""The learned reader: candidates, features, the three outcomes, and fitting weights."""
+
+import numpy as np
+import pytest
+
+from cartqa.evaluation import train
+from cartqa.evaluation.metrics import GoldQuestion, Outcome, metrics
+from cartqa.reading.candidates import propose
+from cartqa.reading.choosing import Ranked, choose
+from cartqa.reading.grounding import Sentence
+from cartqa.reading.question import analyse
+from cartqa.reading.scorer import Model, SentenceView, features, wh_word
+from cartqa.records import Answer
+
+SENTENCE = Sentence("a.txt", 0, 0, 66, "The National Cancer Institute of Milan was established in 1928.")
+
+
+def test_candidates_cover_entities_numbers_and_key_values():
+    spans = {c.text: c.labels for c in propose(SENTENCE.text)}
+    assert "ENT_DATE" in spans["1928"]
+    assert any("ENT_ORG" in labels for text, labels in spans.items() if "Cancer Institute" in text)
+    values = {c.text: c.labels for c in propose("Number of Attributes: 4 numeric, predictive attributes and the class")}
+    assert "VALUE" in values["4 numeric, predictive attributes and the class"]
+
+
+def test_the_rules_pick_is_a_labelled_candidate_even_when_nothing_else_proposes_it():
+    spans = {(c.start, c.end): c.labels for c in propose(SENTENCE.text, (4, 12))}
+    assert "RULE" in spans[(4, 12)]
+
+
+def test_features_set_the_asked_type_against_the_spans_kind():
+    q = analyse("When was the National Cancer Institute of Milan established?")
+    year = next(c for c in propose(SENTENCE.text) if c.text == "1928")
+    view = SentenceView((), 0.9, 0.8, True, 0, False)
+    f = features(year, view, q.answer_type, wh_word(q.text), frozenset(q.terms), q.focus, None)
+    assert f["type=DATE|kind=DATE"] == 1.0 and f["wh=when|kind=DATE"] == 1.0
+    assert f["in_question"] == 0.0 and f["year"] == 1.0
+
+
+def _choose(model: Model, rule=None):
+    q = analyse("When was the National Cancer Institute of Milan established?")
+    return choose(q, [Ranked(SENTENCE, 0.9, 0.8, True)], rule, model, keep=True)
+
+
+def test_three_outcomes_follow_the_thresholds():
+    likes_dates = {"type=DATE|kind=DATE": 6.0}
+    answer = _choose(Model(likes_dates, -3.0, 0.5, 0.5, {"best_candidate": 4.0}, -1.0))
+    assert answer.outcome == "answer" and SENTENCE.text[answer.start:answer.end] == "1928"
+    unsure = _choose(Model(likes_dates, -3.0, 0.99, 0.5, {"best_candidate": 4.0}, -1.0))
+    assert unsure.outcome == "passage" and SENTENCE.text[unsure.start:unsure.end] == "1928"  # still marked
+    refused = _choose(Model(likes_dates, -3.0, 0.99, 0.99, {"best_candidate": 4.0}, -1.0))
+    assert refused.outcome == "refusal"
+    assert all(r.features for r in answer.rows)
+
+
+def test_the_rules_vote_counts_as_the_weights_say():
+    trusts_rules = Model({"rule_exact": 8.0}, -4.0, 0.5, 0.5, {}, 0.0)
+    chosen = _choose(trusts_rules, rule=(SENTENCE, 4, 38))
+    assert SENTENCE.text[chosen.start:chosen.end] == "National Cancer Institute of Milan"
+
+
+def _outcome(answerable: bool, answer: Answer) -> Outcome:
+    g = GoldQuestion("q", "When?", "en", answerable, ("1928",) if answerable else (), "", "date")
+    return Outcome(g, answer, 0.01, None)
+
+
+def test_a_passage_is_neither_a_short_answer_nor_a_refusal():
+    passage = Answer("No short answer is sure; the closest passage says: ...", False, [], SENTENCE.text,
+                     outcome="passage")
+    m = metrics([_outcome(True, passage), _outcome(False, passage)])
+    assert m["short_answer_acc"] == 0.0 and m["answer_or_sentence_acc"] == 100.0
+    assert m["false_refusal_rate"] == 0.0 and m["passage_rate"] == 100.0 and m["refusal_rate"] == 100.0
+
+
+def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
+    """Questions whose right candidate has feature "good" high; half unanswerable (no right candidate)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        answerable = i % 2 == 0
+        rows = []
+        for j in range(4):
+            right = answerable and j == 0
+            good = rng.normal(2.0 if right else 0.0, 0.5)
+            rows.append(({"good": float(good)}, float(right), ("d", j), {"coverage": 0.5}, float(right)))
+        g = GoldQuestion(f"q{i}", "?", "en", answerable, ("x",) if answerable else (), "", "", f"doc{i % 10}")
+        out.append(train.Question(g, f"doc{i % 10}", rows))
+    return out
+
+
+def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold():
+    model, figures = train.fit(_synthetic(200))
+    assert model.weights["good"] > 1.0
+    assert model.probability({"good": 2.0}) > 0.5 > model.probability({"good": 0.0})
+    counts = figures["out_of_fold"]
+    assert counts["right"] > 80 and counts["answered_unanswerable"] < 20
+    assert 0.0 < model.answer_threshold < 1.0 and figures["calibration"]
+
+
+@pytest.mark.parametrize("question,wh", [("how many beds?", "how many"), ("Quando è nato?", "quando"),
+                                         ("iris petal length", "none")])
+def test_wh_word(question, wh):
+    assert wh_word(question) == wh
