@@ -215,3 +215,11 @@ def test_cartqa_index_lists_skipped_files_with_reasons(mixed, tmp_path, capsys):
     for line in ("locked.pdf: the PDF is password-protected", "budget.xlsx: unsupported file type .xlsx",
                  "logo.png: unsupported file type .png", "scan.pdf: the PDF has no text layer"):
         assert line in out
+
+
+def test_cartqa_ask_cites_the_page(mixed, tmp_path, capsys):
+    args = ["--corpus", str(mixed), "--index", str(tmp_path / "index")]
+    assert main(["ask", "How many gliders does the club own?", *args]) == 0
+    assert "  [club.pdf, p. 2] The club owns 14 gliders" in capsys.readouterr().out
+    assert main(["ask", "How many gliders does the club own?", "--json", *args]) == 0
+    assert '"location": "p. 2"' in capsys.readouterr().out

@@ -70,14 +70,14 @@ class Answer:
     via: str = "extractive"
 
     def to_json(self) -> dict:
-        """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "text", "score"}]}``."""
+        """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "location", "text", "score"}]}``."""
         return {
             "answer": self.text,
             "found": self.found,
             "sentence": self.sentence,
             "via": self.via,
             "sources": [
-                {"doc": s.doc, "text": s.text, "score": round(s.score, 4), "span": s.span}
+                {"doc": s.doc, "location": s.location, "text": s.text, "score": round(s.score, 4), "span": s.span}
                 for s in self.sources
             ],
         }

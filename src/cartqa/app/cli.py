@@ -87,7 +87,8 @@ def _ask(args) -> int:
     else:
         print(a.text)
         for s in a.sources[:1 if a.found else 3]:
-            print(f"  [{s.doc}] {a.sentence or s.text}", file=sys.stdout)
+            where = f"{s.doc}, {s.location}" if s.location else s.doc  # "report.pdf, p. 4"
+            print(f"  [{where}] {a.sentence or s.text}", file=sys.stdout)
     return 0 if a.found else 2
 
 
