@@ -82,3 +82,13 @@ def test_invalid_utf8_on_the_command_line_is_one_line(tiny_corpus, tmp_path, que
     assert run.returncode == code, run.stderr.decode(errors="replace")[-2000:]
     assert b"Traceback" not in run.stderr
     assert line in (run.stdout if code == 0 else run.stderr).splitlines()[0]
+
+
+def test_a_run_on_text_is_cut_into_bounded_sentences():
+    from cartqa.corpus.sentences import LONGEST, sentence_spans
+
+    text = "First sentence. " + " ".join(f"Cell{n}" for n in range(3000)) + ". Last one."
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans][0] == "First sentence." and text[slice(*spans[-1])] == "Last one."
+    assert all(e - s <= LONGEST for s, e in spans) and len(spans) > 3
+    assert " ".join(text[s:e] for s, e in spans) == text  # nothing lost: cut at spaces
