@@ -167,7 +167,8 @@ def mixed(tmp_path: Path, monkeypatch) -> Path:
     (corpus / "history.txt").write_text("The club was renamed in 1975.\n\nIts first president was Aldo Rossi.",
                                         encoding="utf-16")
     (corpus / "notes.md").write_text("# Notes\n\nThe winch was bought in 1988 with help from "
-                                     "[the city council](https://evil.example/).\n", encoding="utf-8")
+                                     "[the city council](https://evil.example/). It pulls 3</b> gliders."
+                                     "<!-- the alarm code is swordfish -->\n", encoding="utf-8")
     (corpus / "club.pdf").write_bytes(make_pdf())
     (corpus / "fleet.docx").write_bytes(make_docx())
     (corpus / "hangar.html").write_text(PAGE, encoding="utf-8")
@@ -193,7 +194,8 @@ def test_a_mixed_folder_indexes_in_one_build(mixed, tmp_path):
             ("fleet.docx", "Training"), ("hangar.html", "The hangar"), ("notes.md", "Notes"),
             ("history.txt", "line 1")} <= where
     assert all(c.location not in c.text for c in chunks if c.location.startswith(("p. ", "line ")))
-    assert not any("evil.example" in c.text or "swordfish" in c.text for c in chunks)
+    assert not any("evil.example" in c.text or "swordfish" in c.text or "<" in c.text for c in chunks)
+    assert any("It pulls 3 gliders." in c.text for c in chunks)
     # Reported again on the next build, though nothing changed
     assert set(build_index(mixed, tmp_path / "index", embedder="hash").skipped) == set(report.skipped)
 

@@ -64,3 +64,11 @@ def test_ctrl_c_stops_the_command_cleanly(tiny_corpus, tmp_path):
         proc.kill()
     assert proc.returncode == 0 and out.strip() == "stopped watching"
     assert "Traceback" not in err
+
+
+def test_a_missing_corpus_folder_is_one_line(tmp_path, capsys, monkeypatch):
+    from cartqa.app.cli import main
+
+    monkeypatch.setenv("CARTQA_EMBEDDER", "hash")
+    assert main(["index", "--watch", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i")]) == 1
+    assert "Corpus folder not found" in capsys.readouterr().err

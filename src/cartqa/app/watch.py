@@ -47,7 +47,8 @@ def watch_index(corpus_dir: str | Path, index_dir: str | Path, embedder: str,
     import watchfiles
 
     corpus, index = Path(corpus_dir), Path(index_dir)
-    say(_build(corpus, index, embedder))
+    # The first build's errors (no corpus folder) end the command with their one line.
+    say(build_index(corpus, index, embedder=embedder, progress=False).summary())
     # The index may live inside the corpus folder: its own writes are no change.
     only_documents = watchfiles.DefaultFilter(ignore_paths=[str(index.absolute())])
     ready = False
