@@ -130,6 +130,12 @@ def test_markdown_keeps_only_its_words(markdown, kept, gone):
     assert kept in " ".join(text.split()) and gone not in text
 
 
+def test_markdown_front_matter_is_not_text():
+    parts = markdown_parts("---\ntitle: Club\nlayout: page\n---\n# Fleet\n\nFourteen gliders.\n").parts
+    assert [(p.location, p.text) for p in parts] == [("Fleet", "Fleet\n\nFourteen gliders.")]
+    assert markdown_parts("Intro.\n\n---\n\nAfter a rule.").parts[0].text == "Intro.\n\nAfter a rule."
+
+
 def test_markdown_sections_are_located_by_heading():
     parts = markdown_parts("Intro line.\n\n# Fleet\n\nFourteen gliders.\n\n## Fees\n\n- one\n- two\n").parts
     assert [(p.location, p.text) for p in parts] == [("", "Intro line."), ("Fleet", "Fleet\n\nFourteen gliders."),

@@ -83,10 +83,18 @@ def text_parts(text: str) -> Extracted:
 
 
 def markdown_parts(text: str) -> Extracted:
-    """Markdown, rendered by markdown-it and read back as HTML: only the words remain."""
+    """Markdown, rendered by markdown-it and read back as HTML: only the words remain.
+
+    YAML front matter (``---`` lines around ``title: ...``, as static-site generators write) is
+    metadata, not text: markdown-it would read it as a heading.
+    """
     from markdown_it import MarkdownIt
 
+    text = _FRONT_MATTER.sub("", text, count=1)
     return html_parts(MarkdownIt("commonmark").enable("table").render(text))
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[^\S\n]*\n.*?\n(?:---|\.\.\.)[^\S\n]*(?:\n|\Z)", re.S)
 
 
 # Elements whose content is never document text: code, media, forms, page furniture.
