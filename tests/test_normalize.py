@@ -1,6 +1,6 @@
 import pytest
 
-from cartqa.corpus.loaders import strip_markdown
+from cartqa.corpus.formats import markdown_parts
 from cartqa.corpus.normalize import fold, normalize_text
 from cartqa.corpus.sentences import sentence_spans
 
@@ -41,4 +41,4 @@ def test_sentences_keep_initials_and_paragraphs():
 
 
 def test_strip_markdown_keeps_words():
-    assert strip_markdown("## Title\n- item **bold** [link](http://x)") == "Title\nitem bold link"
+    assert [p.text for p in markdown_parts("## Title\n- item **bold** [link](http://x)").parts] == ["Title\n\nitem bold link"]

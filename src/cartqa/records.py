@@ -78,7 +78,7 @@ class Answer:
             object.__setattr__(self, "outcome", "answer" if self.found else "refusal")
 
     def to_json(self) -> dict:
-        """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "text", "score"}]}``."""
+        """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "location", "text", "score"}]}``."""
         return {
             "answer": self.text,
             "found": self.found,
@@ -86,7 +86,7 @@ class Answer:
             "sentence": self.sentence,
             "via": self.via,
             "sources": [
-                {"doc": s.doc, "text": s.text, "score": round(s.score, 4), "span": s.span, "location": s.location}
+                {"doc": s.doc, "location": s.location, "text": s.text, "score": round(s.score, 4), "span": s.span}
                 for s in self.sources
             ],
         }

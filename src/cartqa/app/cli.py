@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("index", help="build or update the index (only changed files are re-embedded)")
     dirs(sp)
+    sp.add_argument("--watch", action="store_true",
+                    help="keep watching the corpus folder and update the index after each change (Ctrl-C stops)")
     sp = sub.add_parser("ask", help="answer one question")
     sp.add_argument("question")
     dirs(sp)
@@ -65,7 +67,13 @@ def _index(args) -> int:
     from cartqa import config
     from cartqa.index.build import build_index
 
-    report = build_index(config.corpus_dir(args.corpus), config.index_dir(args.index), embedder=config.embedder_name())
+    corpus, index = config.corpus_dir(args.corpus), config.index_dir(args.index)
+    if args.watch:
+        from cartqa.app.watch import watch_index
+
+        watch_index(corpus, index, config.embedder_name(), say=lambda line: print(line, flush=True))
+        return 0
+    report = build_index(corpus, index, embedder=config.embedder_name())
     print(report.summary())
     return 0
 
@@ -79,7 +87,8 @@ def _ask(args) -> int:
     else:
         print(a.text)
         for s in a.sources[:1 if a.found else 3]:
-            print(f"  [{s.doc}] {a.sentence or s.text}", file=sys.stdout)
+            where = f"{s.doc}, {s.location}" if s.location else s.doc  # "report.pdf, p. 4"
+            print(f"  [{where}] {a.sentence or s.text}", file=sys.stdout)
     return 0 if a.found else 2
 
 

@@ -1,6 +1,7 @@
 """Stage 1, the corpus: documents in, normalised text, sentences and chunks out.
 
-Takes files from the corpus folder (``loaders``), repairs their text without
+Takes files from the corpus folder (``loaders``; each file type read by ``formats``
+into text located by page, heading or line), repairs their text without
 touching the source (``normalize``), splits sentences (``sentences``) and cuts
 sentence-aware chunks sized in embedder tokens (``chunking``); ``text`` holds the
 word-level helpers (tokens, stems, stopwords) every later stage shares.

@@ -7,11 +7,16 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.records import Chunk
+
+if TYPE_CHECKING:
+    from cartqa.corpus.loaders import Document
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,8 @@ class ChunkSettings:
     max_tokens: int = 128
     overlap_sentences: int = 1
     # Bumped when the chunking algorithm changes, so old indexes are rebuilt.
-    algorithm: int = 2
+    # 3: chunks carry their location and stay inside one page or section.
+    algorithm: int = 3
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:
@@ -63,4 +69,23 @@ def chunk_text(
         while nxt < j and sum(sizes[nxt:j + 1]) > max_tokens:
             nxt += 1
         i = nxt
+    return chunks
+
+
+def chunk_document(document: Document, max_tokens: int, overlap: int,
+                   count_tokens: Callable[[str], int]) -> list[Chunk]:
+    """:func:`chunk_text` over a loaded document, each chunk with its ``location``.
+
+    Pages and sections are chunked one by one, so a chunk's location is its only
+    one; in flowing text (paragraphs of a text file) a chunk is located where it starts.
+    """
+    sections = document.sections
+    if document.flowing or not sections:
+        starts = [s.start for s in sections]
+        return [replace(c, location=sections[bisect.bisect_right(starts, c.start) - 1].location if sections else "")
+                for c in chunk_text(document.doc, document.text, max_tokens, overlap, count_tokens)]
+    chunks = []
+    for section in sections:
+        for c in chunk_text(document.doc, document.text[section.start:section.end], max_tokens, overlap, count_tokens):
+            chunks.append(Chunk(c.doc, c.text, c.start + section.start, c.end + section.start, section.location))
     return chunks

@@ -1,29 +1,36 @@
 """Read documents from the corpus folder: the I/O edge of ingestion.
 
-Only reading and decoding happen here; cleaning is :mod:`cartqa.corpus.normalize`.
+Only listing, reading and decoding happen here: each format is read by
+:mod:`cartqa.corpus.formats`, and its text cleaned by :mod:`cartqa.corpus.normalize`.
+A link that leaves the corpus folder is never followed; it is listed as skipped,
+with every file of a type cartqa does not read.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.md").write_text("# Title\\n\\nSee [INT](http://x).")
->>> [(f.doc, f.text) for f in load_corpus(d)]
-[('a.md', 'Title\\n\\nSee INT.')]
+>>> _ = (d / "b.xlsx").write_bytes(b"PK")
+>>> scan = scan_folder(d)
+>>> [(doc.doc, doc.text, doc.sections) for doc in map(read_document, scan.files)], scan.skipped
+([('a.md', 'Title\\n\\nSee INT.', (Section(start=0, end=15, location='Title'),))], ('b.xlsx: unsupported file type .xlsx',))
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cartqa.corpus.formats import SUPPORTED_SUFFIXES, extract
 from cartqa.corpus.normalize import normalize_text
 from cartqa.errors import CorpusError
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+__all__ = ["SUPPORTED_SUFFIXES", "CorpusFile", "CorpusScan", "Document", "Section", "load_corpus",
+           "read_document", "scan_corpus", "scan_folder"]
 
 
 @dataclass(frozen=True)
@@ -38,36 +45,106 @@ class CorpusFile:
 
 
 @dataclass(frozen=True)
+class CorpusScan:
+    """The readable files of a corpus folder, and what was left out: ``"name: reason"`` lines."""
+
+    files: list[CorpusFile]
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where a stretch ``[start, end)`` of a document's normalised text is: "p. 4", a heading, "line 12"."""
+
+    start: int
+    end: int
+    location: str
+
+
+@dataclass(frozen=True)
 class Document:
-    """A loaded document: its normalised text and where it came from."""
+    """A loaded document: its normalised text, where it came from, and where each part of it is.
+
+    ``flowing``: the sections are paragraphs of one running text, which a chunk may
+    straddle; otherwise (pages, sections under headings) a chunk stays inside one.
+    """
 
     doc: str
     text: str
     sha256: str
+    sections: tuple[Section, ...] = ()
+    flowing: bool = True
 
 
-def scan_corpus(corpus_dir: str | Path, known: Mapping[str, Any] | None = None) -> list[CorpusFile]:
-    """List supported files under ``corpus_dir`` (recursively, hidden files skipped).
+def scan_folder(corpus_dir: str | Path, known: Mapping[str, Any] | None = None) -> CorpusScan:
+    """List the readable files under ``corpus_dir`` (recursively, hidden files ignored).
 
-    ``known`` maps a document to an entry with ``size``, ``mtime_ns`` and
-    ``sha256`` from the last build: a file whose size and mtime match is not
-    hashed again.
+    Files of an unsupported type, links that leave the folder and anything else
+    not read are listed in ``skipped`` with the reason. ``known`` maps a document
+    to an entry with ``size``, ``mtime_ns`` and ``sha256`` from the last build: a
+    file whose size and mtime match is not hashed again.
     """
     root = Path(corpus_dir)
     if not root.is_dir():
-        raise CorpusError(f"Corpus folder not found: {root}. Create it and put .txt or .md files in it.")
-    files = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        raise CorpusError(f"Corpus folder not found: {root}. Create it and put documents in it "
+                          f"({', '.join(SUPPORTED_SUFFIXES)}).")
+    files, skipped = [], []
+    for doc, path, reason in sorted(_walk(root)):
+        if reason:
+            skipped.append(f"{doc}: {reason}")
             continue
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            skipped.append(f"{doc}: unsupported file type {path.suffix or '(none)'}")
             continue
-        doc, stat = rel.as_posix(), path.stat()
+        stat = path.stat()
         old = (known or {}).get(doc)
         same = old is not None and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
         files.append(CorpusFile(doc, path, stat.st_size, stat.st_mtime_ns, old.sha256 if same else _sha256(path)))
-    return files
+    return CorpusScan(files, tuple(skipped))
+
+
+def scan_corpus(corpus_dir: str | Path, known: Mapping[str, Any] | None = None) -> list[CorpusFile]:
+    """The readable files of :func:`scan_folder`."""
+    return scan_folder(corpus_dir, known).files
+
+
+def _walk(root: Path) -> Iterator[tuple[str, Path, str]]:
+    """``(doc, path, reason not read or "")`` of every non-hidden file under ``root``.
+
+    A link is followed only when its target is a file inside the folder (so it is
+    read once, under the link's name); a link to a folder is not descended (its
+    files, if inside, are read where they are), so links can never loop.
+    """
+    home = root.resolve()
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            yield Path(folder).relative_to(root).as_posix(), Path(folder), f"unreadable folder ({exc.strerror})"
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            doc = path.relative_to(root).as_posix()
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(home):
+                    yield doc, path, "a link to a file outside the corpus folder, not followed"
+                elif target.is_dir():
+                    yield doc, path, "a link to a folder, not followed (files inside the corpus are read where they are)"
+                elif not target.is_file():
+                    yield doc, path, "a broken link"
+                else:
+                    yield doc, target, ""
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                yield doc, path, ""
+            else:
+                yield doc, path, "not a regular file"
 
 
 def _sha256(path: Path) -> str:
@@ -75,20 +152,30 @@ def _sha256(path: Path) -> str:
 
 
 def read_document(file: CorpusFile) -> Document:
-    """Decode and normalise one file; raises :class:`CorpusError` naming the file."""
-    data = file.path.read_bytes()
+    """Read, decode and normalise one file; raises :class:`CorpusError` naming the file.
+
+    Each located part is normalised alone, and parts are joined by a paragraph
+    break, so no sentence runs from one page or section into the next.
+    """
     try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            raw = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise CorpusError(f"{file.doc}: not UTF-8 or Windows-1252 text ({exc.reason})") from exc
-    if "\x00" in raw:
-        raise CorpusError(f"{file.doc}: looks like a binary file, not text")
-    if file.path.suffix.lower() == ".md":
-        raw = strip_markdown(raw)
-    return Document(doc=file.doc, text=normalize_text(raw), sha256=file.sha256)
+        data = file.path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{file.doc}: unreadable ({exc.strerror or exc})") from exc
+    extracted = extract(data, file.path.suffix, file.doc)
+    pieces: list[str] = []
+    sections: list[Section] = []
+    at = 0
+    for part in extracted.parts:
+        text = normalize_text(part.text)
+        if not text:
+            continue
+        if pieces:
+            at += 2  # the "\n\n" joining it to the previous part
+        pieces.append(text)
+        sections.append(Section(at, at + len(text), part.location))
+        at += len(text)
+    return Document(doc=file.doc, text="\n\n".join(pieces), sha256=file.sha256,
+                    sections=tuple(sections), flowing=extracted.flowing)
 
 
 def load_corpus(corpus_dir: str | Path) -> list[Document]:
@@ -100,14 +187,3 @@ def load_corpus(corpus_dir: str | Path) -> list[Document]:
         except CorpusError as exc:
             log.warning("skipped %s", exc)
     return docs
-
-
-def strip_markdown(text: str) -> str:
-    """Drop Markdown markup that would pollute passages, keeping the words."""
-    text = re.sub(r"```.*?```", "", text, flags=re.S)
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
-    text = re.sub(r"^\s*[-*+]\s+", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    return text

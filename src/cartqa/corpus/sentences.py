@@ -21,6 +21,12 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+# No prose sentence is this long (the seed corpus's longest is 351 characters): a longer one is a
+# table, a log or a list with no full stop. It is cut at white space, so chunks, the parser and the
+# reader each get pieces of a bounded size however big the file.
+LONGEST = 3000
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = re.search(r"([\w.]+)$", text[:dot])
     if not word:
@@ -42,7 +48,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             start = end
         spans.append((start, para.end()))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    return [_trim(text, s, e) for start, end in spans for s, e in _bounded(text, start, end) if text[s:e].strip()]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut into stretches of at most :data:`LONGEST` characters, at white space if any.
+
+    >>> _bounded("aaa bbb ccc", 0, 11) == [(0, 11)]
+    True
+    """
+    out = []
+    while end - start > LONGEST:
+        cut = text.rfind(" ", start, start + LONGEST) + 1
+        cut = cut if cut > start else start + LONGEST
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

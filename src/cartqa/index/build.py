@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cartqa.corpus.chunking import ChunkSettings, chunk_text
-from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus
+from cartqa.corpus.chunking import ChunkSettings, chunk_document
+from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.errors import CorpusError
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.store import (
@@ -56,18 +56,20 @@ def build_index(
     settings = chunking or ChunkSettings()
     with build_lock(index_dir):
         old = read_manifest(index_dir)
-        files = scan_corpus(corpus_dir, known=old.files if old else None)
+        scan = scan_folder(corpus_dir, known=old.files if old else None)
         wanted = Manifest(model_id=model.model_id, dim=model.dim, embedder=name, chunking=asdict(settings))
         reusable = old if old and old.settings() == wanted.settings() else None
         stored = load_stored(index_dir, reusable) if reusable else None
         previous = set(old.files) if old else set()
-        return _update(Path(index_dir), files, wanted, stored, previous, model, settings, progress)
+        return _update(Path(index_dir), scan.files, wanted, stored, previous, model, settings, progress, scan.skipped)
 
 
 def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: StoredIndex | None,
-            previous: set[str], model: Embedder, settings: ChunkSettings, progress) -> IndexReport:
+            previous: set[str], model: Embedder, settings: ChunkSettings, progress,
+            ignored: tuple[str, ...] = ()) -> IndexReport:
     """``stored`` is the reusable old build (None after a settings change); ``previous``
-    the documents the old manifest listed, so a forced re-embed reports "updated"."""
+    the documents the old manifest listed, so a forced re-embed reports "updated";
+    ``ignored`` the files not read at all (unsupported, links leaving the corpus), with why."""
     old_files = stored.manifest.files if stored else {}
     kept = {f.doc for f in files if f.doc in old_files and old_files[f.doc].sha256 == f.sha256}
     changed = [f for f in files if f.doc not in kept]
@@ -77,9 +79,11 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
         entries = {f.doc: FileEntry(f.sha256, f.size, f.mtime_ns, old_files[f.doc].chunks, old_files[f.doc].error)
                    for f in files}
         write_manifest(index_dir, _with_files(stored.manifest, entries))
-        return IndexReport(unchanged=len(files), chunks=len(stored.chunks))
+        return IndexReport(unchanged=len(files), chunks=len(stored.chunks),
+                           skipped=(*ignored, *(e.error for e in entries.values() if e.error)))
     chunks, vectors, entries = _keep(stored, kept, files)
-    skipped = []
+    # Unchanged files that could not be read last time are still listed, with their reason.
+    skipped = [*ignored, *(e.error for e in entries.values() if e.error)]
     report_step = progress if callable(progress) else (lambda step: None)
     for n, file in enumerate(_progress(changed, None if callable(progress) else progress)):
         report_step(BuildProgress("embedding", n, len(changed), "files"))
@@ -124,7 +128,7 @@ def _read_and_chunk(file: CorpusFile, model: Embedder, settings: ChunkSettings) 
     except (CorpusError, OSError) as exc:
         log.warning("skipped %s", exc)
         return [], str(exc)
-    return chunk_text(doc.doc, doc.text, settings.max_tokens, settings.overlap_sentences, model.count_tokens), ""
+    return chunk_document(doc, settings.max_tokens, settings.overlap_sentences, model.count_tokens), ""
 
 
 def _embed(model: Embedder, chunks: list[Chunk], stored: StoredIndex | None) -> np.ndarray:

@@ -121,7 +121,10 @@ def clean_question(question: object) -> str:
     """The question as plain one-line text, or :class:`InputError` saying what is wrong."""
     if not isinstance(question, str):
         raise InputError(f"The question must be text. Currently, it is {type(question).__name__}")
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", question)
+    # A lone surrogate ("\ud800", or an undecodable byte of a command line, "\udcff") is no
+    # character at all: tokenizers and printing fail on it, so it becomes the replacement character.
+    text = re.sub("[\ud800-\udfff]", "\ufffd", question)
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise InputError("The question is empty. Ask something about the documents.")

@@ -61,11 +61,35 @@ def available() -> bool:
     return True
 
 
+# spaCy refuses a text longer than its max_length (E088, a million characters) and needs about
+# 1 GB per 100,000; a "sentence" that long is a table or a log with no full stop. It is parsed
+# in pieces this long, cut at white space.
+PIECE = 20_000
+
+
 class Parser:
     """The spaCy-backed parser :class:`~cartqa.reading.grounding.CorpusView` takes."""
 
     def sentences(self, texts: Sequence[str]) -> list[Parsed]:
-        return [_parsed(doc) for doc in _nlp().pipe(texts, batch_size=64)]
+        """One :class:`Parsed` per text; a text of any length is parsed in pieces.
+
+        Its noun phrases come from every piece; its subject from the first.
+        """
+        nlp = _nlp()
+        owners, pieces = [], []
+        for n, text in enumerate(texts):
+            for start, piece in _pieces(text, min(PIECE, nlp.max_length)):
+                owners.append((n, start))
+                pieces.append(piece)
+        out = [Parsed() for _ in texts]
+        for (n, start), doc in zip(owners, nlp.pipe(pieces, batch_size=64)):
+            parsed = _parsed(doc)
+            if start == 0:
+                out[n] = parsed
+            else:
+                more = tuple((s + start, e + start) for s, e in parsed.phrases)
+                out[n] = Parsed(out[n].phrases + more, out[n].subject)
+        return out
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Parser per process
     def question(self, question: str) -> QuestionParse:
@@ -146,6 +170,22 @@ def _wh_head(wh) -> str:
         obj = of and next((c for c in of.children if c.dep_ == "pobj"), None)
         head = obj if obj is not None else head
     return head.text if head.pos_ in ("NOUN", "PROPN") else ""
+
+
+def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into ``(offset, piece)`` of at most ``size`` characters, at white space where there is some.
+
+    >>> _pieces("aaa bbb ccc", 8)
+    [(0, 'aaa bbb '), (8, 'ccc')]
+    """
+    out, start = [], 0
+    while len(text) - start > size:
+        cut = text.rfind(" ", start, start + size) + 1
+        end = cut if cut > start else start + size
+        out.append((start, text[start:end]))
+        start = end
+    out.append((start, text[start:]))
+    return out
 
 
 def _parsed(doc) -> Parsed:
