@@ -6,7 +6,15 @@ scripts only open, scroll, focus and pass a button's data attributes to the serv
 
 # Colours are set with their text colour, so contrast holds (WCAG AA) on the light and dark themes.
 CSS = """
-.gradio-container { max-width: 60rem !important; margin: 0 auto; }
+.gradio-container { max-width: 60rem !important; margin: 0 auto;
+  /* Gradio's orange (white on #f97316 is 2.8:1) and red buttons fail AA contrast: darker shades. */
+  --button-primary-background-fill: #c2410c; --button-primary-background-fill-hover: #9a3412;
+  --button-primary-text-color: #ffffff; --button-primary-border-color: #c2410c;
+  --button-cancel-background-fill: #b91c1c; --button-cancel-background-fill-hover: #991b1b;
+  --button-cancel-text-color: #ffffff; --button-cancel-border-color: #b91c1c; }
+footer a, footer button, footer .built-with, footer .show-api, footer .settings { color: #374151 !important; }
+.dark footer a, .dark footer button, .dark footer .built-with, .dark footer .show-api,
+.dark footer .settings { color: #e5e7eb !important; }
 .top h1 { margin: 0.2em 0 0.1em; font-size: 1.7rem; }
 .top p { margin: 0 0 0.6em; }
 #chat { overflow-wrap: anywhere; line-height: 1.5; }
@@ -59,6 +67,9 @@ table.docs caption { text-align: left; font-weight: 600; padding: 0.3em 0; }
 table.docs th, table.docs td { border-bottom: 1px solid var(--border-color-primary); padding: 0.3em 0.4em;
                                text-align: left; overflow-wrap: anywhere; }
 #doc-list { overflow-x: auto; }
+/* These outputs show their own progress lines; Gradio's overlay would be drawn over them. */
+#chat [data-testid="status-tracker"], #viewer [data-testid="status-tracker"],
+#index-status [data-testid="status-tracker"], #doc-list [data-testid="status-tracker"] { display: none !important; }
 """
 
 # The conversation: a citation opens its source; "Open in the document" and a suggested

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from cartqa.records import BuildProgress
 
-LABELS = {"reading": "Reading", "embedding": "Embedding", "writing": "Writing the index", "loading": "Loading"}
+LABELS = {"reading": "Reading", "embedding": "Embedding", "writing": "Writing the index", "loading": "Loading the new index"}
 
 
 class StageLines:

@@ -61,6 +61,9 @@ def _subject_of(verb):
         subj = _child(verb.head, "nsubj", "nsubjpass")
     if subj is None or subj.lower_ in _PRONOUNS:
         return ""
+    first = next(iter(subj.subtree))
+    if first.pos_ == "NOUN" and first.text[:1].isupper():  # "Partner of X is ...": a fronted predicate
+        return ""
     return _phrase(subj)
 
 

@@ -123,14 +123,18 @@ def build_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None
             if not isinstance(question, str) or not question.strip():
                 yield gr.skip(), gr.skip(), "", gr.skip(), gr.skip()  # no empty bubble
                 return
+            last = None
             for t in respond(question, state, mo, n, corpus_dir, index_dir):
-                yield transcript_html(t, INTRO), t, "", gr.update(interactive=False), gr.update(visible=False)
-            yield gr.skip(), gr.skip(), gr.skip(), gr.update(interactive=True), gr.skip()
+                if last is not None:
+                    yield transcript_html(last, INTRO), last, "", gr.update(interactive=False), gr.update(visible=False)
+                last = t
+            if last is not None:  # the last step re-enables Ask, so an API caller gets the whole reply
+                yield transcript_html(last, INTRO), last, "", gr.update(interactive=True), gr.update(visible=False)
 
         inputs = [box, turns, mode, n_sources]
         for event in (box.submit, ask.click):
-            event(asking, inputs, chat_outputs, api_name="chat" if event == ask.click else False,
-                  show_progress="hidden", concurrency_limit=4)
+            public_api = {"api_name": "chat"} if event == ask.click else {"api_visibility": "private"}
+            event(asking, inputs, chat_outputs, show_progress="hidden", concurrency_limit=4, **public_api)
         for button, text in zip(example_buttons, EXAMPLES, strict=True):
             button.click(lambda s, mo, n, _t=text: (yield from asking(_t, s, mo, n)), [turns, mode, n_sources],
                          chat_outputs, api_visibility="private", show_progress="hidden")
@@ -177,16 +181,19 @@ def _warm_up(corpus_dir, index_dir) -> None:
         log.warning("warm-up failed: %s", exc)
 
 
-def launch(host: str | None = None, port: int | None = None, corpus_dir=None, index_dir=None) -> None:
+def launch(host: str | None = None, port: int | None = None, corpus_dir=None, index_dir=None,
+           block: bool = True, warm: bool = True):
     """Serve on 127.0.0.1:7860 unless told otherwise; never a public share link. A malformed
-    ``CARTQA_AUTH`` stops here, before anything listens."""
+    ``CARTQA_AUTH`` stops here, before anything listens. Prints the address to open; with
+    ``block=False`` returns the running app (tests close it)."""
     from starlette.middleware import Middleware
 
     credentials = guard.parse_auth(os.environ.get("CARTQA_AUTH"))
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
     limit = documents.max_upload_bytes()
-    threading.Thread(target=_warm_up, args=(corpus_dir, index_dir), daemon=True).start()
+    if warm:
+        threading.Thread(target=_warm_up, args=(corpus_dir, index_dir), daemon=True).start()
     demo = build_app(corpus_dir, index_dir)
     demo.queue(max_size=64, default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, share=False, auth=credentials, show_error=False, css=CSS,
@@ -194,7 +201,10 @@ def launch(host: str | None = None, port: int | None = None, corpus_dir=None, in
                 prevent_thread_lock=True, quiet=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"cartqa chat: open http://{shown}:{port}/ in your browser (Ctrl+C stops it)", flush=True)
+    if not block:
+        return demo
     try:
         demo.block_thread()
     except KeyboardInterrupt:
         demo.close()
+    return demo
