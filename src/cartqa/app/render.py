@@ -25,7 +25,7 @@ ICON_INFO = ('<svg class="icon" aria-hidden="true" focusable="false" width="18" 
              '<circle cx="10" cy="10" r="8.5" fill="none" stroke="currentColor" stroke-width="1.6"/>'
              '<rect x="9.1" y="8.5" width="1.8" height="6" rx=".9" fill="currentColor"/>'
              '<circle cx="10" cy="5.9" r="1.1" fill="currentColor"/></svg>')
-PASSAGE_ONLY_SHARE = 0.8  # an answer covering this much of its sentence is the sentence itself
+PASSAGE_ONLY_SHARE = 0.5  # an answer of half its sentence or more reads better as the sentence itself
 
 
 def esc(text: str) -> str:
