@@ -55,6 +55,8 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
 #viewer .doc-text { white-space: pre-wrap; max-height: 60vh; overflow-y: auto; line-height: 1.5;
                     overflow-wrap: anywhere; }
 #viewer .doc-text strong { text-decoration: underline; }
+#ask-row { align-items: flex-end; }
+#ask { min-height: 2.8em; }
 #question textarea::placeholder { color: #4b5563; opacity: 1; }
 .dark #question textarea::placeholder { color: #d1d5db; }
 #examples { align-items: center; flex-wrap: wrap; gap: 0.4em; }

@@ -106,7 +106,7 @@ def build_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None
         turns = gr.State([])
         chat = gr.HTML(transcript_html([], INTRO), elem_id="chat", js_on_load=CHAT_JS, apply_default_css=False)
         viewer = gr.HTML("", elem_id="viewer", js_on_load=VIEWER_JS, apply_default_css=False)
-        with gr.Row(elem_id="ask-row", equal_height=True):
+        with gr.Row(elem_id="ask-row", equal_height=False):
             box = gr.Textbox(label="Your question", placeholder="For example: " + EXAMPLES[0], elem_id="question",
                              lines=1, max_lines=4, scale=6, autofocus=True, submit_btn=False, stop_btn=False)
             ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=80)
