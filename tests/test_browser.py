@@ -432,10 +432,22 @@ def test_axe_finds_nothing_serious(context, launched_app):
         assert _serious(page) == [], "answer with sources open"
         _ask(page, UNANSWERABLE)
         assert _serious(page) == [], "refusal"
-        for control in page.locator("button:visible, textarea:visible, input:visible").all():
-            name = control.evaluate("el => el.labels?.[0]?.innerText || el.getAttribute('aria-label') || el.innerText "
-                                    "|| el.getAttribute('title') || ''")
-            assert name.strip(), control.evaluate("el => el.outerHTML.slice(0, 120)")
+        page.locator("#documents").get_by_text("Documents", exact=True).click()
+        page.get_by_text("Answer settings").click()
+        expect(page.locator("#doc-list table")).to_be_visible()
+        assert _serious(page) == [], "Documents panel and settings open"
+        page.locator("#doc-pick input").click()
+        page.get_by_role("option").first.click()
+        page.get_by_role("button", name="Delete…").click()
+        expect(page.get_by_role("button", name="Cancel")).to_be_visible()
+        assert _serious(page) == [], "delete confirmation"
+        page.get_by_role("button", name="Cancel").click()
+        unnamed = page.evaluate("""() => [...document.querySelectorAll('button, textarea, input, select, summary, a[href]')]
+            .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+            .filter(el => !((el.labels && el.labels[0] && el.labels[0].innerText.trim()) || el.getAttribute('aria-label')
+                            || el.innerText.trim() || el.getAttribute('title') || el.getAttribute('aria-labelledby')))
+            .map(el => el.outerHTML.slice(0, 120))""")
+        assert unnamed == [], unnamed
     finally:
         _shot(page, "axe")
         page.close()

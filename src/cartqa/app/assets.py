@@ -59,6 +59,10 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
 #ask { min-height: 2.8em; }
 #question textarea::placeholder { color: #4b5563; opacity: 1; }
 .dark #question textarea::placeholder { color: #d1d5db; }
+/* Gradio's upload hint ("- or -") and the empty dropdown are light grey (1.9:1). */
+#upload .or, #doc-pick input::placeholder { color: #4b5563 !important; opacity: 1; }
+.gradio-container input.subdued { color: #4b5563 !important; }
+.dark #upload .or, .dark #doc-pick input::placeholder, .dark .gradio-container input.subdued { color: #d1d5db !important; }
 #examples { align-items: center; flex-wrap: wrap; gap: 0.4em; }
 #examples .examples-label { margin: 0; font-weight: 600; }
 #examples button { flex: 0 1 auto !important; min-width: 0 !important; white-space: normal; text-align: left; }
@@ -67,7 +71,8 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
 table.docs { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 table.docs caption { text-align: left; font-weight: 600; padding: 0.3em 0; }
 table.docs th, table.docs td { border-bottom: 1px solid var(--border-color-primary); padding: 0.3em 0.4em;
-                               text-align: left; overflow-wrap: anywhere; }
+                               text-align: left; white-space: nowrap; }
+table.docs td:first-child, table.docs td:last-child { white-space: normal; overflow-wrap: anywhere; min-width: 9em; }
 #doc-list { overflow-x: auto; }
 /* These outputs show their own progress lines; Gradio's overlay would be drawn over them. */
 #chat [data-testid="status-tracker"], #viewer [data-testid="status-tracker"],
