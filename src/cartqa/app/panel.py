@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from cartqa.app.render import esc
 from cartqa.errors import CartqaError, InputError
 
 log = logging.getLogger(__name__)
+_BUILDING = threading.Event()  # set while a rebuild, upload or delete shows its progress
 
 
 def readonly() -> bool:
@@ -172,13 +174,19 @@ def documents_panel(gr, demo, chat, corpus_dir=None, index_dir=None) -> None:
     outputs = [status, table, *([] if ro else [pick]), *busy]
 
     def building(prefix: str, done: str):
-        for lines, finished in rebuild_steps(corpus_dir, index_dir, done):
-            text = f"{prefix}\n{lines}" if prefix else lines
-            lists = ([documents_table(corpus_dir, index_dir)] + ([] if ro else [
-                gr.update(choices=_names(index_dir), value=None)])) if finished else [gr.skip()] * (1 + (not ro))
-            yield (status_html(text), *lists, *[gr.update(interactive=finished)] * len(busy))
+        _BUILDING.set()
+        try:
+            for lines, finished in rebuild_steps(corpus_dir, index_dir, done):
+                text = f"{prefix}\n{lines}" if prefix else lines
+                lists = ([documents_table(corpus_dir, index_dir)] + ([] if ro else [
+                    gr.update(choices=_names(index_dir), value=None)])) if finished else [gr.skip()] * (1 + (not ro))
+                yield (status_html(text), *lists, *[gr.update(interactive=finished)] * len(busy))
+        finally:
+            _BUILDING.clear()
 
     def refresh():
+        if _BUILDING.is_set():  # a build is showing its progress there: leave it
+            return (gr.skip(),) * (2 + (not ro))
         return (status_html(index_status(corpus_dir, index_dir)), documents_table(corpus_dir, index_dir),
                 *([] if ro else [gr.update(choices=_names(index_dir))]))
 

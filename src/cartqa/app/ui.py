@@ -22,7 +22,7 @@ from pathlib import Path
 from cartqa import config
 from cartqa.app import documents, guard
 from cartqa.app.assets import CHAT_JS, CSS, VIEWER_JS
-from cartqa.app.panel import index_status, public, rebuild
+from cartqa.app.panel import index_status, public, rebuild  # noqa: F401 - index_status, rebuild: re-exported
 from cartqa.app.render import document_html, esc, message_html, reply_html, transcript_html
 from cartqa.errors import CartqaError
 
