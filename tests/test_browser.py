@@ -453,6 +453,21 @@ def test_axe_finds_nothing_serious(context, launched_app):
         page.close()
 
 
+def test_axe_finds_nothing_serious_on_the_dark_theme(browser, launched_app):
+    context = browser.new_context(viewport=PHONE, color_scheme="dark", device_scale_factor=1)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    page = _open(context, launched_app.url, PHONE)
+    try:
+        reply = _ask(page, QUESTION)
+        _open_sources(reply)
+        assert _serious(page) == [], "answer with sources open, dark"
+        _ask(page, UNANSWERABLE)
+        assert _serious(page) == [], "refusal, dark"
+    finally:
+        _shot(page, "axe-dark")
+        context.close()
+
+
 # --- screenshots for docs/ ---------------------------------------------------------------------------
 
 FERRY_DOC = "zz-como-ferry-office.txt"
@@ -510,3 +525,4 @@ def test_screenshot_of_a_passage_only_answer(context, launched_app):
         page.get_by_role("button", name="Rebuild index").click()
         expect(page.locator("#index-status")).to_contain_text("Index: 1 document,", timeout=ANSWER_TIMEOUT_MS)
         page.close()
+
