@@ -379,7 +379,7 @@ OVERLAPS = """() => {
         return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && s.opacity !== '0'; };
     const controls = [...document.querySelectorAll('button, a[href], input, textarea, select, summary, [role=button]')]
         .filter(visible);
-    const texts = [...document.querySelectorAll('#chat p, #chat li, #chat blockquote, #chat h4, #viewer .doc-text')]
+    const texts = [...document.querySelectorAll('p, li, blockquote, h1, h2, h3, h4, td, th, #viewer .doc-text')]
         .filter(visible);
     const hits = [];
     for (const c of controls) for (const t of texts) {
@@ -413,6 +413,22 @@ def test_layout_has_no_overlaps_and_the_page_scrolls(answered, name, viewport):
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"page overflows sideways at {viewport['width']} px: {width}"
     assert page.evaluate("document.scrollingElement.scrollHeight > window.innerHeight")  # the page scrolls
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_empty_page_with_panels_open_has_no_overlaps(context, launched_app, name, viewport):
+    page = _open(context, launched_app.url, viewport)
+    try:
+        expect(page.locator("#examples button").first).to_be_visible()
+        page.get_by_text("Answer settings").click()
+        page.locator("#documents").get_by_text("Documents", exact=True).click()
+        expect(page.locator("#doc-list table")).to_be_visible()
+        assert page.evaluate(OVERLAPS) == []
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], f"page overflows sideways at {viewport['width']} px: {width}"
+    finally:
+        _shot(page, f"empty-{name}")
+        page.close()
 
 
 def _serious(page: Page) -> list[str]:

@@ -64,16 +64,23 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
 .gradio-container input.subdued { color: #4b5563 !important; }
 .dark #upload .or, .dark #doc-pick input::placeholder, .dark .gradio-container input.subdued { color: #d1d5db !important; }
 #examples { align-items: center; flex-wrap: wrap; gap: 0.4em; }
-#examples .examples-label { margin: 0; font-weight: 600; }
-#examples button { flex: 0 1 auto !important; min-width: 0 !important; white-space: normal; text-align: left; }
+#examples > * { flex: 0 1 auto !important; min-width: 0 !important; width: auto !important; }
+#examples .examples-label { margin: 0 0.3em 0 0; font-weight: 600; white-space: nowrap; }
+#examples button { white-space: normal !important; text-align: left; max-width: 100%; }
 #index-status p { margin: 0.15em 0; font-size: 0.92rem; }
 #index-row { align-items: center; }
 table.docs { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 table.docs caption { text-align: left; font-weight: 600; padding: 0.3em 0; }
 table.docs th, table.docs td { border-bottom: 1px solid var(--border-color-primary); padding: 0.3em 0.4em;
                                text-align: left; white-space: nowrap; }
-table.docs td:first-child, table.docs td:last-child { white-space: normal; overflow-wrap: anywhere; min-width: 9em; }
-#doc-list { overflow-x: auto; }
+table.docs td:first-child, table.docs td:last-child { white-space: normal; overflow-wrap: anywhere; }
+@media (max-width: 640px) {  /* a card per document: a six-column table does not fit a phone */
+  table.docs thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.docs, table.docs tbody, table.docs tr, table.docs td { display: block; width: auto; }
+  table.docs tr { border-bottom: 1px solid var(--border-color-primary); padding: 0.3em 0; }
+  table.docs td { border: 0; padding: 0.1em 0.2em; white-space: normal; overflow-wrap: anywhere; }
+  table.docs td::before { content: attr(data-label) ": "; font-weight: 600; }
+}
 /* These outputs show their own progress lines; Gradio's overlay would be drawn over them. */
 #chat [data-testid="status-tracker"], #viewer [data-testid="status-tracker"],
 #index-status [data-testid="status-tracker"], #doc-list [data-testid="status-tracker"] { display: none !important; }

@@ -76,9 +76,12 @@ def documents_table(corpus_dir=None, index_dir=None) -> str:
         return f"<p>{esc(public(exc, corpus_dir, index_dir))}</p>"
     if not docs:
         return "<p>No documents are indexed yet.</p>"
+    # data-label: on a phone each row is shown as a small card, every value with its column's name
     rows = "".join(
-        f"<tr><td>{esc(d.name)}</td><td>{esc(d.kind)}</td><td>{_size(d.size)}</td><td>{d.chunks}</td>"
-        f"<td>{esc(_when(d.indexed))}</td><td>{esc(public(d.error, corpus_dir, index_dir)) or '—'}</td></tr>"
+        f'<tr><td data-label="Name">{esc(d.name)}</td><td data-label="Type">{esc(d.kind)}</td>'
+        f'<td data-label="Size">{_size(d.size)}</td><td data-label="Chunks">{d.chunks}</td>'
+        f'<td data-label="Indexed">{esc(_when(d.indexed))}</td>'
+        f'<td data-label="Problem">{esc(public(d.error, corpus_dir, index_dir)) or "—"}</td></tr>'
         for d in docs)
     return ('<table class="docs"><caption>Indexed documents</caption><thead><tr><th scope="col">Name</th>'
             '<th scope="col">Type</th><th scope="col">Size</th><th scope="col">Chunks</th>'

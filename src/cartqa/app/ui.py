@@ -102,7 +102,8 @@ def build_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None
     from cartqa.pipeline.qa import MODES
 
     with gr.Blocks(title="cartqa") as demo:
-        gr.HTML(f'<header class="top"><h1>cartqa</h1><p>{esc(INTRO)} Runs offline.</p></header>')
+        gr.HTML('<header class="top"><h1>cartqa</h1><p>Answers from your documents, quoted with their '
+                'sources. Runs offline.</p></header>')
         turns = gr.State([])
         chat = gr.HTML(transcript_html([], INTRO), elem_id="chat", js_on_load=CHAT_JS, apply_default_css=False)
         viewer = gr.HTML("", elem_id="viewer", js_on_load=VIEWER_JS, apply_default_css=False)
