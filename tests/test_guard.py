@@ -79,11 +79,21 @@ def test_launched_chat_throttles_wrong_passwords_and_prints_its_url(tiny_corpus,
     try:
         url = f"http://127.0.0.1:{port}/"
         assert f"open {url} in your browser" in capsys.readouterr().out
+        assert _get(url + "config") == 401  # nothing, documents included, without a login
         assert _login(url, "bob", "wrong") == 400
         assert _login(url, "bob", "right") == 429  # even the right password waits out the lockout
         assert _login(url, "bob", "wrong") == 429
     finally:
         demo.close()
+
+
+def _get(url: str) -> int:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 class _Request:
