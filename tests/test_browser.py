@@ -105,7 +105,7 @@ def _ask(page: Page, question: str, submit: str = "Enter") -> Locator:
         page.locator("#ask").click()
     expect(replies).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
     reply = replies.nth(before)
-    expect(reply.locator(".reply")).not_to_have_class(re.compile(r"\bnote\b"), timeout=ANSWER_TIMEOUT_MS)
+    expect(reply.locator(".reply")).not_to_have_class(re.compile(r"\bpending\b"), timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#ask")).to_be_enabled(timeout=ANSWER_TIMEOUT_MS)
     return reply
 

@@ -37,7 +37,7 @@ EXAMPLES = [
 DEFAULT_MODE = "extractive"
 INTRO = "Ask a question about the documents. Answers are quoted from them, with their sources; " \
         "when the documents don't say, you are told so."
-THINKING = '<div class="reply note" role="status"><p>Looking in the documents…</p></div>'
+THINKING = '<div class="reply pending" role="status"><p>Looking in the documents…</p></div>'
 MAX_SHOWN_QUESTION = 2000
 SUGGESTION_TRIES = 5
 
