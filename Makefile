@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 index: $(STAMP)
 	$(VENV)/bin/cartqa index
 
+# Prints the address to open (http://127.0.0.1:7860/ unless GRADIO_SERVER_PORT says otherwise).
 run: index
 	$(PY) app.py
 
@@ -37,7 +38,8 @@ chromium:
 test: $(STAMP) chromium
 	$(PY) -m pytest
 
-# Refresh docs/screenshot-desktop.png and docs/screenshot-phone.png (shown in the README).
+# Refresh docs/screenshot-*.png at 1280x800 and 390x844: an answer with its sources open
+# (screenshot-desktop/phone, shown in the README), a passage-only answer and a refusal.
 screenshots: $(STAMP) chromium
 	CARTQA_SCREENSHOTS=docs $(PY) -m pytest -m browser -k screenshot
 

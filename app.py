@@ -1,9 +1,12 @@
-"""Start the cartqa chat: ``python app.py`` (127.0.0.1:7860, port from GRADIO_SERVER_PORT)."""
+"""Start the cartqa chat: ``python app.py`` (127.0.0.1:7860, port from GRADIO_SERVER_PORT).
 
-import logging
+Same as ``cartqa serve``: prints the address to open, and one clear line (exit 1) on a
+bad setting such as a malformed ``CARTQA_AUTH``.
+"""
 
-from cartqa.app.ui import launch
+import sys
+
+from cartqa.app.cli import main
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    launch()
+    sys.exit(main(["serve"]))

@@ -7,6 +7,7 @@ Run with ``pytest -m ui -s`` to see the 8-user p95 reply time.
 from __future__ import annotations
 
 import math
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -45,46 +46,59 @@ def client(app_url):
 
 def _chat(client, message: str, mode: str = "extractive", n_sources: int = 3,
           timeout: float = REQUEST_TIMEOUT) -> str:
+    """The conversation's HTML after one question (each API call is a fresh conversation)."""
     job = client.submit(message, mode, n_sources, api_name="/chat")
     result = job.result(timeout=timeout)
-    assert isinstance(result, str), f"/chat returned {type(result).__name__}: {result!r}"
-    return result
+    transcript = result[0] if isinstance(result, (tuple, list)) else result
+    assert isinstance(transcript, str), f"/chat returned {type(result).__name__}: {result!r}"
+    return transcript
 
 
-def test_chat_answers_with_marked_source(client):
-    reply = _chat(client, "When was the National Cancer Institute of Milan established?", timeout=180)
-    assert "1928" in reply, reply
-    assert reply.startswith("**1928"), reply
-    assert "<details><summary>Sources (" in reply, reply
-    assert "</details>" in reply, reply
-    assert DOC in reply, reply
-    assert "<mark>1928</mark>" in reply, reply
+def _reply(transcript: str) -> str:
+    assert '<div class="turn bot"' in transcript, transcript
+    return transcript.rsplit('<div class="turn bot"', 1)[1]
 
 
-def test_chat_refuses_when_documents_do_not_say(client):
-    reply = _chat(client, "How many beds does Humanitas have?")
-    assert reply.startswith("🔍 The documents don't say"), reply
-    assert "Closest passages looked at" in reply, reply
-    assert not reply.startswith("**"), reply
-    assert "<mark>" not in reply, reply
+def test_chat_answers_in_context_with_a_citation(client):
+    reply = _reply(_chat(client, "When was the National Cancer Institute of Milan established?", timeout=180))
+    assert "established in <mark><strong>1928</strong></mark>" in reply, reply
+    assert re.search(r'<a class="cite" href="#t1-s1"', reply), reply
+    assert 'id="t1-s1"' in reply and "has the answer" in reply, reply
+    assert f'<h4 class="doc-name">{DOC}</h4>' in reply, reply
+    assert reply.count(f'<h4 class="doc-name">{DOC}</h4>') == 1  # grouped by document
+    assert "relevance" not in reply
 
 
-def test_chat_whitespace_only_gets_friendly_prompt(client):
-    reply = _chat(client, "   ")
-    assert reply.startswith("Type a question"), reply
+def test_chat_refuses_and_helps(client):
+    reply = _reply(_chat(client, "How many beds does Humanitas have?"))
+    assert "The documents don't answer “How many beds does Humanitas have?”" in reply, reply
+    assert '<details class="sources" open>' in reply, reply
+    assert "<mark>" not in reply.split("<details")[0], reply
+
+
+def test_chat_whitespace_only_adds_nothing(client):
+    transcript = client.submit("   ", "extractive", 3, api_name="/chat").result(timeout=REQUEST_TIMEOUT)[0]
+    # left as it was (an update without a value), or at least without a turn in it
+    assert not isinstance(transcript, str) or 'class="turn' not in transcript, transcript
 
 
 def test_chat_overlong_question_mentions_limit(client):
-    reply = _chat(client, "a" * 100_000)
+    reply = _reply(_chat(client, "a" * 100_000))
     assert "limit" in reply.lower(), reply[:500]
     assert "error" not in reply.lower(), reply[:500]
     assert len(reply) < 2_000, f"reply echoes the input ({len(reply)} chars)"
 
 
 def test_chat_control_characters_and_emoji_still_answer(client):
-    reply = _chat(client, "When was INT established?\x00\x07 🚀")
-    assert reply.startswith("**1928"), reply
-    assert "<mark>1928</mark>" in reply, reply
+    reply = _reply(_chat(client, "When was INT established?\x00\x07 🚀"))
+    assert "<mark><strong>1928</strong></mark>" in reply, reply
+
+
+def test_question_payloads_stay_text(client):
+    question = 'When was INT established? <img src=x onerror="alert(1)"> <script>alert(2)</script>'
+    transcript = _chat(client, question)
+    assert "<img" not in transcript and "<script" not in transcript
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in transcript
 
 
 def test_eight_concurrent_users(app_url, client):
@@ -115,7 +129,7 @@ def test_eight_concurrent_users(app_url, client):
     for i, (question, expected) in enumerate(jobs):
         reply, _ = results[i]
         assert expected in reply, f"{question!r}: expected {expected!r} in {reply!r}"
-        assert reply.startswith("**"), f"{question!r}: not a found answer: {reply!r}"
+        assert "<mark><strong>" in reply, f"{question!r}: not a found answer: {reply!r}"
 
     latencies = sorted(lat for _, lat in results.values())
     p95 = latencies[max(0, math.ceil(0.95 * len(latencies)) - 1)]
@@ -124,6 +138,6 @@ def test_eight_concurrent_users(app_url, client):
 
 
 def test_rebuild(client):
-    status = client.predict(api_name="/rebuild")
+    status = client.predict(api_name="/rebuild")[0]
     assert isinstance(status, str), status
-    assert status.startswith("Rebuilt:"), status
+    assert status.startswith("<p>Rebuilt:"), status

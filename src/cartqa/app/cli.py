@@ -52,8 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.verbose)
     try:
         return _COMMANDS[args.command](args)
     except CartqaError as exc:
@@ -61,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Warnings (info with ``-v``) to stderr. The level sits on the handler too: a library that
+    sets its own logger to DEBUG (bm25s does) must not print into normal output."""
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
 
 
 def _index(args) -> int:
