@@ -112,3 +112,13 @@ def test_document_view_marks_the_passage_and_the_answer_in_it():
 def test_transcript_of_nothing_is_the_intro():
     assert "Ask" in transcript_html([], "Ask a question")
     assert transcript_html([]) == ""
+
+
+def test_a_passage_answer_marks_its_likeliest_span_and_offers_no_suggestions():
+    found = _found()
+    passage = Answer("No short answer is sure; the closest passage says: ...", False, found.sources,
+                     sentence=SENTENCE, outcome="passage")
+    page = reply_html(passage, "When was INT founded?", turn=1, suggestions=["What is INT?"])
+    assert "closest passage says" in page and "<mark><strong>1928</strong></mark>" in page
+    assert "What is INT?" not in page and "refused" not in page.split(">", 1)[0]
+    assert 'href="#t1-s1"' in page

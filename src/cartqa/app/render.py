@@ -92,6 +92,17 @@ def sentence_span(answer: Answer) -> tuple[int, int] | None:
     return (at, at + len(answer.text)) if at != -1 and answer.text else None
 
 
+def sentence_span_of_lead(answer: Answer) -> tuple[int, int] | None:
+    """The marked span of the first source, within ``answer.sentence``."""
+    lead = answer.sources[0] if answer.sources else None
+    if not (lead and lead.span and answer.sentence):
+        return None
+    at = lead.text.find(answer.sentence)
+    if at != -1 and at <= lead.span[0] and lead.span[1] <= at + len(answer.sentence):
+        return lead.span[0] - at, lead.span[1] - at
+    return None
+
+
 def strengths(answer: Answer, sources: Sequence[Source]) -> list[str]:
     """Plain words for how close each passage is, instead of a fused score no reader can weigh."""
     words = []
@@ -151,6 +162,11 @@ def _cite(turn: int, num: int = 1) -> str:
 def answer_html(answer: Answer, question: str, turn: int) -> str:
     """The answer line: the sentence with the answer marked and a citation, the sentence alone
     when the answer is all of it (passage-only), or a refusal naming the question as asked."""
+    if answer.outcome == "passage":  # no short answer is sure: the sentence that answers, its likeliest span marked
+        span = sentence_span_of_lead(answer)
+        cite = _cite(turn) if answer.sources else ""
+        return (f'<p class="answer passage-only"><span class="label">Not sure of a short answer; the closest passage '
+                f'says:</span> {marked(answer.sentence, span)} {cite}</p>')
     if not answer.found:
         return (f'<p class="answer refusal">{ICON_INFO}<span>The documents don\'t answer '
                 f'“{esc(question.strip())}”</span></p>')
@@ -179,10 +195,10 @@ def suggestions_html(questions: Sequence[str]) -> str:
 def reply_html(answer: Answer, question: str, turn: int, n: int = 3, suggestions: Sequence[str] = ()) -> str:
     """The whole reply: answer line, suggestions (refusals only), then the sources."""
     parts = [answer_html(answer, question, turn)]
-    if not answer.found:
+    if answer.outcome == "refusal":
         parts.append(suggestions_html(suggestions))
     parts.append(sources_html(answer, turn, n))
-    return f'<div class="reply{"" if answer.found else " refused"}">' + "".join(parts) + "</div>"
+    return f'<div class="reply{" refused" if answer.outcome == "refusal" else ""}">' + "".join(parts) + "</div>"
 
 
 def message_html(text: str) -> str:

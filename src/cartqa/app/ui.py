@@ -83,7 +83,7 @@ def respond(message: str, turns: list | None, mode: str = DEFAULT_MODE, n_source
     history = [q for q, _ in turns]
     try:
         a = answer(message, corpus_dir, index_dir, history=history, mode=mode or DEFAULT_MODE)
-        hints = [] if a.found else suggest_for(a, corpus_dir, index_dir)
+        hints = suggest_for(a, corpus_dir, index_dir) if a.outcome == "refusal" else []
         reply = reply_html(a, question, turn=len(turns) + 1, n=int(n_sources or 3), suggestions=hints)
     except CartqaError as exc:
         reply = message_html(public(exc, corpus_dir, index_dir))
