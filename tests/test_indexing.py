@@ -39,13 +39,15 @@ def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch)
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
     (tiny_corpus / "new.txt").write_text("A new fact about Pavia.", encoding="utf-8")
     build_index(tiny_corpus, tmp_path / "i", embedder=embedder)
-    assert seen == ["A new fact about Pavia."]
+    # the new chunk once (its one sentence reuses the chunk's vector), then only words the corpus lacked
+    assert seen[0] == "A new fact about Pavia." and seen.count("A new fact about Pavia.") == 1
+    assert set(seen[1:]) == {"new", "fact", "about", "pavia", "new fact"}  # "a" was there already
 
 
 def test_manifest_describes_the_index(tiny_corpus, tmp_path):
     build(tiny_corpus, tmp_path / "i")
     data = json.loads((tmp_path / "i" / "manifest.json").read_text())
-    assert data["format_version"] == 1 and data["model_id"] == "hash-64" and data["dim"] == 64
+    assert data["format_version"] == 2 and data["model_id"] == "hash-64" and data["dim"] == 64
     assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
     assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
     assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
@@ -99,5 +101,10 @@ def test_build_reports_progress_to_a_function(tmp_path):
         (corpus / f"d{i}.txt").write_text(f"Document {i} says the number {i}.", encoding="utf-8")
     steps = []
     build_index(corpus, tmp_path / "index", embedder="hash", progress=steps.append)
-    assert [s.stage for s in steps] == ["embedding"] * 3 + ["writing"]
-    assert [s.done for s in steps] == [0, 1, 2, 3] and {s.total for s in steps} == {3}
+    reading = [s for s in steps if s.stage == "reading"]
+    assert [s.done for s in reading] == [0, 1, 2, 3] and {(s.total, s.unit) for s in reading} == {(3, "files")}
+    embedding = [s for s in steps if (s.stage, s.unit) == ("embedding", "chunks")]
+    assert embedding[-1].done == embedding[-1].total == 3
+    assert [s.stage for s in steps][-1] == "writing"
+    stages = list(dict.fromkeys(s.stage for s in steps))
+    assert stages == ["reading", "embedding", "parsing", "writing"]

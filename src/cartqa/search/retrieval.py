@@ -23,6 +23,7 @@ import numpy as np
 
 from cartqa.corpus.text import terms
 from cartqa.index.embedders import Embedder
+from cartqa.index.tables import EMPTY, VectorTable
 from cartqa.records import Chunk, Hit
 
 RRF_K = 60
@@ -45,7 +46,9 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) ->
 class Retriever:
     """Searches one index build; construct once per build and reuse across questions."""
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder) -> None:
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder,
+                 sentence_vectors: VectorTable = EMPTY) -> None:
+        """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again."""
         import bm25s
         import faiss
 
@@ -60,6 +63,7 @@ class Retriever:
         if chunks:
             self._bm25.index(tokenised, show_progress=False)
         self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._stored = sentence_vectors
         self._lock = threading.Lock()
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
@@ -90,6 +94,9 @@ class Retriever:
         """Embed the sentences not yet cached, in one batch."""
         with self._lock:
             missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
+            for s in [s for s in missing if s in self._stored]:
+                self._sentence_vectors[s] = self._stored.get(s)
+            missing = [s for s in missing if s not in self._sentence_vectors]
             if missing:
                 for s, v in zip(missing, self.embedder.embed_passages(missing)):
                     self._sentence_vectors[s] = v
