@@ -210,17 +210,23 @@ def _with_files(manifest: Manifest, files: dict[str, FileEntry]) -> Manifest:
 
 
 def is_stale(corpus_dir: str | Path, index_dir: str | Path) -> bool:
-    """True when ``index_dir`` is missing or differs from the files in ``corpus_dir``.
+    """True when ``index_dir`` is missing, damaged or differs from the files in ``corpus_dir``.
 
     Cheap when nothing changed: files whose size and mtime match the manifest
     are not re-hashed.
     """
+    return pending_changes(corpus_dir, index_dir) != 0
+
+
+def pending_changes(corpus_dir: str | Path, index_dir: str | Path) -> int | None:
+    """How many documents differ between ``corpus_dir`` and the index (added, changed or
+    removed); None when there is no usable index (everything must be built)."""
     try:
         manifest = read_manifest(index_dir)
     except IndexFormatError:
-        return True  # damaged: build_index rebuilds it
+        return None  # damaged: build_index rebuilds it
     if manifest is None:
-        return True
-    files = scan_corpus(corpus_dir, known=manifest.files)
-    current = {f.doc: f.sha256 for f in files}
-    return current != {doc: e.sha256 for doc, e in manifest.files.items()}
+        return None
+    current = {f.doc: f.sha256 for f in scan_corpus(corpus_dir, known=manifest.files)}
+    indexed = {doc: e.sha256 for doc, e in manifest.files.items()}
+    return sum(current.get(d) != indexed.get(d) for d in current.keys() | indexed.keys())

@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -108,11 +109,34 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
         tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
                       parses=read_records(build, "parses"))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, IndexFormatError) as exc:
-        raise IndexFormatError(f"index build {build} is damaged ({exc}); run 'cartqa index' to rebuild.") from exc
+        raise IndexFormatError(f"index build {manifest.build_id} is damaged ({_short(exc)}); "
+                               "run 'cartqa index' to rebuild it.") from exc
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
     if len(chunks) != len(vectors):
         raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
     return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), **tables)
+
+
+def _short(exc: Exception) -> str:
+    """The reason without folders (messages may reach web users): ``'/srv/i/x/chunks.jsonl'`` -> ``'chunks.jsonl'``."""
+    return re.sub(r"(?:/[^/\s'\"]+)+/", "", str(exc))[:200]
+
+
+def build_running(index_dir: str | Path) -> bool:
+    """Is a build of ``index_dir`` under way, in this process or another? (Never waits.)"""
+    root = Path(index_dir)
+    lock = _THREAD_LOCKS.get(str(root.resolve()))
+    if lock is not None and lock.locked():
+        return True
+    if not (root / ".lock").exists():
+        return False
+    with open(root / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
 
 
 def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
