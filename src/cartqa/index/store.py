@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from cartqa.errors import IndexFormatError
+from cartqa.index.vectors import tune, vector_index
 from cartqa.index.tables import EMPTY, VectorTable, read_records, read_vectors, write_records, write_vectors
 from cartqa.records import Chunk
 
@@ -76,6 +77,7 @@ class StoredIndex:
     manifest: Manifest
     chunks: list[Chunk]
     vectors: np.ndarray
+    faiss_index: object = None  # the searchable index of ``vectors`` (exact or HNSW, see cartqa.index.vectors)
     sentence_vectors: VectorTable = EMPTY
     phrase_vectors: VectorTable = EMPTY
     parses: dict[str, object] = field(default_factory=dict)
@@ -114,7 +116,8 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
     if len(chunks) != len(vectors):
         raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
-    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), **tables)
+    tune(index)
+    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), index, **tables)
 
 
 def _short(exc: Exception) -> str:
@@ -149,9 +152,7 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     tmp = root / f".{build_id}.tmp"
     tmp.mkdir()
-    index = faiss.IndexFlatIP(manifest.dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    index = vector_index(vectors.reshape(-1, manifest.dim))
     faiss.write_index(index, str(tmp / "vectors.faiss"))
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for chunk in chunks:

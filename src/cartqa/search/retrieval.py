@@ -47,16 +47,19 @@ class Retriever:
     """Searches one index build; construct once per build and reuse across questions."""
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder,
-                 sentence_vectors: VectorTable = EMPTY) -> None:
-        """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again."""
+                 sentence_vectors: VectorTable = EMPTY, index=None) -> None:
+        """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again;
+        ``index``: the build's FAISS index of ``vectors`` (exact or HNSW), else an exact one is made."""
         import bm25s
         import faiss
 
         self.chunks = chunks
         self.embedder = embedder
-        self._faiss = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 else embedder.dim)
-        if len(vectors):
-            self._faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        if index is None:
+            index = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 else embedder.dim)
+            if len(vectors):
+                index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self._faiss = index
         tokenised = [terms(c.text) or ["<empty>"] for c in chunks]
         self.vocabulary = frozenset(t for doc in tokenised for t in doc)
         self._bm25 = bm25s.BM25()
