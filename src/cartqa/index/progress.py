@@ -31,7 +31,7 @@ class _Bars:
             from tqdm import tqdm
 
             self._bar = tqdm(total=event.total, desc=event.stage, unit=event.unit.rstrip("s") or "item",
-                             file=sys.stderr, leave=False, dynamic_ncols=True)
+                             file=sys.stderr, leave=True, dynamic_ncols=True)
             self._key = key
         self._bar.total = event.total
         self._bar.update(event.done - self._bar.n)
