@@ -123,3 +123,31 @@ def test_sentences_are_counted_in_one_batch_with_the_same_counts():
     text = "INT was established in 1928. It has 464 beds.\n\nA new paragraph, here."
     count = _counter(model, text)
     assert [count(s) for s in ("It has 464 beds.", "not a sentence of it")] == [5, 5] and model.batches == 1
+
+
+def test_the_build_stores_what_a_new_process_would_recompute(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.corpus.text import terms
+    from cartqa.index.annotate import sentence_texts
+    from cartqa.pipeline import engine
+    from cartqa.reading import syntax
+
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    stored = load_stored(index, read_manifest(index))
+    sentences = sentence_texts(stored.chunks)
+    assert len(sentences) >= 4 and all(s in stored.sentence_vectors for s in sentences)
+    assert "breast cancer" in stored.phrase_vectors and stored.terms == [terms(c.text) for c in stored.chunks]
+    if stored.parses:  # spaCy is installed
+        assert set(stored.parses) == set(sentences)
+    # a new process loads them: nothing is embedded or parsed at load
+    model = engine.get_embedder("hash")
+    embedded = []
+    real = model.embed_passages
+    monkeypatch.setattr(model, "embed_passages", lambda texts: embedded.extend(texts) or real(texts))
+    monkeypatch.setattr(syntax, "parse_sentences", lambda texts: pytest.fail(f"parsed at load: {texts[:3]}"))
+    engine._CACHE.clear()
+    e = engine.get_engine(tiny_corpus, index, "hash", refresh=False)
+    assert embedded == []
+    assert len(e.retriever.sentence_similarity("How many beds?", sentences)) == len(sentences)
+    assert e.related.best("beds", ["cancer", "breast cancer"]) != 0.0
+    assert embedded == ["How many beds?"], "only the question is embedded"

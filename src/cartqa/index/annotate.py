@@ -16,13 +16,13 @@ by :func:`cartqa.corpus.sentences.sentence_spans`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from cartqa.corpus.sentences import sentence_spans
-from cartqa.corpus.text import content_pairs, word_forms
+from cartqa.corpus.text import content_pairs, terms, word_forms
 from cartqa.records import BuildProgress, Chunk
 
 # A corpus's words and word pairs are embedded up to this many (sorted), as the reader
@@ -39,6 +39,12 @@ class Tables:
     sentences: tuple[list[str], np.ndarray]
     phrases: tuple[list[str], np.ndarray]
     parses: dict[str, object]
+    chunk_terms: list[list[str]] = field(default_factory=list)  # BM25's terms of chunk i
+
+
+def chunk_terms(chunks: Sequence[Chunk], old: Mapping[str, list[str]]) -> list[list[str]]:
+    """The stemmed content words of each chunk (what BM25 indexes), reusing ``old`` (text -> terms)."""
+    return [old[c.text] if c.text in old else terms(c.text) for c in chunks]
 
 
 def documents(chunks: Iterable[Chunk]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from cartqa.corpus.chunking import ChunkSettings, chunk_text
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError
-from cartqa.index.annotate import Tables, parses_for, sentence_texts, vectors_for, warm_phrases
+from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.progress import progress_bars
 from cartqa.index.store import (
@@ -155,7 +155,8 @@ def _tables(chunks: list[Chunk], matrix: np.ndarray, stored: StoredIndex | None,
     step(BuildProgress("parsing", 0, todo, "sentences"))
     parses = parses_for(sentences, old_parses, _parse if parsing.available() else None)
     step(BuildProgress("parsing", todo, todo, "sentences"))
-    return Tables(sentence_table, phrase_table, parses)
+    old_terms = dict(zip((c.text for c in stored.chunks), stored.terms)) if stored and stored.terms else {}
+    return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, old_terms))
 
 
 class _Known:

@@ -81,6 +81,7 @@ class StoredIndex:
     sentence_vectors: VectorTable = EMPTY
     phrase_vectors: VectorTable = EMPTY
     parses: dict[str, object] = field(default_factory=dict)
+    terms: list[list[str]] | None = None  # BM25's terms of chunk i, when the build stored them
 
 
 def read_manifest(index_dir: str | Path) -> Manifest | None:
@@ -109,15 +110,22 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
         index = faiss.read_index(str(build / "vectors.faiss"))
         tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
-                      parses=read_records(build, "parses"))
+                      parses=read_records(build, "parses"), terms=_read_terms(build))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, IndexFormatError) as exc:
         raise IndexFormatError(f"index build {manifest.build_id} is damaged ({_short(exc)}); "
                                "run 'cartqa index' to rebuild it.") from exc
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
-    if len(chunks) != len(vectors):
+    if len(chunks) != len(vectors) or (tables["terms"] is not None and len(tables["terms"]) != len(chunks)):
         raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
     tune(index)
     return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), index, **tables)
+
+
+def _read_terms(build: Path) -> list[list[str]] | None:
+    if not (build / "terms.jsonl").exists():
+        return None
+    with open(build / "terms.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
 
 
 def _short(exc: Exception) -> str:
@@ -161,6 +169,8 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
         write_vectors(tmp, "sentences", *tables.sentences)
         write_vectors(tmp, "phrases", *tables.phrases)
         write_records(tmp, "parses", tables.parses)
+        with open(tmp / "terms.jsonl", "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(t, ensure_ascii=False) + "\n" for t in tables.chunk_terms)
     os.replace(tmp, root / build_id)
     written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id,
                           "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunks": len(chunks)})

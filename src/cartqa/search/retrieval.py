@@ -47,9 +47,11 @@ class Retriever:
     """Searches one index build; construct once per build and reuse across questions."""
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder,
-                 sentence_vectors: VectorTable = EMPTY, index=None) -> None:
+                 sentence_vectors: VectorTable = EMPTY, index=None,
+                 chunk_terms: Sequence[list[str]] | None = None) -> None:
         """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again;
-        ``index``: the build's FAISS index of ``vectors`` (exact or HNSW), else an exact one is made."""
+        ``index``: the build's FAISS index of ``vectors`` (exact or HNSW), else an exact one is made;
+        ``chunk_terms``: each chunk's BM25 terms as the build stored them, else computed here."""
         import bm25s
         import faiss
 
@@ -60,7 +62,9 @@ class Retriever:
             if len(vectors):
                 index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         self._faiss = index
-        tokenised = [terms(c.text) or ["<empty>"] for c in chunks]
+        if chunk_terms is None or len(chunk_terms) != len(chunks):
+            chunk_terms = [terms(c.text) for c in chunks]
+        tokenised = [t or ["<empty>"] for t in chunk_terms]
         self.vocabulary = frozenset(t for doc in tokenised for t in doc)
         self._bm25 = bm25s.BM25()
         if chunks:
