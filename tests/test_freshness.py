@@ -68,6 +68,21 @@ def test_a_large_change_builds_in_the_background(tiny_corpus, tmp_path, monkeypa
     assert "512" in ask(tiny_corpus, index).text
 
 
+def test_a_new_process_answers_from_the_index_on_disk_while_a_build_runs(tiny_corpus, tmp_path):
+    index = tmp_path / "index"
+    assert "464" in ask(tiny_corpus, index).text
+    (tiny_corpus / "int.txt").write_text("INT has 512 inpatient beds.", encoding="utf-8")
+    engine._CACHE.clear()  # as a process that has loaded nothing yet
+    engine._WATCHES.clear()
+    got = []
+    with build_lock(index):
+        worker = threading.Thread(target=lambda: got.append(ask(tiny_corpus, index).text), daemon=True)
+        worker.start()
+        worker.join(120)  # a hang guard, not a timing
+        assert len(got) == 1 and "464" in got[0]
+    assert "512" in ask(tiny_corpus, index).text
+
+
 def test_the_watch_falls_back_to_a_timed_check_without_inotify(tmp_path):
     watch = CorpusWatch(tmp_path / "not-yet-there", interval=3600)
     assert not watch.watching

@@ -72,14 +72,13 @@ def _refresh(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
     watch = _watch(corpus_dir)
     if not watch.changed():
         return
-    pending = pending_changes(corpus_dir, index_dir)
+    pending = pending_changes(corpus_dir, index_dir)  # None: no usable index on disk
     if pending == 0:
         return
-    current = _current(index_dir)
-    if current is not None and build_running(index_dir):
+    if pending is not None and build_running(index_dir):
         watch.recheck()  # that build may have started before this change: look again next time
         return
-    if current is not None and (pending is None or pending > INLINE_CHANGES):
+    if pending is not None and pending > INLINE_CHANGES:
         _build_in_background(corpus_dir, index_dir, embedder)
         return
     with _LOCK:
@@ -92,11 +91,6 @@ def _watch(corpus_dir: Path) -> CorpusWatch:
         if key not in _WATCHES:
             _WATCHES[key] = CorpusWatch(corpus_dir)
         return _WATCHES[key]
-
-
-def _current(index_dir: Path) -> Engine | None:
-    root = str(index_dir.resolve())
-    return next((e for k, e in _CACHE.items() if k[0] == root), None)
 
 
 def _build_in_background(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
