@@ -11,6 +11,7 @@ import pytest
 
 from cartqa.errors import InputError
 from cartqa.pipeline.qa import answer, clean_question
+from cartqa.corpus import parsing
 from cartqa.reading import syntax
 
 needs_parser = pytest.mark.skipif(not syntax.available(), reason="spaCy's English model is not installed")
@@ -46,7 +47,7 @@ def test_a_file_beyond_the_parser_limit_does_not_stop_answers(small_limit, tmp_p
 
 def test_pieces_cover_the_text_exactly():
     text = "word " * 50 + "x" * 40
-    pieces = syntax._pieces(text, 32)
+    pieces = parsing._pieces(text, 32)
     assert "".join(p for _, p in pieces) == text and all(len(p) <= 32 for _, p in pieces)
     assert all(text[s:s + len(p)] == p for s, p in pieces)
 

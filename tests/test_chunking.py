@@ -22,9 +22,14 @@ def test_overlap_never_repeats_a_chunk_tail_alone():
     assert chunks[-1].text.endswith("End here.")
 
 
-def test_oversized_sentence_becomes_its_own_chunk():
-    text = " ".join(["word"] * 50) + "."
-    assert len(chunk_text("d", text, max_tokens=10, overlap=1, count_tokens=count)) == 1
+@pytest.mark.parametrize("text", [" ".join(["word"] * 50) + ".", "Short. " + "x" * 300 + " tail words here."])
+def test_oversized_sentence_is_cut_within_the_limit_without_gaps(text):
+    # the embedder would silently drop the end of a chunk past its input limit
+    tokens = lambda s: sum(1 + len(w) // 8 for w in s.split())  # noqa: E731 - long words are several tokens
+    chunks = chunk_text("d", text, max_tokens=10, overlap=1, count_tokens=tokens)
+    assert all(tokens(c.text) <= 10 for c in chunks)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    assert all(b.start <= a.end for a, b in zip(chunks, chunks[1:])), "the text is covered without gaps"
 
 
 def test_empty_text_has_no_chunks():

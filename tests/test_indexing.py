@@ -39,13 +39,15 @@ def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch)
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
     (tiny_corpus / "new.txt").write_text("A new fact about Pavia.", encoding="utf-8")
     build_index(tiny_corpus, tmp_path / "i", embedder=embedder)
-    assert seen == ["A new fact about Pavia."]
+    # the new chunk once (its one sentence reuses the chunk's vector), then only words the corpus lacked
+    assert seen[0] == "A new fact about Pavia." and seen.count("A new fact about Pavia.") == 1
+    assert set(seen[1:]) == {"new", "fact", "about", "pavia", "new fact"}  # "a" was there already
 
 
 def test_manifest_describes_the_index(tiny_corpus, tmp_path):
     build(tiny_corpus, tmp_path / "i")
     data = json.loads((tmp_path / "i" / "manifest.json").read_text())
-    assert data["format_version"] == 1 and data["model_id"] == "hash-64" and data["dim"] == 64
+    assert data["format_version"] == 2 and data["model_id"] == "hash-64" and data["dim"] == 64
     assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
     assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
     assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
@@ -99,5 +101,53 @@ def test_build_reports_progress_to_a_function(tmp_path):
         (corpus / f"d{i}.txt").write_text(f"Document {i} says the number {i}.", encoding="utf-8")
     steps = []
     build_index(corpus, tmp_path / "index", embedder="hash", progress=steps.append)
-    assert [s.stage for s in steps] == ["embedding"] * 3 + ["writing"]
-    assert [s.done for s in steps] == [0, 1, 2, 3] and {s.total for s in steps} == {3}
+    reading = [s for s in steps if s.stage == "reading"]
+    assert [s.done for s in reading] == [0, 1, 2, 3] and {(s.total, s.unit) for s in reading} == {(3, "files")}
+    embedding = [s for s in steps if (s.stage, s.unit) == ("embedding", "chunks")]
+    assert embedding[-1].done == embedding[-1].total == 3
+    assert [s.stage for s in steps][-1] == "writing"
+    stages = list(dict.fromkeys(s.stage for s in steps))
+    assert stages == ["reading", "embedding", "parsing", "writing"]
+
+
+def test_sentences_are_counted_in_one_batch_with_the_same_counts():
+    from cartqa.index.build import _counter
+    from cartqa.index.embedders import HashEmbedder
+
+    class Batched(HashEmbedder):
+        def count_tokens_many(self, texts):
+            self.batches = getattr(self, "batches", 0) + 1
+            return [self.count_tokens(t) for t in texts]
+
+    model = Batched()
+    text = "INT was established in 1928. It has 464 beds.\n\nA new paragraph, here."
+    count = _counter(model, text)
+    assert [count(s) for s in ("It has 464 beds.", "not a sentence of it")] == [5, 5] and model.batches == 1
+
+
+def test_the_build_stores_what_a_new_process_would_recompute(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.corpus.text import terms
+    from cartqa.index.annotate import sentence_texts
+    from cartqa.pipeline import engine
+    from cartqa.reading import syntax
+
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    stored = load_stored(index, read_manifest(index))
+    sentences = sentence_texts(stored.chunks)
+    assert len(sentences) >= 4 and all(s in stored.sentence_vectors for s in sentences)
+    assert "breast cancer" in stored.phrase_vectors and stored.terms == [terms(c.text) for c in stored.chunks]
+    if stored.parses:  # spaCy is installed
+        assert set(stored.parses) == set(sentences)
+    # a new process loads them: nothing is embedded or parsed at load
+    model = engine.get_embedder("hash")
+    embedded = []
+    real = model.embed_passages
+    monkeypatch.setattr(model, "embed_passages", lambda texts: embedded.extend(texts) or real(texts))
+    monkeypatch.setattr(syntax, "parse_sentences", lambda texts: pytest.fail(f"parsed at load: {texts[:3]}"))
+    engine._CACHE.clear()
+    e = engine.get_engine(tiny_corpus, index, "hash", refresh=False)
+    assert embedded == []
+    assert len(e.retriever.sentence_similarity("How many beds?", sentences)) == len(sentences)
+    assert e.related.best("beds", ["cancer", "breast cancer"]) != 0.0
+    assert embedded == ["How many beds?"], "only the question is embedded"

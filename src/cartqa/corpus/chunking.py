@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -26,8 +27,9 @@ class ChunkSettings:
     max_tokens: int = 128
     overlap_sentences: int = 1
     # Bumped when the chunking algorithm changes, so old indexes are rebuilt.
-    # 3: chunks carry their location and stay inside one page or section.
-    algorithm: int = 3
+    # 3: a sentence longer than max_tokens is cut at words, so no chunk passes the embedder's limit.
+    # 4: chunks carry their location and stay inside one page or section.
+    algorithm: int = 4
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:
@@ -47,11 +49,10 @@ def chunk_text(
 
     Consecutive chunks share ``overlap`` sentences, so a sentence that refers
     back ("The Hospital ...") usually sits beside the one it refers to. A
-    single sentence longer than the budget becomes a chunk of its own (the
-    embedder truncates it; BM25 still sees all of it).
+    single sentence longer than the budget is cut at words into pieces that fit
+    (whose spans meet, so the document's text is still covered without gaps).
     """
-    spans = sentence_spans(text)
-    sizes = [count_tokens(text[s:e]) for s, e in spans]
+    spans, sizes = _fitted(text, sentence_spans(text), max_tokens, count_tokens)
     chunks: list[Chunk] = []
     i = 0
     while i < len(spans):
@@ -89,3 +90,53 @@ def chunk_document(document: Document, max_tokens: int, overlap: int,
         for c in chunk_text(document.doc, document.text[section.start:section.end], max_tokens, overlap, count_tokens):
             chunks.append(Chunk(c.doc, c.text, c.start + section.start, c.end + section.start, section.location))
     return chunks
+
+
+def _fitted(text: str, spans: list[tuple[int, int]], max_tokens: int,
+            count_tokens: Callable[[str], int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """``spans`` with any longer than ``max_tokens`` cut into pieces that fit, and their sizes.
+
+    >>> text = "a b c d e. f."
+    >>> _fitted(text, [(0, 10), (11, 13)], 2, lambda s: len(s.split()))
+    ([(0, 3), (3, 7), (7, 10), (11, 13)], [2, 2, 1, 1])
+    """
+    out: list[tuple[int, int]] = []
+    sizes: list[int] = []
+    for s, e in spans:
+        n = count_tokens(text[s:e])
+        if n <= max_tokens:
+            out.append((s, e))
+            sizes.append(n)
+            continue
+        for piece in _pieces(text, s, e, max_tokens, count_tokens):
+            out.append(piece)
+            sizes.append(count_tokens(text[piece[0]:piece[1]]))
+    return out, sizes
+
+
+def _pieces(text: str, s: int, e: int, max_tokens: int, count_tokens: Callable[[str], int]) -> list[tuple[int, int]]:
+    """Word-aligned pieces of ``text[s:e]``, each starting where the last ended (on its space).
+
+    >>> _pieces("aaaa b c", 0, 8, 2, len)   # a word longer than the budget is cut by characters
+    [(0, 1), (1, 2), (2, 3), (3, 4), (4, 8)]
+    """
+    pieces: list[tuple[int, int]] = []
+    start, end, used = s, s, 0  # the piece so far is text[start:end], ``used`` tokens
+    for m in re.finditer(r"\S+", text[s:e]):
+        w_start, w_end = s + m.start(), s + m.end()
+        cost = count_tokens(m.group())
+        if used and used + cost > max_tokens:
+            pieces.append((start, end))
+            start, used = end, 0
+        if cost > max_tokens:  # one huge "word" (a URL, a table row): cut it by characters
+            width = max(1, (w_end - w_start) * max_tokens // (2 * cost))
+            for a in range(w_start, w_end, width):
+                pieces.append((start, min(a + width, w_end)))
+                start = min(a + width, w_end)
+            end, used = start, 0
+            continue
+        used += cost
+        end = w_end
+    if end > start:
+        pieces.append((start, end))
+    return pieces

@@ -12,17 +12,20 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
+from cartqa.corpus import parsing
 from cartqa.corpus.chunking import ChunkSettings, chunk_document
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
-from cartqa.errors import CorpusError
+from cartqa.corpus.sentences import sentence_spans
+from cartqa.errors import CorpusError, IndexFormatError
+from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
+from cartqa.index.progress import progress_bars
 from cartqa.index.store import (
     FileEntry,
     Manifest,
@@ -33,6 +36,7 @@ from cartqa.index.store import (
     write_manifest,
     write_stored,
 )
+from cartqa.index.tables import EMPTY, VectorTable
 from cartqa.records import BuildProgress, Chunk, IndexReport
 
 log = logging.getLogger(__name__)
@@ -48,26 +52,51 @@ def build_index(
     """Bring ``index_dir`` up to date with ``corpus_dir`` and report what changed.
 
     Files whose SHA-256 is unchanged keep their vectors; a change of model or
-    chunking settings re-embeds everything. ``progress``: True for a bar on stderr,
-    None for one only on a terminal, or a function called with each :class:`BuildProgress`.
+    chunking settings re-embeds everything; a damaged index is rebuilt from the
+    corpus. ``progress``: True for bars on stderr, None for bars only on a terminal,
+    or a function called with each :class:`BuildProgress`.
     """
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
     name = embedder if isinstance(embedder, str) else model.model_id
     settings = chunking or ChunkSettings()
-    with build_lock(index_dir):
-        old = read_manifest(index_dir)
-        scan = scan_folder(corpus_dir, known=old.files if old else None)
-        wanted = Manifest(model_id=model.model_id, dim=model.dim, embedder=name, chunking=asdict(settings))
-        reusable = old if old and old.settings() == wanted.settings() else None
-        stored = load_stored(index_dir, reusable) if reusable else None
-        previous = set(old.files) if old else set()
-        return _update(Path(index_dir), scan.files, wanted, stored, previous, model, settings, progress, scan.skipped)
+    step = progress if callable(progress) else progress_bars(progress)
+    try:
+        with build_lock(index_dir):
+            old = _old_manifest(index_dir)
+            scan = scan_folder(corpus_dir, known=old.files if old else None)
+            wanted = Manifest(model_id=model.model_id, dim=model.dim, embedder=name, chunking=asdict(settings))
+            reusable = old if old and old.settings() == wanted.settings() else None
+            stored = _old_build(index_dir, reusable) if reusable else None
+            previous = set(old.files) if old else set()
+            return _update(Path(index_dir), scan.files, wanted, stored, previous, model, settings, step,
+                           scan.skipped)
+    finally:
+        close = getattr(step, "close", None)
+        if close:
+            close()
+
+
+def _old_manifest(index_dir: str | Path) -> Manifest | None:
+    """The last build's manifest; None (a full rebuild) when it is missing or damaged."""
+    try:
+        return read_manifest(index_dir)
+    except IndexFormatError as exc:
+        log.warning("rebuilding the index from the corpus: %s", exc)
+        return None
+
+
+def _old_build(index_dir: str | Path, manifest: Manifest) -> StoredIndex | None:
+    try:
+        return load_stored(index_dir, manifest)
+    except IndexFormatError as exc:
+        log.warning("rebuilding the index from the corpus: %s", exc)
+        return None
 
 
 def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: StoredIndex | None,
-            previous: set[str], model: Embedder, settings: ChunkSettings, progress,
+            previous: set[str], model: Embedder, settings: ChunkSettings, step,
             ignored: tuple[str, ...] = ()) -> IndexReport:
-    """``stored`` is the reusable old build (None after a settings change); ``previous``
+    """``stored`` is the reusable old build (None after a settings change or damage); ``previous``
     the documents the old manifest listed, so a forced re-embed reports "updated";
     ``ignored`` the files not read at all (unsupported, links leaving the corpus), with why."""
     old_files = stored.manifest.files if stored else {}
@@ -83,21 +112,30 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
                            skipped=(*ignored, *(e.error for e in entries.values() if e.error)))
     chunks, vectors, entries = _keep(stored, kept, files)
     # Unchanged files that could not be read last time are still listed, with their reason.
-    skipped = [*ignored, *(e.error for e in entries.values() if e.error)]
-    report_step = progress if callable(progress) else (lambda step: None)
-    for n, file in enumerate(_progress(changed, None if callable(progress) else progress)):
-        report_step(BuildProgress("embedding", n, len(changed), "files"))
+    skipped, fresh = [*ignored, *(e.error for e in entries.values() if e.error)], []
+    for n, file in enumerate(changed):
+        step(BuildProgress("reading", n, len(changed), "files"))
         new_chunks, error = _read_and_chunk(file, model, settings)
         if error:
             skipped.append(error)
             if stored and file.doc in old_files:  # loses nothing: keep the last good version
                 new_chunks = [c for c in stored.chunks if c.doc == file.doc]
-        chunks.extend(new_chunks)
-        vectors.append(_embed(model, new_chunks, stored if error else None))
+                vectors.append(_old_vectors(model, new_chunks, stored))
+                chunks.extend(new_chunks)
+        else:
+            fresh.extend(new_chunks)
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
-    report_step(BuildProgress("writing", len(changed), len(changed), "files"))
+    step(BuildProgress("reading", len(changed), len(changed), "files"))
+    # New chunks of every changed file in one batched pass, so short files share batches.
+    _, new_vectors = vectors_for([c.text for c in fresh], EMPTY, model.embed_passages, model.dim,
+                                 lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
+                                 keep_duplicates=True)
+    chunks.extend(fresh)
+    vectors.append(new_vectors)
     matrix = np.concatenate(vectors) if vectors else np.zeros((0, model.dim), np.float32)
-    manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, matrix)
+    tables = _tables(chunks, matrix, stored, model, step)
+    step(BuildProgress("writing", len(changed), len(changed), "files"))
+    manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, matrix, tables)
     report = IndexReport(
         added=sum(f.doc not in previous for f in changed),
         updated=sum(f.doc in previous for f in changed),
@@ -105,6 +143,42 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     )
     log.info("index %s: %s", index_dir, report.summary())
     return report
+
+
+def _tables(chunks: list[Chunk], matrix: np.ndarray, stored: StoredIndex | None, model: Embedder, step) -> Tables:
+    """Sentence vectors, phrase vectors and parses; only texts the old build lacks are computed."""
+    sentences = sentence_texts(chunks)
+    # A one-sentence chunk already has its vector: reuse it as the sentence's.
+    known = _Known(stored.sentence_vectors if stored else EMPTY, {c.text: matrix[i] for i, c in enumerate(chunks)})
+    sentence_table = vectors_for(sentences, known, model.embed_passages, model.dim,
+                                 lambda done, total: step(BuildProgress("embedding", done, total, "sentences")))
+    phrase_table = vectors_for(warm_phrases(sentences), stored.phrase_vectors if stored else EMPTY,
+                               model.embed_passages, model.dim,
+                               lambda done, total: step(BuildProgress("embedding", done, total, "words")))
+    old_parses = stored.parses if stored else {}
+    todo = len({s for s in sentences if s not in old_parses})
+    step(BuildProgress("parsing", 0, todo, "sentences"))
+    parses = parses_for(sentences, old_parses, _parse if parsing.available() else None)
+    step(BuildProgress("parsing", todo, todo, "sentences"))
+    old_terms = dict(zip((c.text for c in stored.chunks), stored.terms)) if stored and stored.terms else {}
+    return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, old_terms))
+
+
+class _Known:
+    """An old table and the build's fresh chunk vectors, looked up as one."""
+
+    def __init__(self, table: VectorTable, extra: dict[str, np.ndarray]) -> None:
+        self.table, self.extra = table, extra
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.extra or text in self.table
+
+    def get(self, text: str) -> np.ndarray | None:
+        return self.extra[text] if text in self.extra else self.table.get(text)
+
+
+def _parse(texts: list[str]) -> list[object]:
+    return [p.to_json() for p in parsing.parse_sentences(texts)]
 
 
 def _keep(stored: StoredIndex | None, kept: set[str], files: list[CorpusFile]):
@@ -128,40 +202,48 @@ def _read_and_chunk(file: CorpusFile, model: Embedder, settings: ChunkSettings) 
     except (CorpusError, OSError) as exc:
         log.warning("skipped %s", exc)
         return [], str(exc)
-    return chunk_document(doc, settings.max_tokens, settings.overlap_sentences, model.count_tokens), ""
+    return chunk_document(doc, settings.max_tokens, settings.overlap_sentences, _counter(model, doc.text)), ""
 
 
-def _embed(model: Embedder, chunks: list[Chunk], stored: StoredIndex | None) -> np.ndarray:
-    if stored is not None:  # re-use the last good vectors of an unreadable file
-        wanted = set(chunks)
-        rows = [i for i, c in enumerate(stored.chunks) if c in wanted]
-        return stored.vectors[rows].reshape(-1, model.dim)
-    return model.embed_passages([c.text for c in chunks]).reshape(-1, model.dim)
+def _counter(model: Embedder, text: str) -> Callable[[str], int]:
+    """``model.count_tokens``, with the sentences of ``text`` counted up front in one batch."""
+    many = getattr(model, "count_tokens_many", None)
+    if many is None:
+        return model.count_tokens
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    counts = dict(zip(sentences, many(sentences)))
+    return lambda t: counts[t] if t in counts else model.count_tokens(t)
+
+
+def _old_vectors(model: Embedder, chunks: list[Chunk], stored: StoredIndex) -> np.ndarray:
+    """The last good vectors of an unreadable file."""
+    wanted = set(chunks)
+    rows = [i for i, c in enumerate(stored.chunks) if c in wanted]
+    return stored.vectors[rows].reshape(-1, model.dim)
 
 
 def _with_files(manifest: Manifest, files: dict[str, FileEntry]) -> Manifest:
     return Manifest(**{**asdict(manifest), "files": files})
 
 
-def _progress(items: list, enabled: bool | None):
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled or len(items) < 2:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc="embedding", unit="file", file=sys.stderr)
-
-
 def is_stale(corpus_dir: str | Path, index_dir: str | Path) -> bool:
-    """True when ``index_dir`` is missing or differs from the files in ``corpus_dir``.
+    """True when ``index_dir`` is missing, damaged or differs from the files in ``corpus_dir``.
 
     Cheap when nothing changed: files whose size and mtime match the manifest
     are not re-hashed.
     """
-    manifest = read_manifest(index_dir)
+    return pending_changes(corpus_dir, index_dir) != 0
+
+
+def pending_changes(corpus_dir: str | Path, index_dir: str | Path) -> int | None:
+    """How many documents differ between ``corpus_dir`` and the index (added, changed or
+    removed); None when there is no usable index (everything must be built)."""
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexFormatError:
+        return None  # damaged: build_index rebuilds it
     if manifest is None:
-        return True
-    files = scan_corpus(corpus_dir, known=manifest.files)
-    current = {f.doc: f.sha256 for f in files}
-    return current != {doc: e.sha256 for doc, e in manifest.files.items()}
+        return None
+    current = {f.doc: f.sha256 for f in scan_corpus(corpus_dir, known=manifest.files)}
+    indexed = {doc: e.sha256 for doc, e in manifest.files.items()}
+    return sum(current.get(d) != indexed.get(d) for d in current.keys() | indexed.keys())

@@ -3,8 +3,11 @@
 Layout of ``index/``::
 
     manifest.json          # written last, replaced atomically; names the live build
-    <build_id>/vectors.faiss
+    <build_id>/vectors.faiss       # chunk vectors (exact, or HNSW for large builds)
     <build_id>/chunks.jsonl
+    <build_id>/sentences.npy       # + .keys.json: a vector per corpus sentence (memory-mapped)
+    <build_id>/phrases.npy         # + .keys.json: vectors of the corpus's words and word pairs
+    <build_id>/parses.jsonl        # each sentence's noun phrases and subject
 
 A build writes a new ``<build_id>/`` folder, then swaps ``manifest.json`` with
 ``os.replace``; a crash at any point leaves the previous index whole. No pickle.
@@ -16,6 +19,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -27,9 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from cartqa.errors import IndexFormatError
+from cartqa.index.vectors import tune, vector_index
+from cartqa.index.tables import EMPTY, VectorTable, read_records, read_vectors, write_records, write_vectors
 from cartqa.records import Chunk
 
-FORMAT_VERSION = 1
+# 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -70,6 +77,11 @@ class StoredIndex:
     manifest: Manifest
     chunks: list[Chunk]
     vectors: np.ndarray
+    faiss_index: object = None  # the searchable index of ``vectors`` (exact or HNSW, see cartqa.index.vectors)
+    sentence_vectors: VectorTable = EMPTY
+    phrase_vectors: VectorTable = EMPTY
+    parses: dict[str, object] = field(default_factory=dict)
+    terms: list[list[str]] | None = None  # BM25's terms of chunk i, when the build stored them
 
 
 def read_manifest(index_dir: str | Path) -> Manifest | None:
@@ -80,8 +92,11 @@ def read_manifest(index_dir: str | Path) -> Manifest | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["files"] = {k: FileEntry(**v) for k, v in data.get("files", {}).items()}
-        return Manifest(**data)
-    except (ValueError, TypeError) as exc:
+        manifest = Manifest(**data)
+        if not isinstance(manifest.build_id, str) or not isinstance(manifest.chunking, dict):
+            raise TypeError("build_id or chunking of the wrong type")
+        return manifest
+    except (ValueError, TypeError, AttributeError, OSError) as exc:
         raise IndexFormatError(f"{path} is unreadable ({exc}); delete {index_dir} and run 'cartqa index'.") from exc
 
 
@@ -94,15 +109,49 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
         index = faiss.read_index(str(build / "vectors.faiss"))
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise IndexFormatError(f"index build {build} is damaged ({exc}); run 'cartqa index' to rebuild.") from exc
+        tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
+                      parses=read_records(build, "parses"), terms=_read_terms(build))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, IndexFormatError) as exc:
+        raise IndexFormatError(f"index build {manifest.build_id} is damaged ({_short(exc)}); "
+                               "run 'cartqa index' to rebuild it.") from exc
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
-    if len(chunks) != len(vectors):
+    if len(chunks) != len(vectors) or (tables["terms"] is not None and len(tables["terms"]) != len(chunks)):
         raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
-    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32))
+    tune(index)
+    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), index, **tables)
 
 
-def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> Manifest:
+def _read_terms(build: Path) -> list[list[str]] | None:
+    if not (build / "terms.jsonl").exists():
+        return None
+    with open(build / "terms.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def _short(exc: Exception) -> str:
+    """The reason without folders (messages may reach web users): ``'/srv/i/x/chunks.jsonl'`` -> ``'chunks.jsonl'``."""
+    return re.sub(r"(?:/[^/\s'\"]+)+/", "", str(exc))[:200]
+
+
+def build_running(index_dir: str | Path) -> bool:
+    """Is a build of ``index_dir`` under way, in this process or another? (Never waits.)"""
+    root = Path(index_dir)
+    lock = _THREAD_LOCKS.get(str(root.resolve()))
+    if lock is not None and lock.locked():
+        return True
+    if not (root / ".lock").exists():
+        return False
+    with open(root / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
+
+
+def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+                 tables=None) -> Manifest:
     """Write a new build and make it live; returns the manifest as written."""
     import faiss
 
@@ -111,13 +160,17 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     tmp = root / f".{build_id}.tmp"
     tmp.mkdir()
-    index = faiss.IndexFlatIP(manifest.dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    index = vector_index(vectors.reshape(-1, manifest.dim))
     faiss.write_index(index, str(tmp / "vectors.faiss"))
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for chunk in chunks:
             fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    if tables is not None:  # an annotate.Tables
+        write_vectors(tmp, "sentences", *tables.sentences)
+        write_vectors(tmp, "phrases", *tables.phrases)
+        write_records(tmp, "parses", tables.parses)
+        with open(tmp / "terms.jsonl", "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(t, ensure_ascii=False) + "\n" for t in tables.chunk_terms)
     os.replace(tmp, root / build_id)
     written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id,
                           "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunks": len(chunks)})

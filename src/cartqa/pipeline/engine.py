@@ -1,19 +1,26 @@
 """One loaded index build, ready to answer: retriever, corpus view and embedder.
 
-Engines are cached per (index folder, build, embedder), so a process loads each
-model and build once and every later question is fast.
+Engines are cached per (index folder, build), so a process loads each model and
+build once and every later question is fast. Before a question the corpus is
+checked for changes without a stat of every file (:mod:`cartqa.index.freshness`):
+a few changed files are indexed before answering, so the answer reflects a file
+saved a moment ago; a large change, or a build already running elsewhere, never
+blocks a question: it is answered from the current index while the build runs.
+A damaged index is rebuilt from the corpus.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from cartqa.errors import IndexFormatError
-from cartqa.index.build import build_index, is_stale
+from cartqa.index.build import build_index, pending_changes
 from cartqa.index.embedders import Embedder, get_embedder
-from cartqa.index.store import Manifest, load_stored, read_manifest
+from cartqa.index.freshness import CorpusWatch
+from cartqa.index.store import Manifest, build_running, load_stored, read_manifest
 from cartqa.reading.grounding import CorpusView
 from cartqa.reading.semantic import Relatedness, corpus_phrases
 from cartqa.search.retrieval import Retriever
@@ -30,48 +37,130 @@ class Engine:
     related: Relatedness
 
 
+log = logging.getLogger(__name__)
+
 _CACHE: dict[tuple[str, str], Engine] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: the background build loads its engine through get_engine
 
 
-def _parser():
-    """spaCy's parser when its model is installed; extraction degrades gracefully without."""
+def _parser(known: dict):
+    """spaCy's parser when its model is installed; extraction degrades gracefully without.
+
+    ``known``: the parses the index stored; when there are some, the parser was there at
+    build time and its model loads only when a question needs it.
+    """
     from cartqa.reading import syntax
 
-    return syntax.Parser() if syntax.available() else None
+    return syntax.Parser(known) if known or syntax.available() else None
+
+
+# Up to this many changed documents are indexed before answering; more build in the background.
+INLINE_CHANGES = 20
+_WATCHES: dict[str, CorpusWatch] = {}
+_BACKGROUND: dict[str, threading.Thread] = {}
 
 
 def get_engine(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool = True) -> Engine:
-    """The engine for ``index_dir``, rebuilding the index first if the corpus changed."""
+    """The engine for ``index_dir``, indexing corpus changes first (see the module's docstring)."""
+    if refresh:
+        _refresh(Path(corpus_dir), Path(index_dir), embedder)
     with _LOCK:
-        if refresh and is_stale(corpus_dir, index_dir):
-            build_index(corpus_dir, index_dir, embedder=embedder)
+        return _load(Path(corpus_dir), Path(index_dir), embedder, refresh)
+
+
+def _refresh(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
+    watch = _watch(corpus_dir)
+    if not watch.changed():
+        return
+    pending = pending_changes(corpus_dir, index_dir)  # None: no usable index on disk
+    if pending == 0:
+        return
+    if pending is not None and build_running(index_dir):
+        watch.recheck()  # that build may have started before this change: look again next time
+        return
+    if pending is not None and pending > INLINE_CHANGES:
+        _build_in_background(corpus_dir, index_dir, embedder)
+        return
+    with _LOCK:
+        build_index(corpus_dir, index_dir, embedder=embedder)
+
+
+def _watch(corpus_dir: Path) -> CorpusWatch:
+    key = str(corpus_dir.resolve())
+    with _LOCK:
+        if key not in _WATCHES:
+            _WATCHES[key] = CorpusWatch(corpus_dir)
+        return _WATCHES[key]
+
+
+def _build_in_background(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
+    key = str(index_dir.resolve())
+    with _LOCK:
+        if key in _BACKGROUND and _BACKGROUND[key].is_alive():
+            return
+
+        def run() -> None:
+            try:
+                build_index(corpus_dir, index_dir, embedder=embedder, progress=False)
+                get_engine(corpus_dir, index_dir, embedder, refresh=False)  # loaded before the next question
+            except Exception:  # noqa: BLE001 - a thread has no caller to tell; questions keep the old index
+                log.exception("background index build of %s failed", index_dir)
+
+        _BACKGROUND[key] = threading.Thread(target=run, name="cartqa-build", daemon=True)
+        _BACKGROUND[key].start()
+
+
+def _load(corpus_dir: Path, index_dir: Path, embedder: str, refresh: bool) -> Engine:
+    try:
         manifest = read_manifest(index_dir)
-        if manifest is None:
-            raise IndexFormatError(f"No index in {index_dir}; run 'cartqa index --index {index_dir}'.")
-        key = (str(Path(index_dir).resolve()), manifest.build_id)
-        engine = _CACHE.get(key)
-        if engine is None:
-            model = get_embedder(manifest.embedder)
+    except IndexFormatError:
+        if not refresh:
+            raise
+        manifest = None
+    if manifest is None and refresh:
+        build_index(corpus_dir, index_dir, embedder=embedder)
+        manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise IndexFormatError(f"No index in {index_dir}; run 'cartqa index --index {index_dir}'.")
+    key = (str(index_dir.resolve()), manifest.build_id)
+    engine = _CACHE.get(key)
+    if engine is None:
+        try:
             stored = load_stored(index_dir, manifest)
-            from cartqa.reading import wordnet
+        except IndexFormatError as exc:
+            if not refresh:
+                raise
+            log.warning("rebuilding the index from the corpus: %s", exc)
+            build_index(corpus_dir, index_dir, embedder=embedder)
+            manifest = read_manifest(index_dir)
+            key = (str(index_dir.resolve()), manifest.build_id)
+            stored = load_stored(index_dir, manifest)
+        engine = _engine(manifest, stored)
+        for old in [k for k in _CACHE if k[0] == key[0]]:
+            del _CACHE[old]
+        _CACHE[key] = engine
+    return engine
 
-            view = CorpusView(stored.chunks, _parser(), wordnet.WORDNET if wordnet.available() else None)
-            related = Relatedness(model)
-            # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
-            related.warm(corpus_phrases(view))
-            retriever = Retriever(stored.chunks, stored.vectors, model)
-            retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
-            engine = Engine(manifest, retriever, view, model, related)
-            # The Italian dictionary takes ~1.7 s to read; read it now, beside the first English
-            # questions, rather than during the first Italian one.
-            from cartqa.reading.italian import alignment, lexicon
 
-            if alignment.available():
-                threading.Thread(target=lexicon.warm, name="cartqa-lexicon", daemon=True).start()
-            if wordnet.available():  # WordNet's nouns and verbs (~1 s), for "what kind of doctors"
-                threading.Thread(target=wordnet.warm, name="cartqa-wordnet", daemon=True).start()
-            for old in [k for k in _CACHE if k[0] == key[0]]:
-                del _CACHE[old]
-            _CACHE[key] = engine
-        return engine
+def _engine(manifest: Manifest, stored) -> Engine:
+    model = get_embedder(manifest.embedder)
+    from cartqa.reading import wordnet
+
+    view = CorpusView(stored.chunks, _parser(stored.parses), wordnet.WORDNET if wordnet.available() else None)
+    related = Relatedness(model, stored.phrase_vectors)
+    retriever = Retriever(stored.chunks, stored.vectors, model, stored.sentence_vectors, stored.faiss_index,
+                          stored.terms)
+    if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
+        # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
+        related.warm(corpus_phrases(view))
+        retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
+    engine = Engine(manifest, retriever, view, model, related)
+    # The Italian dictionary takes ~1.7 s to read; read it now, beside the first English
+    # questions, rather than during the first Italian one.
+    from cartqa.reading.italian import alignment, lexicon
+
+    if alignment.available():
+        threading.Thread(target=lexicon.warm, name="cartqa-lexicon", daemon=True).start()
+    if wordnet.available():  # WordNet's nouns and verbs (~1 s), for "what kind of doctors"
+        threading.Thread(target=wordnet.warm, name="cartqa-wordnet", daemon=True).start()
+    return engine

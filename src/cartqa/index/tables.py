@@ -1,0 +1,91 @@
+"""Content-addressed tables an index build stores beside its chunks: text -> vector, text -> record.
+
+A question needs more than the chunk vectors: a vector for every corpus sentence, for
+the corpus's words and word pairs, and each sentence's parse. The build computes them
+once, keyed by the text itself, so an unchanged file costs nothing on the next build (its
+sentences are already in the old table) and a new process reads them instead of
+recomputing them. Vectors are a ``.npy`` matrix loaded memory-mapped.
+
+>>> import tempfile, pathlib, numpy as np
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> write_vectors(d, "sentences", ["a", "b"], np.eye(2, dtype=np.float32))
+>>> t = read_vectors(d, "sentences")
+>>> "a" in t, t.get("b").tolist(), t.get("c") is None, len(t)
+(True, [0.0, 1.0], True, 2)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from cartqa.errors import IndexFormatError
+
+
+class VectorTable:
+    """Vectors looked up by their text; rows stay on disk until read (memory-mapped)."""
+
+    def __init__(self, keys: list[str], matrix: np.ndarray) -> None:
+        if len(keys) != len(matrix):
+            raise IndexFormatError(f"vector table has {len(keys)} texts but {len(matrix)} rows")
+        self.keys = keys
+        self.matrix = matrix
+        self._rows = {k: i for i, k in enumerate(keys)}
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._rows
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def get(self, text: str) -> np.ndarray | None:
+        row = self._rows.get(text)
+        return None if row is None else np.asarray(self.matrix[row], dtype=np.float32)
+
+    def rows(self, texts: Iterable[str]) -> np.ndarray:
+        """The vectors of ``texts`` (all present), stacked."""
+        return np.asarray(self.matrix[[self._rows[t] for t in texts]], dtype=np.float32)
+
+
+EMPTY = VectorTable([], np.zeros((0, 0), np.float32))
+
+
+def write_vectors(folder: Path, name: str, keys: list[str], matrix: np.ndarray) -> None:
+    """Write ``<name>.keys.json`` and ``<name>.npy`` (row i is the vector of ``keys[i]``)."""
+    (folder / f"{name}.keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    np.save(folder / f"{name}.npy", np.ascontiguousarray(matrix, dtype=np.float32))
+
+
+def read_vectors(folder: Path, name: str) -> VectorTable:
+    """The table ``name`` of a build folder; an empty one when the build has none."""
+    keys_path, matrix_path = folder / f"{name}.keys.json", folder / f"{name}.npy"
+    if not keys_path.exists():
+        return EMPTY
+    try:
+        keys = json.loads(keys_path.read_text(encoding="utf-8"))
+        matrix = np.load(matrix_path, mmap_mode="r")
+    except (OSError, ValueError) as exc:
+        raise IndexFormatError(f"index table {matrix_path} is damaged ({exc})") from exc
+    return VectorTable(keys, matrix)
+
+
+def write_records(folder: Path, name: str, records: Mapping[str, object]) -> None:
+    """Write ``<name>.jsonl``: one ``[text, record]`` pair per line."""
+    with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+        for text, record in records.items():
+            fh.write(json.dumps([text, record], ensure_ascii=False) + "\n")
+
+
+def read_records(folder: Path, name: str) -> dict[str, object]:
+    """The records table ``name`` of a build folder; empty when the build has none."""
+    path = folder / f"{name}.jsonl"
+    if not path.exists():
+        return {}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return {text: record for text, record in (json.loads(line) for line in fh if line.strip())}
+    except (OSError, ValueError) as exc:
+        raise IndexFormatError(f"index table {path} is damaged ({exc})") from exc
