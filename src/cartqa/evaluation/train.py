@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # What each outcome is worth, for choosing thresholds: a wrong answer costs more than a refusal,
 # and hiding a passage that answers costs something too.
-VALUE = {"right": 1.0, "wrong": -2.0, "answered_unanswerable": -2.0, "passage_right": 0.4,
+VALUE = {"right": 1.0, "wrong": -1.0, "answered_unanswerable": -1.0, "passage_right": 0.4,
          "passage_unanswerable": 0.0, "passage_wrong": -0.1, "refused_answerable": -0.3, "refused_unanswerable": 0.0}
 MAX_FALSE_REFUSALS = 0.08
 FOLDS = 5
@@ -219,7 +219,11 @@ def _thresholds(questions, oof, s_oof) -> tuple[float, float, dict]:
                 best = (value, a, p, outcomes)
     _, a, p, outcomes = best
     counts = {k: outcomes.count(k) for k in VALUE}
-    return a, p, {"answer_threshold": a, "passage_threshold": p, "out_of_fold": counts}
+    by_kind: dict[str, dict[str, int]] = {}
+    for q, o in zip(questions, outcomes):
+        kind = f"{q.gold.kind or 'seed'}/{q.gold.lang}"
+        by_kind.setdefault(kind, dict.fromkeys(VALUE, 0))[o] += 1
+    return a, p, {"answer_threshold": a, "passage_threshold": p, "out_of_fold": counts, "by_kind": by_kind}
 
 
 def _calibration(questions, oof, bins: int = 10) -> list[dict]:
