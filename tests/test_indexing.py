@@ -151,3 +151,19 @@ def test_the_build_stores_what_a_new_process_would_recompute(tiny_corpus, tmp_pa
     assert len(e.retriever.sentence_similarity("How many beds?", sentences)) == len(sentences)
     assert e.related.best("beds", ["cancer", "breast cancer"]) != 0.0
     assert embedded == ["How many beds?"], "only the question is embedded"
+
+
+@pytest.mark.slow
+def test_no_chunk_passes_the_real_embedders_input_limit(tmp_path, capfd):
+    from cartqa.index.embedders import get_embedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    table_row = ", ".join(f"station {i} recorded {i * 7} millimetres of rain in March" for i in range(60))
+    (corpus / "rain.txt").write_text(f"Rainfall by station: {table_row}. The wettest month was March.\n",
+                                     encoding="utf-8")
+    build_index(corpus, tmp_path / "i")
+    model = get_embedder("minilm")
+    chunks = load_stored(tmp_path / "i", read_manifest(tmp_path / "i")).chunks
+    assert len(chunks) > 1 and all(model.count_tokens(c.text) <= 128 for c in chunks)
+    assert "Token indices sequence length" not in capfd.readouterr().err

@@ -66,6 +66,7 @@ class CorpusWatch:
         with self._lock:
             if self._first:
                 self._first = False
+                self._last_poll = time.monotonic()
                 return True
             if self._fd is None:
                 now = time.monotonic()

@@ -109,8 +109,10 @@ class CorpusView:
                                           for m in re.finditer(r"\b([A-Z][a-z]+(?:an|ese|ish))\s+[a-z]", s.text))
         # Antecedents depend only on the text: resolve them once, not per question.
         self._antecedents = {(s.doc, s.index): self._find_antecedent(s) for s in every}
-        self._carried = {(s.doc, s.index): self._carry(s) for s in every}
-        self._carried_names = {(s.doc, s.index): self._carry_names(s) for s in every}
+        # What a sentence carries is worked out when first asked, then kept: most sentences never
+        # are, and doing all of them took most of a new process's start at 1,000 documents.
+        self._carried: dict[tuple[str, int], frozenset[str]] = {}
+        self._carried_names: dict[tuple[str, int], frozenset[str]] = {}
         # Noun phrases and subjects (offsets within each sentence), when a parser is given.
         self._parser = parser
         parsed = parser.sentences([s.text for s in every]) if parser and every else []
@@ -196,13 +198,22 @@ class CorpusView:
 
     def carried(self, sentence: Sentence) -> frozenset[str]:
         """Folded words the sentence is about without saying them: its antecedent's, plus aliases."""
-        key = (sentence.doc, sentence.index)
-        return self._carried[key] if key in self._carried else self._carry(sentence)
+        return self._kept(self._carried, sentence, self._carry)
 
     def carried_names(self, sentence: Sentence) -> frozenset[str]:
         """The part of :meth:`carried` that names who or what the sentence is about."""
+        return self._kept(self._carried_names, sentence, self._carry_names)
+
+    def _kept(self, memo: dict, sentence: Sentence, compute):
+        """``compute`` of the view's own sentence at ``sentence``'s place, worked out once; a
+        sentence from outside the view is computed each time."""
         key = (sentence.doc, sentence.index)
-        return self._carried_names[key] if key in self._carried_names else self._carry_names(sentence)
+        if key not in memo:
+            own = self.sentences.get(sentence.doc, [])
+            if not 0 <= sentence.index < len(own):
+                return compute(sentence)
+            memo[key] = compute(own[sentence.index])
+        return memo[key]
 
     def referent(self, sentence: Sentence) -> frozenset[str]:
         """Folded words of what a plural pronoun stands for: "hosts 17 *of them*" after "... the largest
