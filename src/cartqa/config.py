@@ -52,3 +52,9 @@ def cache_dir(value: str | Path | None = None) -> Path:
     if value or os.environ.get("CARTQA_CACHE"):
         return Path(value or os.environ["CARTQA_CACHE"])
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cartqa"
+
+
+def learned_reader() -> bool:
+    """Whether the learned scorer chooses the answer (``$CARTQA_READER`` unset or ``learned``) or the
+    hand-written rules alone do (``rules``, for comparing the two)."""
+    return (os.environ.get("CARTQA_READER") or "learned").lower() != "rules"

@@ -80,7 +80,7 @@ def answer(
             return read_with_model(reader, resolved, hits, engine.view)
         engine.related.warm(question_phrases(resolved))
         return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
-                       translated=prepared.translated)
+                       translated=prepared.translated, learned=config.learned_reader())
 
     if mode == "extractive":
         return to_answer(read(), hits, resolved)
