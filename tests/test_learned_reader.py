@@ -101,3 +101,24 @@ def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold():
                                          ("iris petal length", "none")])
 def test_wh_word(question, wh):
     assert wh_word(question) == wh
+
+
+CLUB = "The gliding club of Lake Vell was started by three pilots. Its hangar holds 14 gliders and a tug."
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_by_default_the_rules_answer_and_the_scorer_only_shows_a_passage(learned):
+    from cartqa.reading.extractive import extract
+    from cartqa.reading.grounding import CorpusView
+    from cartqa.records import Chunk, Hit
+
+    chunk = Chunk("club.txt", CLUB, 0, len(CLUB))
+    view, hits = CorpusView([chunk]), [Hit(chunk, 1.0, 1)]
+    counts_anything = Model({"type=NUMBER|kind=CARDINAL": 6.0}, -3.0, 0.5, 0.3, {"best_candidate": 4.0}, -1.0)
+    said = extract("How many gliders does the hangar hold?", hits, view, learned=learned, model=counts_anything)
+    assert said.outcome == "answer" and "14" in said.text
+    unsaid = extract("How many members does the Lake Vell club have?", hits, view, learned=learned,
+                     model=counts_anything)
+    # the rules refuse; the scorer's sentence is shown, but only the learned reader dares a short answer
+    assert unsaid.outcome == ("answer" if learned else "passage") and unsaid.sentence is not None
+    assert unsaid.found == learned

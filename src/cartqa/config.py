@@ -55,6 +55,6 @@ def cache_dir(value: str | Path | None = None) -> Path:
 
 
 def learned_reader() -> bool:
-    """Whether the learned scorer chooses the answer (``$CARTQA_READER`` unset or ``learned``) or the
-    hand-written rules alone do (``rules``, for comparing the two)."""
-    return (os.environ.get("CARTQA_READER") or "learned").lower() != "rules"
+    """Whether the learned scorer chooses the answer (``$CARTQA_READER=learned``) or the hand-written
+    rules give the short answers, the scorer only a passage when they refuse (unset or ``rules``)."""
+    return (os.environ.get("CARTQA_READER") or "rules").lower() == "learned"

@@ -62,7 +62,7 @@ def collect(corpus: str, index: str, files: list[str]) -> list[Question]:
             p = prepare(clean_question(g.question), engine, Path(index))
             engine.related.warm(question_phrases(p.question))
             ext = extract(p.question, p.hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
-                          translated=p.translated, model=zero, keep=True)
+                          translated=p.translated, learned=True, model=zero, keep=True)
             rows = []
             for r in ext.rows:
                 label = g.answerable and short_answer_correct(r.candidate.text, g.answers)

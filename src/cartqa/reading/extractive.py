@@ -82,7 +82,7 @@ class _Scored:
 
 
 def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Similarity | None = None,
-            related: Related | None = None, translated: bool = False, *, learned: bool = True,
+            related: Related | None = None, translated: bool = False, *, learned: bool = False,
             model: scorer.Model | None = None, keep: bool = False) -> Extraction:
     """Answer ``question`` from ``hits`` with a short span, or refuse.
 
@@ -91,9 +91,11 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ``translated=True`` for a question translated from Italian: its verbs are a dictionary's guesses
     ("è nato" -> "started"), so a date's event is not checked against the sentence; and a wh-noun it
     kept untranslated ("Quali *paesi*") says no kind, so no answer is taken by its place alone.
-    ``learned=False`` answers by the hand-written rules alone; else their pick is one vote among the
-    candidates the learned scorer weighs (``model``, by default the committed weights, when they and
-    spaCy are installed). ``keep=True`` returns every scored candidate in ``rows``.
+    ``learned=True``: the rules' pick is one vote among the candidates the learned scorer weighs
+    (``model``, by default the committed weights, when they and spaCy are installed), and it decides
+    among the three outcomes. ``learned=False`` (the default): the rules give the short answers, and
+    when they refuse, the scorer's best sentence is shown as a passage (never a short answer).
+    ``keep=True`` returns every scored candidate in ``rows``.
     """
     q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
@@ -110,17 +112,20 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
     rule = _by_rules(q, scored, view, related, unknown_focus, translated)
-    model = (model or scorer.load()) if learned else None
-    if model is None or not candidates_available():
+    model = model or scorer.load()
+    if model is None or not candidates_available() or (rule.found and not learned):
         return rule
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
     choice = choose(q, ranked, span, model, keep=keep)
-    if choice.sentence is None:
-        return Extraction(False, outcome="refusal")
+    if choice.sentence is None or (not learned and choice.outcome == "refusal"):
+        return Extraction(False, outcome="refusal", rows=choice.rows)
+    # Reading by the rules, the scorer never gives a short answer the rules refused: the sentence it
+    # finds is shown as the passage that may answer, rather than hidden behind a refusal.
+    outcome = choice.outcome if learned else "passage"
     s = choice.sentence
-    return Extraction(choice.outcome == "answer", s.text[choice.start:choice.end], s, s.start + choice.start,
-                      s.start + choice.end, choice.probability, choice.outcome, choice.rows)
+    return Extraction(outcome == "answer", s.text[choice.start:choice.end], s, s.start + choice.start,
+                      s.start + choice.end, choice.probability, outcome, choice.rows)
 
 
 def _by_rules(q: Question, scored: list[_Scored], view: CorpusView, related: Related | None,
