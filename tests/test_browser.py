@@ -298,9 +298,16 @@ def test_rebuild_shows_stage_lines_and_is_disabled_meanwhile(page, launched_app)
 
 
 def test_documents_panel_upload_ask_delete(page, tmp_path):
-    doc = tmp_path / "zz-bellagio-ferry.txt"
-    doc.write_text("The Bellagio ferry office lies near the harbour.\n\n"
-                   "The Bellagio ferry was launched in 1911 by the lake company.\n", encoding="utf-8")
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for text in ("The Bellagio ferry office lies near the harbour.",
+                 "The Bellagio ferry was launched in 1911 by the lake company."):
+        pdf.add_page()
+        pdf.multi_cell(0, 10, text)
+    doc = tmp_path / "zz-bellagio-ferry.pdf"
+    doc.write_bytes(bytes(pdf.output()))
     question = "When was the Bellagio ferry launched?"
     page.locator("#documents").get_by_text("Documents", exact=True).click()
     page.evaluate(RECORD)
@@ -314,6 +321,7 @@ def test_documents_panel_upload_ask_delete(page, tmp_path):
     reply = _ask(page, question)
     expect(reply.locator(".answer mark")).to_contain_text("1911")
     expect(reply.locator(".doc-name").first).to_have_text(doc.name)
+    expect(reply.locator(".sources .meta").first).to_contain_text("p. 2")  # cited by its page
 
     page.locator("#doc-pick input").click()
     page.get_by_role("option", name=doc.name).click()
@@ -324,8 +332,8 @@ def test_documents_panel_upload_ask_delete(page, tmp_path):
     expect(status).to_contain_text("Updated: added 0, updated 0, removed 1", timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#doc-list")).not_to_contain_text(doc.name)
     again = _ask(page, question)
-    expect(again.locator(".answer.refusal")).to_have_count(1)
     expect(again).not_to_contain_text(doc.name)
+    expect(again).not_to_contain_text("1911")
 
 
 # --- untrusted text -----------------------------------------------------------------------------
