@@ -122,3 +122,4 @@ def test_by_default_the_rules_answer_and_the_scorer_only_shows_a_passage(learned
     # the rules refuse; the scorer's sentence is shown, but only the learned reader dares a short answer
     assert unsaid.outcome == ("answer" if learned else "passage") and unsaid.sentence is not None
     assert unsaid.found == learned
+    assert bool(unsaid.text) == learned  # reading by the rules, no span they refused is marked

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # What each outcome is worth, for choosing thresholds: a wrong answer costs more than a refusal,
 # and hiding a passage that answers costs something too.
 VALUE = {"right": 1.0, "wrong": -1.0, "answered_unanswerable": -1.0, "passage_right": 0.4,
-         "passage_unanswerable": 0.0, "passage_wrong": -0.1, "refused_answerable": -0.3, "refused_unanswerable": 0.0}
+         "passage_unanswerable": -0.2, "passage_wrong": -0.2, "refused_answerable": -0.3, "refused_unanswerable": 0.0}
 MAX_FALSE_REFUSALS = 0.08
 FOLDS = 5
 

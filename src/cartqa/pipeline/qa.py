@@ -160,6 +160,8 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
                       (found.start - h.chunk.start, found.end - h.chunk.start), s.text, h.chunk.location)
         del sources[home]
     if found.outcome == "passage":
+        if not found.text:  # the whole sentence may answer: no span of it is marked
+            lead = replace(lead, span=None)
         return Answer(PASSAGE.format(sentence=s.text), False, [lead, *sources], s.text, outcome="passage",
                       confidence=found.confidence)
     return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text, confidence=found.confidence)

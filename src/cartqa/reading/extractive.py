@@ -120,12 +120,14 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     choice = choose(q, ranked, span, model, keep=keep)
     if choice.sentence is None or (not learned and choice.outcome == "refusal"):
         return Extraction(False, outcome="refusal", rows=choice.rows)
-    # Reading by the rules, the scorer never gives a short answer the rules refused: the sentence it
-    # finds is shown as the passage that may answer, rather than hidden behind a refusal.
-    outcome = choice.outcome if learned else "passage"
     s = choice.sentence
-    return Extraction(outcome == "answer", s.text[choice.start:choice.end], s, s.start + choice.start,
-                      s.start + choice.end, choice.probability, outcome, choice.rows)
+    if not learned:
+        # Reading by the rules, the scorer never gives a short answer the rules refused, nor marks a
+        # span they rejected: the sentence it finds is shown whole, as the passage that may answer,
+        # rather than hidden behind a refusal.
+        return Extraction(False, "", s, s.start, s.end, choice.probability, "passage", choice.rows)
+    return Extraction(choice.outcome == "answer", s.text[choice.start:choice.end], s, s.start + choice.start,
+                      s.start + choice.end, choice.probability, choice.outcome, choice.rows)
 
 
 def _by_rules(q: Question, scored: list[_Scored], view: CorpusView, related: Related | None,
