@@ -36,7 +36,7 @@ ANSWER_TIMEOUT_MS = 120_000
 STEP_TIMEOUT_MS = 30_000
 
 QUESTION = "When was the National Cancer Institute of Milan established?"
-UNANSWERABLE = "Who is the mayor of Milan?"
+UNANSWERABLE = "Who won the 2006 World Cup?"  # nothing in the documents is about it: a refusal, not a passage
 EXAMPLE, EXAMPLE_ANSWER = "How many inpatient beds does INT have?", "464"
 NEW_DOC = "zz-browser-test-note.txt"
 PLANTED = "planted.invalid"

@@ -95,6 +95,7 @@ def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold():
     counts = figures["out_of_fold"]
     assert counts["right"] > 80 and counts["answered_unanswerable"] < 20
     assert 0.0 < model.answer_threshold < 1.0 and figures["calibration"]
+    assert 0.0 < model.rules_passage_threshold < 1.0  # chosen on the questions the rules refused
 
 
 @pytest.mark.parametrize("question,wh", [("how many beds?", "how many"), ("Quando è nato?", "quando"),

@@ -135,7 +135,9 @@ def build_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None
         inputs = [box, turns, mode, n_sources]
         for event in (box.submit, ask.click):
             public_api = {"api_name": "chat"} if event == ask.click else {"api_visibility": "private"}
-            event(asking, inputs, chat_outputs, show_progress="hidden", concurrency_limit=4, **public_api)
+            # a question sent while the last event is still finishing is queued, not dropped ("once" drops it)
+            event(asking, inputs, chat_outputs, show_progress="hidden", concurrency_limit=4,
+                  trigger_mode="always_last", **public_api)
         for button, text in zip(example_buttons, EXAMPLES, strict=True):
             button.click(lambda s, mo, n, _t=text: (yield from asking(_t, s, mo, n)), [turns, mode, n_sources],
                          chat_outputs, api_visibility="private", show_progress="hidden")

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # What each outcome is worth, for choosing thresholds: a wrong answer costs more than a refusal,
 # and hiding a passage that answers costs something too.
 VALUE = {"right": 1.0, "wrong": -1.0, "answered_unanswerable": -1.0, "passage_right": 0.4,
-         "passage_unanswerable": -0.2, "passage_wrong": -0.2, "refused_answerable": -0.3, "refused_unanswerable": 0.0}
+         "passage_unanswerable": -0.3, "passage_wrong": -0.3, "refused_answerable": -0.3, "refused_unanswerable": 0.0}
 MAX_FALSE_REFUSALS = 0.08
 FOLDS = 5
 
@@ -129,8 +129,10 @@ def fit(questions: list[Question], c: float = 0.5) -> tuple[Model, dict]:
     cand = _fit(*_stack(questions, range(len(questions)), names), c)
     sent = _fit(*_sentence_stack(questions, range(len(questions)), oof, s_names), c)
     answer_t, passage_t, figures = _thresholds(questions, oof, s_oof)
+    rules_t = _rules_passage_threshold(questions, oof, s_oof)
+    figures["rules_passage_threshold"] = rules_t
     model = Model(_named(cand, names), float(cand.intercept_[0]), answer_t, passage_t,
-                  _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0)
+                  _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0, rules_t)
     figures["calibration"] = _calibration(questions, oof)
     return model, figures
 
@@ -224,6 +226,19 @@ def _thresholds(questions, oof, s_oof) -> tuple[float, float, dict]:
         kind = f"{q.gold.kind or 'seed'}/{q.gold.lang}"
         by_kind.setdefault(kind, dict.fromkeys(VALUE, 0))[o] += 1
     return a, p, {"answer_threshold": a, "passage_threshold": p, "out_of_fold": counts, "by_kind": by_kind}
+
+
+def _rules_passage_threshold(questions, oof, s_oof) -> float:
+    """Reading by the rules, the scorer only turns their refusals into passages: the sentence
+    probability that does best on the questions the rules refused (no candidate is their pick)."""
+    refused = [summarise(q, o, s) for q, o, s in zip(questions, oof, s_oof)
+               if not any(f.get("rule_exact") for f, *_ in q.rows)]
+    grid = [round(float(x), 3) for x in np.arange(0.05, 0.96, 0.025)]
+
+    def value(p: float) -> float:
+        return sum(VALUE[decide(s, 2.0, p)] for s in refused)  # never a short answer
+
+    return max(grid, key=value) if refused else 0.5
 
 
 def _calibration(questions, oof, bins: int = 10) -> list[dict]:

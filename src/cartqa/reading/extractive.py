@@ -117,6 +117,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return rule
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
+    if not learned and model.rules_passage_threshold is not None:
+        model = replace(model, passage_threshold=model.rules_passage_threshold)
     choice = choose(q, ranked, span, model, keep=keep)
     if choice.sentence is None or (not learned and choice.outcome == "refusal"):
         return Extraction(False, outcome="refusal", rows=choice.rows)

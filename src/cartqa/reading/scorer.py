@@ -52,6 +52,8 @@ class Model:
     passage_threshold: float  # else the sentence as the answer at or above this sentence probability
     sentence_weights: dict[str, float] | None = None
     sentence_bias: float = 0.0
+    # reading by the rules: the sentence probability a passage needs when the rules refused
+    rules_passage_threshold: float | None = None
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -64,7 +66,7 @@ class Model:
     def to_json(self) -> dict:
         return {"weights": self.weights, "bias": self.bias, "answer_threshold": self.answer_threshold,
                 "passage_threshold": self.passage_threshold, "sentence_weights": self.sentence_weights,
-                "sentence_bias": self.sentence_bias}
+                "sentence_bias": self.sentence_bias, "rules_passage_threshold": self.rules_passage_threshold}
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,7 +77,7 @@ def load() -> Model | None:
         return None
     d = json.loads(path.read_text(encoding="utf-8"))
     return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
-                 d.get("sentence_weights"), d.get("sentence_bias", 0.0))
+                 d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"))
 
 
 def wh_word(question: str) -> str:
