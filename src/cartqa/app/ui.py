@@ -122,7 +122,8 @@ def build_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None
 
         def asking(question, state, mo, n):
             if not isinstance(question, str) or not question.strip():
-                yield gr.skip(), gr.skip(), "", gr.skip(), gr.skip()  # no empty bubble
+                # no empty bubble; the box is left alone too, so a late reply never clears what was typed since
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             last = None
             for t in respond(question, state, mo, n, corpus_dir, index_dir):
