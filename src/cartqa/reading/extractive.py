@@ -117,8 +117,11 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return rule
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
-    if not learned and model.rules_passage_threshold is not None:
-        model = replace(model, passage_threshold=model.rules_passage_threshold)
+    if not learned:
+        # as the trainer chose rules_passage_threshold: no short answer, the sentence's probability decides
+        rules_t = model.rules_passage_threshold
+        model = replace(model, answer_threshold=2.0,
+                        passage_threshold=model.passage_threshold if rules_t is None else rules_t)
     choice = choose(q, ranked, span, model, keep=keep)
     if choice.sentence is None or (not learned and choice.outcome == "refusal"):
         return Extraction(False, outcome="refusal", rows=choice.rows)
