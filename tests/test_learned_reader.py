@@ -9,7 +9,8 @@ from cartqa.reading.candidates import propose
 from cartqa.reading.choosing import Ranked, choose
 from cartqa.reading.grounding import Sentence
 from cartqa.reading.question import analyse
-from cartqa.reading.scorer import Model, SentenceView, features, wh_word
+from cartqa.reading.scorer import Model, SentenceView, features, relative, wh_word
+from cartqa.reading.trees import Forest
 from cartqa.records import Answer
 
 SENTENCE = Sentence("a.txt", 0, 0, 66, "The National Cancer Institute of Milan was established in 1928.")
@@ -88,14 +89,47 @@ def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
     return out
 
 
-def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold():
-    model, figures = train.fit(_synthetic(200))
-    assert model.weights["good"] > 1.0
+@pytest.mark.parametrize("method", ["trees", "logistic"])
+def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold(method):
+    model, figures = train.fit(_synthetic(200), method=method)
+    assert (model.forest is not None) == (method == "trees")
+    if method == "logistic":
+        assert model.weights["good"] > 1.0
     assert model.probability({"good": 2.0}) > 0.5 > model.probability({"good": 0.0})
     counts = figures["out_of_fold"]
     assert counts["right"] > 80 and counts["answered_unanswerable"] < 20
     assert 0.0 < model.answer_threshold < 1.0 and figures["calibration"]
     assert 0.0 < model.rules_passage_threshold < 1.0  # chosen on the questions the rules refused
+    assert figures["ranked_first"]["seed"] > 80  # the right candidate comes first out of fold
+
+
+def test_exported_trees_give_scikit_learns_probabilities():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(600, 3))
+    y = (x[:, 0] * x[:, 1] + 0.3 * rng.normal(size=600) > 0).astype(int)  # an interaction: trees, not a line
+    clf = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(x, y)
+    forest = train.export_forest(clf, ["a", "b", "c"])
+    rows = [dict(zip("abc", map(float, r))) for r in x[:50]]
+    assert np.allclose(forest.probabilities(rows), clf.predict_proba(x[:50])[:, 1], atol=1e-4)
+
+
+def test_a_model_with_trees_survives_its_json_file(tmp_path):
+    import json
+
+    model, _ = train.fit(_synthetic(120))
+    back = json.loads(train._dump(model.to_json()))
+    d = Model(**{k: v for k, v in back.items() if k != "forest"}, forest=Forest.from_json(back["forest"]))
+    rows = [{"good": 2.0}, {"good": 0.0}, {}]
+    assert np.allclose(d.probabilities(rows), model.probabilities(rows), atol=1e-5)
+
+
+def test_relative_features_compare_a_candidate_with_the_questions_best():
+    rows = [{"coverage": 1.0, "similarity": 0.2}, {"coverage": 0.5, "similarity": 0.6}]
+    relative(rows)
+    assert rows[0]["rel_coverage"] == 0.0 and rows[1]["rel_coverage"] == -0.5
+    assert rows[0]["rel_similarity"] == pytest.approx(-0.4) and rows[1]["rel_similarity"] == 0.0
 
 
 @pytest.mark.parametrize("question,wh", [("how many beds?", "how many"), ("Quando è nato?", "quando"),

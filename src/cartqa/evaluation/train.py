@@ -29,6 +29,7 @@ import numpy as np
 from cartqa.evaluation.metrics import GoldQuestion, contains_answer, load_gold, short_answer_correct
 from cartqa.evaluation.plots import calibration_svg
 from cartqa.reading.scorer import Model
+from cartqa.reading.trees import Forest, Tree
 
 log = logging.getLogger(__name__)
 
@@ -98,43 +99,97 @@ def _matrix(dicts: list[dict[str, float]], names: list[str]) -> np.ndarray:
     return m
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float):
+def _fit(x: np.ndarray, y: np.ndarray, c: float, w: np.ndarray | None = None):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, max_iter=2000).fit(x, y) if len(set(y.tolist())) > 1 else None
+    return LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=w) if len(set(y.tolist())) > 1 else None
+
+
+# Small, shallow, slow-learning trees: a few thousand questions' candidates, and the weights
+# must carry over to documents no one has read. Fixed seed, no early stopping: refits repeat.
+TREES = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40,
+         "l2_regularization": 1.0, "early_stopping": False, "random_state": 7}
+
+
+def _fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(**TREES).fit(x, y, sample_weight=w) if len(set(y.tolist())) > 1 else None
+
+
+def export_forest(model, names: list[str]) -> Forest:
+    """scikit-learn's fitted HistGradientBoostingClassifier as plain :class:`Forest` data."""
+    trees = []
+    for (predictor,) in model._predictors:  # one predictor per boosting round (binary: one class)
+        n = predictor.nodes
+        trees.append(Tree(tuple(int(v) for v in n["feature_idx"]), tuple(float(v) for v in n["num_threshold"]),
+                          tuple(int(v) for v in n["left"]), tuple(int(v) for v in n["right"]),
+                          tuple(round(float(v), 6) for v in n["value"]), tuple(bool(v) for v in n["is_leaf"])))
+    return Forest(tuple(names), float(np.ravel(model._baseline_prediction)[0]), tuple(trees))
 
 
 def _proba(model, x: np.ndarray) -> np.ndarray:
     return model.predict_proba(x)[:, 1] if model is not None else np.zeros(len(x))
 
 
-def fit(questions: list[Question], c: float = 0.5) -> tuple[Model, dict]:
-    """Weights, thresholds and out-of-fold figures for ``questions``."""
+def question_weights(questions: list[Question], dev_share: float) -> np.ndarray:
+    """Each question's weight: the seed's questions (one document, many sets) together weigh
+    ``1 - dev_share`` and the development corpus's (many documents) ``dev_share``."""
+    seed = np.array([not q.gold.kind for q in questions])
+    n_seed, n_dev = int(seed.sum()), int((~seed).sum())
+    if not n_seed or not n_dev:
+        return np.ones(len(questions))
+    return np.where(seed, 1.0, (n_seed / n_dev) * dev_share / (1.0 - dev_share))
+
+
+def fit(questions: list[Question], c: float = 0.5, method: str = "trees",
+        dev_share: float = 0.5) -> tuple[Model, dict]:
+    """Weights (``method`` "trees" or "logistic"), thresholds and out-of-fold figures for ``questions``."""
     names = sorted({k for q in questions for f, *_ in q.rows for k in f})
     s_names = sorted({k for q in questions for *_, sf, _ in q.rows if sf for k in sf})
     groups = sorted({q.group for q in questions})
     fold_of = {g: i % FOLDS for i, g in enumerate(np.random.default_rng(7).permutation(groups).tolist())}
+    qw = question_weights(questions, dev_share)
+
+    def candidates(idx):
+        x, y = _stack(questions, idx, names)
+        w = np.concatenate([np.full(len(questions[i].rows), qw[i]) for i in idx]) if len(x) else None
+        return _fit_trees(x, y, w) if method == "trees" else _fit(x, y, c, w)
+
     oof = [np.zeros(len(q.rows)) for q in questions]
     s_oof: list[dict] = [{} for _ in questions]
     for k in range(FOLDS):
         train = [i for i, q in enumerate(questions) if fold_of[q.group] != k]
         test = [i for i, q in enumerate(questions) if fold_of[q.group] == k]
-        model = _fit(*_stack(questions, train, names), c)
+        model = candidates(train)
         for i in test:
             if questions[i].rows:
                 oof[i] = _proba(model, _matrix([f for f, *_ in questions[i].rows], names))
         s_model = _fit(*_sentence_stack(questions, train, oof, s_names), c)
         for i in test:
             s_oof[i] = _sentence_probs(questions[i], oof[i], s_model, s_names)
-    cand = _fit(*_stack(questions, range(len(questions)), names), c)
+    cand = candidates(range(len(questions)))
     sent = _fit(*_sentence_stack(questions, range(len(questions)), oof, s_names), c)
     answer_t, passage_t, figures = _thresholds(questions, oof, s_oof)
     rules_t = _rules_passage_threshold(questions, oof, s_oof)
     figures["rules_passage_threshold"] = rules_t
-    model = Model(_named(cand, names), float(cand.intercept_[0]), answer_t, passage_t,
-                  _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0, rules_t)
+    figures["ranked_first"] = _ranked_first(questions, oof)
+    forest = export_forest(cand, names) if method == "trees" else None
+    model = Model({} if forest else _named(cand, names), 0.0 if forest else float(cand.intercept_[0]),
+                  answer_t, passage_t, _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0,
+                  rules_t, forest)
     figures["calibration"] = _calibration(questions, oof)
     return model, figures
+
+
+def _ranked_first(questions: list[Question], oof) -> dict[str, float]:
+    """Per kind of document: of the answerable questions with a right candidate, how often the
+    out-of-fold probabilities rank one first (the ranker's own figure, before any threshold)."""
+    hits: dict[str, list[bool]] = {}
+    for q, o in zip(questions, oof):
+        if q.gold.answerable and any(y for _, y, *_ in q.rows):
+            hits.setdefault(q.gold.kind or "seed", []).append(bool(q.rows[int(o.argmax())][1]))
+    return {k: round(100 * sum(v) / len(v), 1) for k, v in sorted(hits.items())}
 
 
 def _named(model, names: list[str]) -> dict[str, float]:
@@ -255,6 +310,16 @@ def _calibration(questions, oof, bins: int = 10) -> list[dict]:
     return out
 
 
+def _dump(d: dict) -> str:
+    forest = d.get("forest")
+    head = json.dumps({k: v for k, v in d.items() if k != "forest"}, indent=1, sort_keys=True)
+    if not forest:
+        return head + "\n"
+    trees = ",\n".join("  " + json.dumps(t, sort_keys=True, separators=(",", ":")) for t in forest["trees"])
+    rest = json.dumps({k: v for k, v in forest.items() if k != "trees"}, sort_keys=True)[1:-1]
+    return head[:-2] + f',\n "forest": {{{rest}, "trees": [\n{trees}\n ]}}\n}}\n'
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m cartqa.evaluation.train", description=__doc__.split("\n")[0])
     ap.add_argument("--pair", nargs="+", action="append", required=True, metavar="CORPUS INDEX FILE",
@@ -262,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "reading" / "reader.json"))
     ap.add_argument("--svg", default="docs/calibration.svg")
     ap.add_argument("-C", type=float, default=0.5, help="inverse regularisation strength")
+    ap.add_argument("--method", choices=("trees", "logistic"), default="trees", help="the candidates' model")
+    ap.add_argument("--dev-share", type=float, default=0.5,
+                    help="the development corpus's share of the weight against the seed's questions")
     ap.add_argument("--rows", help="a JSON file of collected rows: read if it exists, else written (to refit fast)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -275,8 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         questions = [q for pair in args.pair for q in collect(pair[0], pair[1], pair[2:])]
         if args.rows:
             save_rows(questions, args.rows)
-    model, figures = fit(questions, args.C)
-    Path(args.out).write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    model, figures = fit(questions, args.C, args.method, args.dev_share)
+    # one line per tree keeps the file diffable without a line per node
+    Path(args.out).write_text(_dump(model.to_json()), encoding="utf-8")
     Path(args.svg).write_text(calibration_svg(figures["calibration"]), encoding="utf-8")
     print(json.dumps({k: v for k, v in figures.items()}, indent=1))
     return 0

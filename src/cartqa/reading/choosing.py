@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cartqa.reading.candidates import Candidate, analyse, propose
 from cartqa.reading.grounding import Sentence
 from cartqa.reading.question import Question
-from cartqa.reading.scorer import Model, SentenceView, features, sentence_features, wh_word
+from cartqa.reading.scorer import Model, SentenceView, features, relative, sentence_features, wh_word
 
 SENTENCES = 6  # the best sentences by coverage and meaning whose candidates are scored
 
@@ -66,15 +66,16 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
         top.append(Ranked(rule[0], 0.0, 0.0, True))
     wh = wh_word(q.text)
     terms = frozenset(q.terms)
-    rows: list[Row] = []
+    found: list[tuple[Sentence, Candidate, dict[str, float]]] = []
     for rank, r in enumerate(top):
         own = rule if rule and rule[0] == r.sentence else None
         span = (own[1], own[2]) if own else None
         tokens = analyse(r.sentence.text)[0] if r.sentence.text.strip() else ()
         view = SentenceView(tokens, r.coverage, r.similarity, r.grounded, rank, own is not None)
         for c in propose(r.sentence.text, span):
-            f = features(c, view, q.answer_type, wh, terms, q.focus, span)
-            rows.append(Row(r.sentence, c, f, model.probability(f)))
+            found.append((r.sentence, c, features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun)))
+    relative([f for *_, f in found])
+    rows = [Row(s, c, f, p) for (s, c, f), p in zip(found, model.probabilities([f for *_, f in found]))]
     if not rows:
         return Choice("refusal")
     # the sentence each row's sentence would be as the answer, by its best candidate

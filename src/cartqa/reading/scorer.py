@@ -23,6 +23,7 @@ from importlib import resources
 
 from cartqa.corpus.text import STOPWORDS, stem
 from cartqa.reading.candidates import Candidate, Token
+from cartqa.reading.trees import Forest
 
 WEIGHTS = "reader.json"
 _WH = re.compile(r"\b(who|whom|whose|what|when|where|which|why|how many|how much|how long|how old|how far|how|"
@@ -44,7 +45,8 @@ class SentenceView:
 
 @dataclass(frozen=True)
 class Model:
-    """Logistic weights over named features, and the thresholds of the three outcomes."""
+    """Weights over named features (logistic, or boosted trees when ``forest`` is set) and the
+    thresholds of the three outcomes."""
 
     weights: dict[str, float]
     bias: float
@@ -54,10 +56,19 @@ class Model:
     sentence_bias: float = 0.0
     # reading by the rules: the sentence probability a passage needs when the rules refused
     rules_passage_threshold: float | None = None
+    forest: Forest | None = None  # the candidates' trees; the logistic weights when None
 
     def probability(self, features: dict[str, float]) -> float:
+        if self.forest is not None:
+            return self.forest.probabilities([features])[0]
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def probabilities(self, rows: list[dict[str, float]]) -> list[float]:
+        """Every candidate's probability at once (trees walk all rows together)."""
+        if self.forest is not None:
+            return self.forest.probabilities(rows)
+        return [self.probability(f) for f in rows]
 
     def sentence_probability(self, features: dict[str, float]) -> float:
         z = self.sentence_bias + sum((self.sentence_weights or {}).get(k, 0.0) * v for k, v in features.items())
@@ -66,7 +77,8 @@ class Model:
     def to_json(self) -> dict:
         return {"weights": self.weights, "bias": self.bias, "answer_threshold": self.answer_threshold,
                 "passage_threshold": self.passage_threshold, "sentence_weights": self.sentence_weights,
-                "sentence_bias": self.sentence_bias, "rules_passage_threshold": self.rules_passage_threshold}
+                "sentence_bias": self.sentence_bias, "rules_passage_threshold": self.rules_passage_threshold,
+                "forest": self.forest.to_json() if self.forest is not None else None}
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,7 +89,8 @@ def load() -> Model | None:
         return None
     d = json.loads(path.read_text(encoding="utf-8"))
     return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
-                 d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"))
+                 d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"),
+                 Forest.from_json(d["forest"]) if d.get("forest") else None)
 
 
 def wh_word(question: str) -> str:
@@ -105,7 +118,7 @@ def kind(c: Candidate, tokens: tuple[Token, ...]) -> str:
 
 
 def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: frozenset[str], focus: str,
-             rule: tuple[int, int] | None) -> dict[str, float]:
+             rule: tuple[int, int] | None, asked: str = "") -> dict[str, float]:
     """The named features of candidate ``c`` (see the module docstring)."""
     tokens = s.tokens
     k = kind(c, tokens)
@@ -145,8 +158,31 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
         after = [stem(t.lemma) for t in tokens[c.last + 1:c.last + 3]]
         f["focus_after"] = float(bool(focus) and focus in after)
         f["position"] = c.first / max(len(tokens), 1)
+        if asked:  # "which *city*": WordNet says whether the span's head names one
+            kind_of = _is_a(tokens[c.root].lemma.lower(), asked)
+            f["asked_is_a"] = float(kind_of is True)
+            f["asked_not_a"] = float(kind_of is False)
+            f["asked_inside"] = float(stem(asked) in own)
         f["sentence_words"] = min(len(tokens), 60) / 60
     return f
+
+
+def _is_a(word: str, kind: str) -> bool | None:
+    from cartqa.reading import wordnet
+
+    return wordnet.is_a(word, kind) if wordnet.available() else None
+
+
+def relative(rows: list[dict[str, float]]) -> None:
+    """Add, in place, how each candidate compares with the question's other candidates: its
+    sentence's coverage and similarity, and its nearness to question words, against the best."""
+    for name in ("coverage", "similarity", "near", "in_question"):
+        best = max((f.get(name, 0.0) for f in rows), default=0.0)
+        for f in rows:
+            f[f"rel_{name}"] = f.get(name, 0.0) - best
+    n = len(rows)
+    for f in rows:
+        f["candidates"] = min(n, 200) / 200
 
 
 def sentence_features(s: SentenceView, best: float, answer_type: str) -> dict[str, float]:
