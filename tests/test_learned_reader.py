@@ -73,6 +73,12 @@ def test_a_passage_is_neither_a_short_answer_nor_a_refusal():
     assert m["false_refusal_rate"] == 0.0 and m["passage_rate"] == 100.0 and m["refusal_rate"] == 100.0
 
 
+@pytest.fixture(autouse=True)
+def few_trees(monkeypatch):
+    """Thirty rounds learn the synthetic signal; the committed model's three hundred would cost minutes."""
+    monkeypatch.setattr(train, "TREES", {**train.TREES, "max_iter": 30, "min_samples_leaf": 10})
+
+
 def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
     """Questions whose right candidate has feature "good" high; half unanswerable (no right candidate)."""
     rng = np.random.default_rng(seed)

@@ -171,13 +171,13 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "trees",
     cand = candidates(range(len(questions)))
     sent = _fit(*_sentence_stack(questions, range(len(questions)), oof, s_names), c)
     answer_t, passage_t, figures = _thresholds(questions, oof, s_oof)
-    rules_t = _rules_passage_threshold(questions, oof, s_oof)
-    figures["rules_passage_threshold"] = rules_t
+    rules_a, rules_t, rules_o, rules_figures = _rules_thresholds(questions, oof, s_oof)
+    figures.update(rules_figures)
     figures["ranked_first"] = _ranked_first(questions, oof)
     forest = export_forest(cand, names) if method == "trees" else None
     model = Model({} if forest else _named(cand, names), 0.0 if forest else float(cand.intercept_[0]),
                   answer_t, passage_t, _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0,
-                  rules_t, forest)
+                  rules_t, forest, rules_a, rules_o)
     figures["calibration"] = _calibration(questions, oof)
     return model, figures
 
@@ -283,17 +283,50 @@ def _thresholds(questions, oof, s_oof) -> tuple[float, float, dict]:
     return a, p, {"answer_threshold": a, "passage_threshold": p, "out_of_fold": counts, "by_kind": by_kind}
 
 
-def _rules_passage_threshold(questions, oof, s_oof) -> float:
-    """Reading by the rules, the scorer only turns their refusals into passages: the sentence
-    probability that does best on the questions the rules refused (no candidate is their pick)."""
-    refused = [summarise(q, o, s) for q, o, s in zip(questions, oof, s_oof)
-               if not any(f.get("rule_exact") for f, *_ in q.rows)]
+def rules_outcome(q: Question, probs: np.ndarray, s: Summary, answer_t: float, passage_t: float,
+                  override_t: float) -> str:
+    """The outcome reading by the rules: their pick when they have one (unless the scorer rates
+    another candidate at ``override_t`` or more), else the scorer's, at the rules' thresholds."""
+    picks = [i for i, (f, *_) in enumerate(q.rows) if f.get("rule_exact")]
+    if picks:
+        i = picks[0]
+        if len(probs) and probs.max() >= override_t and int(probs.argmax()) != i:
+            i = int(probs.argmax())
+        if not q.gold.answerable:
+            return "answered_unanswerable"
+        return "right" if q.rows[i][1] else "wrong"
+    return decide(s, answer_t, passage_t)
+
+
+NEVER = 2.0  # a threshold no probability reaches
+
+
+def _rules_thresholds(questions, oof, s_oof) -> tuple[float, float, float, dict]:
+    """Reading by the rules, the scorer answers only where they refused, or overrides their pick
+    when it is surer of another candidate: the thresholds (answer, passage, override) that do best
+    out of fold, a short answer and an override allowed only where they add value."""
+    summaries = [summarise(q, o, s) for q, o, s in zip(questions, oof, s_oof)]
     grid = [round(float(x), 3) for x in np.arange(0.05, 0.96, 0.025)]
+    n_ans = max(1, sum(q.gold.answerable for q in questions))
 
-    def value(p: float) -> float:
-        return sum(VALUE[decide(s, 2.0, p)] for s in refused)  # never a short answer
+    def outcomes(a, p, o):
+        return [rules_outcome(q, pr, s, a, p, o) for q, pr, s in zip(questions, oof, summaries)]
 
-    return max(grid, key=value) if refused else 0.5
+    def value(a, p, o):
+        out = outcomes(a, p, o)
+        refused = out.count("refused_answerable") / n_ans
+        return sum(VALUE[x] for x in out) - (1000 if refused > MAX_FALSE_REFUSALS else 0)
+
+    # one threshold at a time keeps the search small: the passage first (no short answers, no
+    # overrides: what the rules' refusals hide), then the short answer, then the override
+    p = max(grid, key=lambda t: value(NEVER, t, NEVER))
+    a = max([NEVER] + grid, key=lambda t: value(t, p, NEVER))
+    o = max([NEVER] + grid, key=lambda t: value(a, p, t))
+    by_kind: dict[str, dict[str, int]] = {}
+    for q, x in zip(questions, outcomes(a, p, o)):
+        by_kind.setdefault(f"{q.gold.kind or 'seed'}/{q.gold.lang}", dict.fromkeys(VALUE, 0))[x] += 1
+    return a, p, o, {"rules_answer_threshold": a, "rules_passage_threshold": p, "rules_override_threshold": o,
+                     "rules_by_kind": by_kind}
 
 
 def _calibration(questions, oof, bins: int = 10) -> list[dict]:

@@ -57,6 +57,9 @@ class Model:
     # reading by the rules: the sentence probability a passage needs when the rules refused
     rules_passage_threshold: float | None = None
     forest: Forest | None = None  # the candidates' trees; the logistic weights when None
+    # reading by the rules: a short answer where they refused, and another candidate over their pick
+    rules_answer_threshold: float | None = None
+    rules_override_threshold: float | None = None
 
     def probability(self, features: dict[str, float]) -> float:
         if self.forest is not None:
@@ -78,7 +81,9 @@ class Model:
         return {"weights": self.weights, "bias": self.bias, "answer_threshold": self.answer_threshold,
                 "passage_threshold": self.passage_threshold, "sentence_weights": self.sentence_weights,
                 "sentence_bias": self.sentence_bias, "rules_passage_threshold": self.rules_passage_threshold,
-                "forest": self.forest.to_json() if self.forest is not None else None}
+                "forest": self.forest.to_json() if self.forest is not None else None,
+                "rules_answer_threshold": self.rules_answer_threshold,
+                "rules_override_threshold": self.rules_override_threshold}
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,7 +95,8 @@ def load() -> Model | None:
     d = json.loads(path.read_text(encoding="utf-8"))
     return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
                  d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"),
-                 Forest.from_json(d["forest"]) if d.get("forest") else None)
+                 Forest.from_json(d["forest"]) if d.get("forest") else None, d.get("rules_answer_threshold"),
+                 d.get("rules_override_threshold"))
 
 
 def wh_word(question: str) -> str:
