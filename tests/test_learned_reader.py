@@ -164,3 +164,26 @@ def test_by_default_the_rules_answer_and_the_scorer_only_shows_a_passage(learned
     assert unsaid.outcome == ("answer" if learned else "passage") and unsaid.sentence is not None
     assert unsaid.found == learned
     assert bool(unsaid.text) == learned  # reading by the rules, no span they refused is marked
+
+
+def test_reading_by_the_rules_the_scorer_answers_their_refusals_and_overrides_only_past_its_thresholds():
+    from dataclasses import replace
+
+    from cartqa.reading.extractive import extract
+    from cartqa.reading.grounding import CorpusView
+    from cartqa.records import Chunk, Hit
+
+    chunk = Chunk("club.txt", CLUB, 0, len(CLUB))
+    view, hits = CorpusView([chunk]), [Hit(chunk, 1.0, 1)]
+    counts = Model({"type=NUMBER|kind=CARDINAL": 6.0}, -3.0, 0.5, 0.3, {"best_candidate": 4.0}, -1.0, 0.3)
+    unsaid = "How many members does the Lake Vell club have?"  # the rules refuse
+    assert extract(unsaid, hits, view, model=counts).outcome == "passage"
+    dares = extract(unsaid, hits, view, model=replace(counts, rules_answer_threshold=0.5))
+    assert dares.outcome == "answer" and dares.found and dares.text
+    # the rules' pick stands unless the scorer is surer of another candidate than the override threshold
+    distrusts_rules = replace(counts, weights={**counts.weights, "rule_exact": -10.0})
+    said = "How many gliders does the hangar hold?"
+    by_rules = extract(said, hits, view, model=distrusts_rules).text
+    assert "14" in by_rules
+    overridden = extract(said, hits, view, model=replace(distrusts_rules, rules_override_threshold=0.5))
+    assert overridden.found and overridden.text != by_rules

@@ -18,7 +18,7 @@ from cartqa.corpus.text import NUMBER_WORDS, STOPWORDS, content_pairs, stem, wor
 from cartqa.reading import scorer
 from cartqa.reading.agents import expert_agent
 from cartqa.reading.candidates import available as candidates_available
-from cartqa.reading.choosing import Ranked, choose
+from cartqa.reading.choosing import Choice, Ranked, choose
 from cartqa.reading.grounding import CorpusView, Sentence, covers, refers_back
 from cartqa.reading.lists import list_readings
 from cartqa.reading.picking import ASKED_NOUN_MEANING, pick
@@ -41,6 +41,7 @@ CARRIED_CREDIT = 0.5
 SOFT_FLOOR = 0.35
 SOFT_FULL = 0.60
 SENTENCES_FROM_HITS = 4
+NEVER = 2.0  # a threshold no probability reaches: that outcome is off
 
 
 @dataclass(frozen=True)
@@ -113,24 +114,42 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
                     key=lambda x: x.confidence, reverse=True)
     rule = _by_rules(q, scored, view, related, unknown_focus, translated)
     model = model or scorer.load()
-    if model is None or not candidates_available() or (rule.found and not learned):
+    if model is None or not candidates_available():
+        return rule
+    override = model.rules_override_threshold if model.rules_override_threshold is not None else NEVER
+    if rule.found and not learned and override >= 1.0:
         return rule
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
-    if not learned:
-        # as the trainer chose rules_passage_threshold: no short answer, the sentence's probability decides
-        rules_t = model.rules_passage_threshold
-        model = replace(model, answer_threshold=2.0,
-                        passage_threshold=model.passage_threshold if rules_t is None else rules_t)
-    choice = choose(q, ranked, span, model, keep=keep)
-    if choice.sentence is None or (not learned and choice.outcome == "refusal"):
+    if learned:
+        return _chosen(choose(q, ranked, span, model, keep=keep))
+    # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
+    # questions: where the rules refused, a short answer when it is sure enough, else the sentence
+    # that may answer, shown whole; where they answered, another candidate only when it is surer
+    # than rules_override_threshold.
+    if rule.found:
+        choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep)
+        if choice.outcome != "answer" or (choice.sentence, choice.start, choice.end) == span:
+            return replace(rule, rows=choice.rows)
+        return _chosen(choice)
+    answer_t = model.rules_answer_threshold if model.rules_answer_threshold is not None else NEVER
+    passage_t = model.rules_passage_threshold if model.rules_passage_threshold is not None else model.passage_threshold
+    choice = choose(q, ranked, None, replace(model, answer_threshold=answer_t, passage_threshold=passage_t), keep=keep)
+    if choice.outcome == "answer":
+        return _chosen(choice)
+    if choice.sentence is None or choice.outcome == "refusal":
+        return Extraction(False, outcome="refusal", rows=choice.rows)
+    # no span is sure: the sentence is shown whole, as the passage that may answer, with no span
+    # marked (the rules rejected every span they saw there)
+    s = choice.sentence
+    return Extraction(False, "", s, s.start, s.end, choice.probability, "passage", choice.rows)
+
+
+def _chosen(choice: Choice) -> Extraction:
+    """The learned scorer's decision as an extraction (a short answer, a passage or a refusal)."""
+    if choice.sentence is None:
         return Extraction(False, outcome="refusal", rows=choice.rows)
     s = choice.sentence
-    if not learned:
-        # Reading by the rules, the scorer never gives a short answer the rules refused, nor marks a
-        # span they rejected: the sentence it finds is shown whole, as the passage that may answer,
-        # rather than hidden behind a refusal.
-        return Extraction(False, "", s, s.start, s.end, choice.probability, "passage", choice.rows)
     return Extraction(choice.outcome == "answer", s.text[choice.start:choice.end], s, s.start + choice.start,
                       s.start + choice.end, choice.probability, choice.outcome, choice.rows)
 
