@@ -4,7 +4,7 @@ cartqa beside Haystack and txtai (bench/peers.py).
     .venv/bin/python bench/bench.py            # sizes 100 1000; BENCH_SIZES="100 1000 10000" for more
     make bench                                 # BENCH_PEERS=0: cartqa alone (the peers install from PyPI)
 
-Each corpus is built at bench time into a temp folder from ``/work/shared/corpora/dev/`` (the
+Each corpus is built at bench time into a temp folder from ``../shared/corpora/dev/`` (the
 news texts may not be committed; see bench/corpora.py), with the seed corpus inside so the
 seed's questions (``eval/seed/questions.jsonl``) have answers among the distractors. Every
 figure comes from a fresh process, as a user would meet it:

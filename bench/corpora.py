@@ -1,4 +1,4 @@
-"""Benchmark corpora of any size, built at bench time from ``/work/shared/corpora/dev/``.
+"""Benchmark corpora of any size, built at bench time from ``../shared/corpora/dev/``.
 
 The news texts may not be committed, so corpora are made into a temp folder: every dev
 document is cut at paragraph (or sentence) boundaries into pieces of about ``piece_chars``

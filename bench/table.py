@@ -21,7 +21,7 @@ ROWS: list[tuple[str, Callable[[dict], str]]] = [
     ("one file changed / added / removed",
      lambda r: f"{r['changed_s']:.1f} / {r['added_s']:.1f} / {r['removed_s']:.1f} s "
                f"({100 * r['changed_s'] / r['build_s']:.1f}% of full)"),
-    ("index size", lambda r: f"{r['index_mb']:.0f} MB"),
+    ("index size", lambda r: f"{r['index_mb']:.{0 if r['index_mb'] >= 10 else 1}f} MB"),
     ("peak memory: build / serving", lambda r: f"{r['build_peak_mb']:,.0f} / {r['peak_mb']:,.0f} MB"),
     ("new process to first answer (peers: first retrieval)", lambda r: f"{r['first_answer_s']:.1f} s"),
     ("warm answer p50 / p95", lambda r: f"{r['answer_p50_ms']:,.0f} / {r['answer_p95_ms']:,.0f} ms"),
