@@ -69,6 +69,7 @@ eval-blind: index-dev
 train: index index-dev
 	$(PY) -m cartqa.evaluation.train --pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
 
+# The peers (Haystack, txtai) install into bench/.envs/ on the first run; BENCH_PEERS=0 leaves them out.
 bench: index
 	$(PY) bench/bench.py
 

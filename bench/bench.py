@@ -1,9 +1,10 @@
-"""Speed at any size (issue 18): one run, corpora of 100 and 1,000 documents (more on request).
+"""Speed at any size (issue 18): one run, corpora of 100 and 1,000 documents (more on request),
+cartqa beside Haystack and txtai (bench/peers.py).
 
     .venv/bin/python bench/bench.py            # sizes 100 1000; BENCH_SIZES="100 1000 10000" for more
-    make bench
+    make bench                                 # BENCH_PEERS=0: cartqa alone (the peers install from PyPI)
 
-Each corpus is built at bench time into a temp folder from ``/work/shared/corpora/dev/`` (the
+Each corpus is built at bench time into a temp folder from ``../shared/corpora/dev/`` (the
 news texts may not be committed; see bench/corpora.py), with the seed corpus inside so the
 seed's questions (``eval/seed/questions.jsonl``) have answers among the distractors. Every
 figure comes from a fresh process, as a user would meet it:
@@ -14,7 +15,8 @@ figure comes from a fresh process, as a user would meet it:
 - new process to first answer; warm answer p50 / p95, and retrieval alone;
 - recall@3 of the seed's evidence among the answer's sources.
 
-Prints a markdown table. Never a timed test: figures only, from this run.
+The peers are measured on the same corpus folder, on retrieval (they have no reader of ours).
+``BENCH_CARTQA=0`` measures the peers alone. Prints a markdown table. Never a timed test: figures only, from this run.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import peers  # noqa: E402
+from peers import size_mb  # noqa: E402
 from corpora import make_corpus  # noqa: E402
+from table import table  # noqa: E402
 
 QUESTIONS = REPO / "eval" / "seed" / "questions.jsonl"
 
@@ -57,13 +62,8 @@ def probe(corpus: Path, index: Path) -> dict:
     return {"first_answer_s": first_s, **json.loads(rest.strip().splitlines()[-1])}
 
 
-def size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
-
-
-def measure(count: int, root: Path) -> dict:
-    corpus, index = make_corpus(count, root / f"c{count}"), root / f"i{count}"
-    row: dict = {"documents": count}
+def measure(corpus: Path, index: Path) -> dict:
+    row: dict = {"system": "cartqa"}
     row |= child(str(HERE / "steps.py"), "build", str(corpus), str(index))
     row["build_peak_mb"] = row.pop("peak_mb")
     row |= child(str(HERE / "steps.py"), "encode", str(corpus), str(index))
@@ -74,41 +74,33 @@ def measure(count: int, root: Path) -> dict:
     return row
 
 
-def table(rows: list[dict]) -> str:
-    lines = [
-        ("documents (chunks)", lambda r: f"{r['documents']:,} ({r['chunks']:,})"),
-        ("full build", lambda r: f"{r['build_s']:.0f} s"),
-        ("build / raw encode", lambda r: f"{r['build_s'] / r['encode_s']:.2f}x ({r['encode_s']:.0f} s encode)"),
-        ("one file changed / added / removed",
-         lambda r: f"{r['changed_s']:.1f} / {r['added_s']:.1f} / {r['removed_s']:.1f} s "
-                   f"({100 * r['changed_s'] / r['build_s']:.1f}% of full)"),
-        ("index size", lambda r: f"{r['index_mb']:.0f} MB"),
-        ("peak memory: build / serving", lambda r: f"{r['build_peak_mb']:.0f} / {r['peak_mb']:.0f} MB"),
-        ("new process to first answer", lambda r: f"{r['first_answer_s']:.1f} s"),
-        ("warm answer p50 / p95", lambda r: f"{r['answer_p50_ms']:.0f} / {r['answer_p95_ms']:.0f} ms"),
-        ("retrieval alone p50 / p95", lambda r: f"{r['search_p50_ms']:.0f} / {r['search_p95_ms']:.0f} ms"),
-        ("recall@3 (seed questions)", lambda r: f"{r['recall@3']:.2f} ({r['questions']} questions)"),
-    ]
-    out = ["| | " + " | ".join(f"{r['documents']:,} documents" for r in rows) + " |",
-           "| --- |" + " --- |" * len(rows)]
-    out += [f"| {name} | " + " | ".join(fmt(r) for r in rows) + " |" for name, fmt in lines]
-    return "\n".join(out)
-
-
 def main() -> None:
     sizes = [int(s) for s in (sys.argv[1:] or os.environ.get("BENCH_SIZES", "100 1000").split())]
     root = Path(tempfile.mkdtemp(prefix="cartqa-bench-"))
+    # The peers first: cartqa's change step edits the corpus (one file changed, one added and removed).
+    systems = peers.enabled() + (["cartqa"] if os.environ.get("BENCH_CARTQA", "1") != "0" else [])
     rows = []
     try:
         for n in sizes:
-            rows.append(measure(n, root))
-            print(f"{n} documents measured", file=sys.stderr, flush=True)
+            corpus = make_corpus(n, root / f"c{n}")
+            for system in systems:
+                t0 = time.perf_counter()
+                if system == "cartqa":
+                    row = measure(corpus, root / f"i{n}")
+                else:
+                    row = peers.measure(system, corpus, root, QUESTIONS)
+                rows.append({"documents": n, **row})
+                print(f"{system}, {n} documents: measured in {time.perf_counter() - t0:.0f} s\n{json.dumps(rows[-1])}",
+                      file=sys.stderr, flush=True)  # kept even if a later system fails
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"cartqa bench, {time.strftime('%Y-%m-%d')}, {platform.machine()} {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
+    rows.sort(key=lambda r: (r["documents"], r["system"] != "cartqa"))
     print(table(rows))
-    print(json.dumps(rows), file=sys.stderr)
+    for r in rows:
+        if r.get("install_s"):
+            print(f"\n{r['system']}'s environment installed in {r['install_s']:.0f} s (reused on later runs)")
 
 
 if __name__ == "__main__":

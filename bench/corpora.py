@@ -1,4 +1,4 @@
-"""Benchmark corpora of any size, built at bench time from ``/work/shared/corpora/dev/``.
+"""Benchmark corpora of any size, built at bench time from ``../shared/corpora/dev/``.
 
 The news texts may not be committed, so corpora are made into a temp folder: every dev
 document is cut at paragraph (or sentence) boundaries into pieces of about ``piece_chars``
@@ -14,10 +14,11 @@ import random
 import re
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEV = Path("/work/shared/corpora/dev")
+DEV = REPO.parent / "shared" / "corpora" / "dev"  # ../shared from a checkout
 
 
 def pieces(dev: Path = DEV, piece_chars: int = 5000) -> list[str]:
@@ -41,19 +42,30 @@ def pieces(dev: Path = DEV, piece_chars: int = 5000) -> list[str]:
     return out
 
 
-def make_corpus(count: int, target: Path, seed_corpus: Path = REPO / "corpus", piece_chars: int = 5000) -> Path:
+def documents(count: int, parts: list[str]) -> Iterator[str]:
+    """``count`` document texts: every piece once, then pairs of pieces far apart.
+
+    >>> list(documents(5, ["a", "b", "c"]))
+    ['a', 'c', 'b', 'a\\n\\nb', 'c\\n\\na']
+    """
+    parts = list(parts)
+    random.Random(0).shuffle(parts)  # a small corpus mixes wiki, news and dataset texts too
+    parts = list(dict.fromkeys(parts))  # a few news stories come twice in the dev corpus
+    for i in range(count):
+        # Past the first round, a document joins two pieces far apart: new text, same vocabulary.
+        # 131 is prime to the piece count here (741), so no pair comes twice within 741 rounds.
+        rounds, j = divmod(i, len(parts))
+        yield parts[j] if rounds == 0 else parts[j] + "\n\n" + parts[(j * 7 + rounds * 131) % len(parts)]
+
+
+def make_corpus(count: int, target: Path, seed_corpus: Path = REPO / "corpus", piece_chars: int = 5000,
+                dev: Path = DEV) -> Path:
     """A folder of ``count`` documents (the seed corpus among them); returns ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     seeds = sorted(seed_corpus.glob("*.txt")) + sorted(seed_corpus.glob("*.md"))
     for s in seeds:
         shutil.copy(s, target / s.name)
-    parts = pieces(piece_chars=piece_chars)
-    random.Random(0).shuffle(parts)  # a small corpus mixes wiki, news and dataset texts too
-    n = count - len(seeds)
-    for i in range(n):
-        # Past the first round, a document joins two pieces far apart: new text, same vocabulary.
-        rounds, j = divmod(i, len(parts))
-        text = parts[j] if rounds == 0 else parts[j] + "\n\n" + parts[(j * 7 + rounds * 131) % len(parts)]
+    for i, text in enumerate(documents(count - len(seeds), pieces(dev, piece_chars))):
         (target / f"doc-{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
     return target
 

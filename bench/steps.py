@@ -33,7 +33,10 @@ def main(what: str, corpus: Path, index: Path) -> None:
     model.embed_passages(["warm up"])
     out: dict[str, float] = {}
     if what == "build":
+        cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])  # noqa: E731 - user + system
+        c0 = cpu()
         out["build_s"] = timed(lambda: build_index(corpus, index, progress=False))
+        out["build_cpu_s"] = cpu() - c0
     elif what == "encode":
         texts = [c.text for c in load_stored(index, read_manifest(index)).chunks]
         out["encode_s"] = timed(lambda: model.embed_passages(texts))

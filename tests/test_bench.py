@@ -1,0 +1,111 @@
+"""The bench's pure parts: the peers' passages, the side-by-side table, recall and the peer list.
+
+Never timed: the bench's figures come from `make bench`, not from tests.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import corpora  # noqa: E402
+import peers  # noqa: E402
+from passages import passages, read_corpus, sentences  # noqa: E402
+from table import table  # noqa: E402
+
+
+def test_passages_group_whole_sentences_with_one_of_overlap():
+    text = "One two three. Four five six. Seven eight nine. Ten eleven twelve."
+    assert passages(text, max_words=6) == ["One two three. Four five six.", "Four five six. Seven eight nine.",
+                                           "Seven eight nine. Ten eleven twelve."]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n ", "One.", "Ünïcode wörds ending here."])
+def test_short_or_empty_text(text):
+    assert passages(text, max_words=6) == ([text.strip()] if text.strip() else [])
+
+
+def test_a_long_sentence_is_cut_within_the_budget_and_every_word_kept():
+    text = "Short one. " + " ".join(f"w{i}" for i in range(50)) + ". End here."
+    out = passages(text, max_words=8)
+    assert all(len(p.split()) <= 8 for p in out)
+    assert {w for p in out for w in p.split()} == set(text.split())
+    ends = [p.split()[-1] for p in out]
+    assert len(ends) == len(set(ends)), "each passage adds a new sentence"
+
+
+def test_paragraph_breaks_end_sentences():
+    assert sentences("A heading\n\nThe body starts here. And goes on.") == [
+        "A heading", "The body starts here.", "And goes on."]
+
+
+def test_read_corpus_reads_text_documents_in_name_order(tmp_path):
+    (tmp_path / "b.txt").write_text("Bee sentence.", encoding="utf-8")
+    (tmp_path / "a.md").write_text("Ay sentence.", encoding="utf-8")
+    (tmp_path / "c.pdf").write_bytes(b"%PDF")
+    assert read_corpus(tmp_path) == [("a.md", "Ay sentence."), ("b.txt", "Bee sentence.")]
+
+
+def test_recall_at_3_matches_evidence_as_cartqa_does():
+    top3 = [["x", "The  City of MILANO alone hosts 17 of them."], ["nothing here"], ["anything"]]
+    evidence = ["The city of Milano alone hosts 17 of them", "absent", ""]
+    assert peers.recall_at_3(top3, evidence) == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, ["haystack", "txtai"]), ("0", []), ("", []), ("txtai", ["txtai"])])
+def test_bench_peers_setting(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("BENCH_PEERS", raising=False)
+    else:
+        monkeypatch.setenv("BENCH_PEERS", value)
+    assert peers.enabled() == expected
+
+
+def test_an_unknown_peer_is_named(monkeypatch):
+    monkeypatch.setenv("BENCH_PEERS", "txtai lucene")
+    with pytest.raises(ValueError, match="lucene"):
+        peers.enabled()
+
+
+def test_table_puts_systems_side_by_side_and_marks_missing_figures():
+    cartqa = {"system": "cartqa", "documents": 100, "chunks": 1097, "build_s": 168.0, "build_cpu_s": 300.0, "encode_s": 54.0,
+              "answer_p50_ms": 539.0, "answer_p95_ms": 3541.0, "recall@3": 0.97, "questions": 95}
+    peer = {"system": "haystack", "documents": 100, "chunks": 1078, "build_s": 60.0, "encode_s": 55.0,
+            "recall@3": 0.8, "questions": 95}
+    lines = table([cartqa, peer]).splitlines()
+    assert lines[0] == "| | cartqa, 100 docs | Haystack, 100 docs |"
+    assert all(line.count("|") == 4 for line in lines)
+    assert "| passages (chunks) | 1,097 | 1,078 |" in lines
+    build = next(line for line in lines if line.startswith("| full build"))
+    assert build.endswith("| 168 s (300 CPU-s) | n/a |")
+    answer = next(line for line in lines if line.startswith("| warm answer"))
+    assert answer.endswith("| 539 / 3,541 ms | n/a |")
+    assert "0.97 (95)" in table([cartqa])
+
+
+def test_corpora_make_ten_thousand_distinct_documents_from_the_dev_corpus():
+    if not corpora.DEV.is_dir():
+        pytest.skip(f"no development corpus at {corpora.DEV}")
+    parts = corpora.pieces()
+    texts = list(corpora.documents(10_000, parts))
+    assert len(texts) == 10_000 and len(set(texts)) == 10_000
+    assert set(texts[:len(set(parts))]) == set(parts), "every distinct piece of the dev corpus comes first, once"
+
+
+def test_make_corpus_writes_the_seed_corpus_among_the_documents(tmp_path):
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    for i in range(3):
+        (dev / f"{i}.txt").write_text(f"Paragraph {i} one.\n\nParagraph {i} two.", encoding="utf-8")
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    (seed / "seed.txt").write_text("The seed document.", encoding="utf-8")
+    out = corpora.make_corpus(6, tmp_path / "c", seed_corpus=seed, piece_chars=10, dev=dev)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["doc-00000.txt", "doc-00001.txt", "doc-00002.txt", "doc-00003.txt", "doc-00004.txt", "seed.txt"]
+    assert len({p.read_text(encoding="utf-8") for p in out.iterdir()}) == 6
