@@ -22,7 +22,7 @@ from cartqa.corpus import parsing
 from cartqa.corpus.chunking import ChunkSettings, chunk_document
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
-from cartqa.errors import CorpusError, IndexFormatError
+from cartqa.errors import CorpusError, IndexFormatError, StoreError
 from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.progress import progress_bars
@@ -31,12 +31,14 @@ from cartqa.index.store import (
     Manifest,
     StoredIndex,
     build_lock,
+    get_store,
     load_stored,
     read_manifest,
     write_manifest,
     write_stored,
 )
 from cartqa.index.tables import EMPTY, VectorTable
+from cartqa.index.vectorstore import VectorStore, chunk_key
 from cartqa.records import BuildProgress, Chunk, IndexReport
 
 log = logging.getLogger(__name__)
@@ -48,18 +50,21 @@ def build_index(
     embedder: str | Embedder = DEFAULT_EMBEDDER,
     chunking: ChunkSettings | None = None,
     progress: bool | Callable[[BuildProgress], None] | None = None,
+    store: str | None = None,
 ) -> IndexReport:
     """Bring ``index_dir`` up to date with ``corpus_dir`` and report what changed.
 
     Files whose SHA-256 is unchanged keep their vectors; a change of model or
     chunking settings re-embeds everything; a damaged index is rebuilt from the
     corpus. ``progress``: True for bars on stderr, None for bars only on a terminal,
-    or a function called with each :class:`BuildProgress`.
+    or a function called with each :class:`BuildProgress`. ``store``: where the chunk vectors go,
+    ``faiss`` or ``milvus`` (default: ``$CARTQA_STORE``, else ``faiss``; cartqa.index.vectorstore).
     """
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
     name = embedder if isinstance(embedder, str) else model.model_id
     settings = chunking or ChunkSettings()
     step = progress if callable(progress) else progress_bars(progress)
+    vector_store = get_store(index_dir, store)
     try:
         with build_lock(index_dir):
             old = _old_manifest(index_dir)
@@ -69,7 +74,7 @@ def build_index(
             stored = _old_build(index_dir, reusable) if reusable else None
             previous = set(old.files) if old else set()
             return _update(Path(index_dir), scan.files, wanted, stored, previous, model, settings, step,
-                           scan.skipped)
+                           scan.skipped, vector_store)
     finally:
         close = getattr(step, "close", None)
         if close:
@@ -88,29 +93,31 @@ def _old_manifest(index_dir: str | Path) -> Manifest | None:
 def _old_build(index_dir: str | Path, manifest: Manifest) -> StoredIndex | None:
     try:
         return load_stored(index_dir, manifest)
-    except IndexFormatError as exc:
+    except (IndexFormatError, StoreError) as exc:  # the old store unreachable: build anew where it is set
         log.warning("rebuilding the index from the corpus: %s", exc)
         return None
 
 
 def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: StoredIndex | None,
             previous: set[str], model: Embedder, settings: ChunkSettings, step,
-            ignored: tuple[str, ...] = ()) -> IndexReport:
+            ignored: tuple[str, ...] = (), store: VectorStore | None = None) -> IndexReport:
     """``stored`` is the reusable old build (None after a settings change or damage); ``previous``
     the documents the old manifest listed, so a forced re-embed reports "updated";
-    ``ignored`` the files not read at all (unsupported, links leaving the corpus), with why."""
+    ``ignored`` the files not read at all (unsupported, links leaving the corpus), with why;
+    ``store`` where the vectors go (the setting when None)."""
+    store = store or get_store(index_dir)
     old_files = stored.manifest.files if stored else {}
     kept = {f.doc for f in files if f.doc in old_files and old_files[f.doc].sha256 == f.sha256}
     changed = [f for f in files if f.doc not in kept]
     removed = sorted(previous - {f.doc for f in files})
-    if stored and not changed and not removed:
+    if stored and not changed and not removed and stored.manifest.store == store.place:
         # Only timestamps may differ (e.g. a touched file): refresh them, keep the build.
         entries = {f.doc: FileEntry(f.sha256, f.size, f.mtime_ns, old_files[f.doc].chunks, old_files[f.doc].error)
                    for f in files}
         write_manifest(index_dir, _with_files(stored.manifest, entries))
         return IndexReport(unchanged=len(files), chunks=len(stored.chunks),
                            skipped=(*ignored, *(e.error for e in entries.values() if e.error)))
-    chunks, vectors, entries = _keep(stored, kept, files)
+    chunks, entries = _keep(stored, kept, files)
     # Unchanged files that could not be read last time are still listed, with their reason.
     skipped, fresh = [*ignored, *(e.error for e in entries.values() if e.error)], []
     for n, file in enumerate(changed):
@@ -118,9 +125,8 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
         new_chunks, error = _read_and_chunk(file, model, settings)
         if error:
             skipped.append(error)
-            if stored and file.doc in old_files:  # loses nothing: keep the last good version
+            if stored and file.doc in old_files:  # loses nothing: keep the last good version (and its vectors)
                 new_chunks = [c for c in stored.chunks if c.doc == file.doc]
-                vectors.append(_old_vectors(model, new_chunks, stored))
                 chunks.extend(new_chunks)
         else:
             fresh.extend(new_chunks)
@@ -131,11 +137,11 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
                                  lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
                                  keep_duplicates=True)
     chunks.extend(fresh)
-    vectors.append(new_vectors)
-    matrix = np.concatenate(vectors) if vectors else np.zeros((0, model.dim), np.float32)
-    tables = _tables(chunks, matrix, stored, model, step)
+    embedded = dict(zip((chunk_key(c) for c in fresh), new_vectors.reshape(-1, model.dim)))
+    tables = _tables(chunks, {c.text: v for c, v in zip(fresh, new_vectors)}, stored, model, step)
     step(BuildProgress("writing", len(changed), len(changed), "files"))
-    manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, matrix, tables)
+    manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, embedded,
+                            stored.dense if stored else None, tables, store)
     report = IndexReport(
         added=sum(f.doc not in previous for f in changed),
         updated=sum(f.doc in previous for f in changed),
@@ -145,11 +151,14 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     return report
 
 
-def _tables(chunks: list[Chunk], matrix: np.ndarray, stored: StoredIndex | None, model: Embedder, step) -> Tables:
-    """Sentence vectors, phrase vectors and parses; only texts the old build lacks are computed."""
+def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], stored: StoredIndex | None, model: Embedder,
+            step) -> Tables:
+    """Sentence vectors, phrase vectors and parses; only texts the old build lacks are computed.
+    ``fresh``: the vectors of the chunks this build embedded, by text."""
     sentences = sentence_texts(chunks)
-    # A one-sentence chunk already has its vector: reuse it as the sentence's.
-    known = _Known(stored.sentence_vectors if stored else EMPTY, {c.text: matrix[i] for i, c in enumerate(chunks)})
+    # A one-sentence chunk already has its vector: reuse it as the sentence's (an unchanged
+    # chunk's sentences are in the old table already).
+    known = _Known(stored.sentence_vectors if stored else EMPTY, fresh)
     sentence_table = vectors_for(sentences, known, model.embed_passages, model.dim,
                                  lambda done, total: step(BuildProgress("embedding", done, total, "sentences")))
     phrase_table = vectors_for(warm_phrases(sentences), stored.phrase_vectors if stored else EMPTY,
@@ -182,18 +191,16 @@ def _parse(texts: list[str]) -> list[object]:
 
 
 def _keep(stored: StoredIndex | None, kept: set[str], files: list[CorpusFile]):
+    """The unchanged files' chunks (their vectors stay in the old build's store) and entries."""
     chunks: list[Chunk] = []
-    vectors: list[np.ndarray] = []
     entries: dict[str, FileEntry] = {}
     if stored:
-        rows = [i for i, c in enumerate(stored.chunks) if c.doc in kept]
-        chunks = [stored.chunks[i] for i in rows]
-        vectors = [stored.vectors[rows]] if rows else []
+        chunks = [c for c in stored.chunks if c.doc in kept]
         for f in files:
             if f.doc in kept:
                 old = stored.manifest.files[f.doc]
                 entries[f.doc] = FileEntry(f.sha256, f.size, f.mtime_ns, old.chunks, old.error)
-    return chunks, vectors, entries
+    return chunks, entries
 
 
 def _read_and_chunk(file: CorpusFile, model: Embedder, settings: ChunkSettings) -> tuple[list[Chunk], str]:
@@ -213,13 +220,6 @@ def _counter(model: Embedder, text: str) -> Callable[[str], int]:
     sentences = [text[s:e] for s, e in sentence_spans(text)]
     counts = dict(zip(sentences, many(sentences)))
     return lambda t: counts[t] if t in counts else model.count_tokens(t)
-
-
-def _old_vectors(model: Embedder, chunks: list[Chunk], stored: StoredIndex) -> np.ndarray:
-    """The last good vectors of an unreadable file."""
-    wanted = set(chunks)
-    rows = [i for i, c in enumerate(stored.chunks) if c in wanted]
-    return stored.vectors[rows].reshape(-1, model.dim)
 
 
 def _with_files(manifest: Manifest, files: dict[str, FileEntry]) -> Manifest:
