@@ -99,7 +99,8 @@ class MilvusStore:
             if client is None:
                 if address.endswith(".db"):
                     Path(address).parent.mkdir(parents=True, exist_ok=True)
-                client = MilvusClient(uri=address, token=self.token, timeout=CONNECT_TIMEOUT)
+                with _quiet("milvus_lite.server_manager"):  # its traceback says what our one line says
+                    client = MilvusClient(uri=address, token=self.token, timeout=CONNECT_TIMEOUT)
                 _CLIENTS[(address, self.token)] = client
         return client
 
@@ -179,6 +180,30 @@ class MilvusDense:
         if missing:
             raise IndexFormatError(f"the Milvus collection {self._store.collection!r} lacks {len(missing)} vectors")
         return np.asarray([found[k] for k in keys], dtype=np.float32).reshape(-1, self._dim)
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    was, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = was
+
+
+def close_clients() -> None:
+    """Close every connection this process opened, and stop its Milvus Lite servers (their folders
+    can then be opened by another process)."""
+    with _CLIENTS_LOCK:
+        for (address, _), client in list(_CLIENTS.items()):
+            with contextlib.suppress(Exception):
+                client.close()
+            if address.endswith(".db"):
+                from milvus_lite.server_manager import server_manager_instance
+
+                server_manager_instance.release_server(address)
+        _CLIENTS.clear()
 
 
 @contextlib.contextmanager
