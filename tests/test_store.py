@@ -261,3 +261,11 @@ def test_milvus_lite_gives_faiss_top_3_for_every_seed_question(real_dirs, tmp_pa
     for q in questions:
         faiss_top, milvus_top = ([h.chunk for h in r.search(q, k=3)] for r in retrievers)
         assert faiss_top == milvus_top, q
+
+
+def test_a_new_process_searches_what_an_earlier_one_built(store, tiny_corpus, tmp_path):
+    index = tmp_path / "index"
+    build(tiny_corpus, index)
+    _close_milvus()  # as if the build's process had ended: Milvus Lite opens the folder afresh
+    stored = _loaded(index)
+    assert _top(stored, stored.vectors, 1) == [[i] for i in range(len(stored.chunks))]

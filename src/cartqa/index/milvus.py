@@ -80,6 +80,8 @@ class MilvusStore:
             client = self._client()
             if not client.has_collection(self.collection):
                 raise IndexFormatError(f"the Milvus collection {self.collection!r} is missing")
+            if "NotLoad" in str(client.get_load_state(self.collection).get("state")):
+                client.load_collection(self.collection)  # Milvus Lite, opened anew, starts released
             count = client.query(self.collection, filter="", output_fields=["count(*)"])[0]["count(*)"]
             if count != len(chunks):
                 raise IndexFormatError(f"the Milvus collection {self.collection!r} has {count} vectors "
@@ -93,6 +95,8 @@ class MilvusStore:
         except ImportError as exc:
             raise StoreError("CARTQA_STORE=milvus needs pymilvus and milvus-lite: "
                              "pip install 'pymilvus' 'milvus-lite'") from exc
+        # pymilvus logs each failed call with a traceback on its own handler; cartqa says it in one line
+        logging.getLogger("pymilvus.decorators").setLevel(logging.CRITICAL)
         address = self.address()
         with _CLIENTS_LOCK:
             client = _CLIENTS.get((address, self.token))
