@@ -269,3 +269,75 @@ def test_a_new_process_searches_what_an_earlier_one_built(store, tiny_corpus, tm
     _close_milvus()  # as if the build's process had ended: Milvus Lite opens the folder afresh
     stored = _loaded(index)
     assert _top(stored, stored.vectors, 1) == [[i] for i in range(len(stored.chunks))]
+
+
+def _many_files(tmp_path, n=12):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(n):
+        (corpus / f"d{i}.txt").write_text(f"Document {i} tells of river {i * 7}. Town {i} lies on it.\n\n"
+                                          f"The mayor of town {i} was born in {1900 + i}.", encoding="utf-8")
+    return corpus
+
+
+def test_shards_split_the_files_and_assemble_without_computing_anything_again(store, tmp_path, monkeypatch):
+    from cartqa.index.embedders import HashEmbedder
+    from cartqa.index.shards import in_shard
+
+    corpus = _many_files(tmp_path)
+    embedder = HashEmbedder()
+    shards = [tmp_path / f"shard-{i}" for i in range(3)]
+    for i, folder in enumerate(shards):
+        r = build_index(corpus, folder, embedder=embedder, shard=(i, 3), store="faiss")
+        docs = set(read_manifest(folder).files)
+        assert r.added == len(docs) and all(in_shard(d, (i, 3)) for d in docs)
+    assert sum(len(read_manifest(f).files) for f in shards) == 12
+    assert all(read_manifest(f).files for f in shards), "12 files hash into every one of 3 shards"
+    embedded = []
+    real = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages", lambda texts: embedded.extend(texts) or real(texts))
+    r = build_index(corpus, tmp_path / "index", embedder=embedder, reuse=shards)
+    assert r.added == 12 and embedded == [], "chunks, sentences and words all come from the shards"
+    assembled = _loaded(tmp_path / "index")
+    direct_dir = tmp_path / "direct"
+    build_index(corpus, direct_dir, embedder=HashEmbedder(), store="faiss")
+    direct = _loaded(direct_dir)
+    assert sorted(assembled.chunks, key=chunk_key) == sorted(direct.chunks, key=chunk_key)
+    order = {chunk_key(c): i for i, c in enumerate(direct.chunks)}
+    rows = [order[chunk_key(c)] for c in assembled.chunks]
+    assert np.allclose(assembled.vectors, direct.vectors[rows], atol=1e-6)
+    assert sorted(assembled.sentence_vectors.keys) == sorted(direct.sentence_vectors.keys)
+    assert assembled.parses == direct.parses and read_manifest(tmp_path / "index").store["kind"] == store
+
+
+def test_a_shard_built_with_another_model_is_refused_by_name(tiny_corpus, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CARTQA_EMBEDDER", "hash")
+    build_index(tiny_corpus, tmp_path / "shard", embedder="hash-32")
+    assert main(["index", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"),
+                 "--reuse", str(tmp_path / "shard")]) == 1
+    assert "built with another model or chunking (hash-32)" in capsys.readouterr().err
+    for bad in ("3/3", "x", "1/0"):
+        assert main(["index", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"), "--shard", bad]) == 1
+        assert f"--shard {bad!r}" in capsys.readouterr().err
+
+
+def test_a_changed_files_unchanged_chunks_keep_their_vectors(tmp_path, monkeypatch):
+    from cartqa.index.embedders import HashEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first = " ".join(f"Station {i} recorded {i * 7} millimetres of rain." for i in range(40))
+    (corpus / "long.txt").write_text(first, encoding="utf-8")
+    embedder = HashEmbedder()
+    build_index(corpus, tmp_path / "i", embedder=embedder)
+    before = {c.text for c in _loaded(tmp_path / "i").chunks}
+    embedded = []
+    real = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages", lambda texts: embedded.extend(texts) or real(texts))
+    (corpus / "long.txt").write_text(first + "\n\nThe wettest month was March.", encoding="utf-8")
+    r = build_index(corpus, tmp_path / "i", embedder=embedder)
+    after = {c.text for c in _loaded(tmp_path / "i").chunks}
+    unchanged = before & after
+    assert r.updated == 1 and len(before) > 2 and unchanged and after - before
+    assert not unchanged & set(embedded), "a chunk the old build has is not embedded again"
+    assert after - before <= set(embedded)
