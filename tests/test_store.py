@@ -11,8 +11,8 @@ import pytest
 
 from cartqa import build_index
 from cartqa.app.cli import main
-from cartqa.errors import IndexFormatError, StoreError
-from cartqa.index.store import get_store, load_stored, read_manifest
+from cartqa.errors import IndexFormatError
+from cartqa.index.store import load_stored, read_manifest
 from cartqa.index.vectorstore import chunk_key
 
 REPO = Path(__file__).resolve().parents[1]
