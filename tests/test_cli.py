@@ -52,7 +52,7 @@ def test_missing_corpus_is_one_line(tmp_path, capsys, monkeypatch):
 
 def test_import_and_help_load_no_model():
     code = ("import sys, cartqa, cartqa.app.cli, cartqa.app.ui; cartqa.app.ui.build_app; "
-            "heavy = [m for m in ('torch', 'sentence_transformers', 'faiss', 'gradio') if m in sys.modules]; "
+            "heavy = [m for m in ('torch', 'sentence_transformers', 'faiss', 'gradio', 'pymilvus') if m in sys.modules]; "
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

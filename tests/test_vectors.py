@@ -31,8 +31,8 @@ def test_a_large_build_is_stored_and_searched_as_hnsw(tiny_corpus, tmp_path, mon
     from cartqa.index.store import load_stored, read_manifest
 
     monkeypatch.setattr(vectors, "EXACT_UP_TO", 1)
-    monkeypatch.setattr("cartqa.index.store.vector_index", lambda v: vectors.vector_index(v, exact_up_to=1))
+    monkeypatch.setattr("cartqa.index.vectorstore.vector_index", lambda v: vectors.vector_index(v, exact_up_to=1))
     build_index(tiny_corpus, tmp_path / "i", embedder="hash")
     stored = load_stored(tmp_path / "i", read_manifest(tmp_path / "i"))
-    assert type(stored.faiss_index).__name__ == "IndexHNSWFlat" and stored.faiss_index.hnsw.efSearch >= 64
+    assert type(stored.dense.index).__name__ == "IndexHNSWFlat" and stored.dense.index.hnsw.efSearch >= 64
     assert len(stored.vectors) == len(stored.chunks)

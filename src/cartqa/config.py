@@ -29,6 +29,31 @@ def embedder_name(value: str | None = None) -> str:
     return value or os.environ.get("CARTQA_EMBEDDER") or "minilm"
 
 
+def store(value: str | None = None) -> str:
+    """Where chunk vectors live: ``value``, else ``$CARTQA_STORE``, else ``faiss`` (files in the index
+    folder); ``milvus`` keeps them in a Milvus collection (:func:`milvus_uri`)."""
+    return (value or os.environ.get("CARTQA_STORE") or "faiss").strip().lower()
+
+
+def milvus_uri(value: str | None = None) -> str:
+    """The Milvus to use with ``CARTQA_STORE=milvus``: ``value``, else ``$CARTQA_MILVUS_URI``
+    (``http://host:19530`` for a server or cluster, or a ``.db`` path for Milvus Lite), else ``""``:
+    a Milvus Lite file inside the index folder."""
+    return value or os.environ.get("CARTQA_MILVUS_URI") or ""
+
+
+def milvus_token() -> str:
+    """``$CARTQA_MILVUS_TOKEN`` (``user:password`` or an API key) for a server that requires one;
+    read at connection time, never written to the index."""
+    return os.environ.get("CARTQA_MILVUS_TOKEN") or ""
+
+
+def milvus_collection(value: str | None = None) -> str:
+    """The collection holding this index's chunk vectors: ``value``, else ``$CARTQA_MILVUS_COLLECTION``,
+    else ``cartqa_chunks``. Two indexes sharing one Milvus need different names."""
+    return value or os.environ.get("CARTQA_MILVUS_COLLECTION") or "cartqa_chunks"
+
+
 def qa_model(value: str | None = None) -> str | None:
     """A transformers question-answering model (Hub name or folder) to use instead of
     the built-in extractive answerer: ``value`` or ``$CARTQA_QA_MODEL``; ``None`` by default."""

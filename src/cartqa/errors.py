@@ -15,3 +15,7 @@ class IndexFormatError(CartqaError):
 
 class InputError(CartqaError):
     """A question or option the user gave cannot be used."""
+
+
+class StoreError(CartqaError):
+    """The vector store cannot be used: an unknown ``CARTQA_STORE``, or a Milvus that cannot be reached."""

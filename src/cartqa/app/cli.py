@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     dirs(sp)
     sp.add_argument("--watch", action="store_true",
                     help="keep watching the corpus folder and update the index after each change (Ctrl-C stops)")
+    sp.add_argument("--shard", default=None, metavar="I/N",
+                    help="build only the files of shard I of N (0 <= I < N), to split a large build (docs/milvus.md)")
+    sp.add_argument("--reuse", nargs="+", default=(), metavar="INDEX",
+                    help="take vectors, parses and terms from these index folders (the shards) instead of computing them")
     sp = sub.add_parser("ask", help="answer one question")
     sp.add_argument("question")
     dirs(sp)
@@ -81,7 +85,10 @@ def _index(args) -> int:
 
         watch_index(corpus, index, config.embedder_name(), say=lambda line: print(line, flush=True))
         return 0
-    report = build_index(corpus, index, embedder=config.embedder_name())
+    from cartqa.index.shards import parse_shard
+
+    shard = parse_shard(args.shard) if args.shard else None
+    report = build_index(corpus, index, embedder=config.embedder_name(), shard=shard, reuse=args.reuse)
     print(report.summary())
     return 0
 

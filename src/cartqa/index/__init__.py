@@ -2,8 +2,9 @@
 
 ``embedders`` gives the embedding models behind one protocol (MiniLM and e5
 offline, a deterministic hash fake for tests, any sentence-transformers folder);
-``store`` reads and writes the FAISS vectors, chunk records and the versioned
-manifest atomically; ``build`` re-embeds only the files whose hash changed.
+``store`` reads and writes the chunk records and the versioned manifest atomically,
+the chunk vectors through ``vectorstore`` (FAISS files, or a Milvus collection: ``milvus``);
+``build`` re-embeds only the files whose hash changed (``shards`` splits a large build).
 
 May import: ``cartqa.corpus`` and the shared ``records`` / ``errors`` / ``config``.
 """

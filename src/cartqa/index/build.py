@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,21 +22,24 @@ from cartqa.corpus import parsing
 from cartqa.corpus.chunking import ChunkSettings, chunk_document
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
-from cartqa.errors import CorpusError, IndexFormatError
+from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
 from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.progress import progress_bars
+from cartqa.index.shards import Cache, in_shard
 from cartqa.index.store import (
     FileEntry,
     Manifest,
     StoredIndex,
     build_lock,
+    get_store,
     load_stored,
     read_manifest,
     write_manifest,
     write_stored,
 )
 from cartqa.index.tables import EMPTY, VectorTable
+from cartqa.index.vectorstore import VectorStore, chunk_key
 from cartqa.records import BuildProgress, Chunk, IndexReport
 
 log = logging.getLogger(__name__)
@@ -48,28 +51,36 @@ def build_index(
     embedder: str | Embedder = DEFAULT_EMBEDDER,
     chunking: ChunkSettings | None = None,
     progress: bool | Callable[[BuildProgress], None] | None = None,
+    store: str | None = None,
+    shard: tuple[int, int] | None = None,
+    reuse: Sequence[str | Path] = (),
 ) -> IndexReport:
     """Bring ``index_dir`` up to date with ``corpus_dir`` and report what changed.
 
     Files whose SHA-256 is unchanged keep their vectors; a change of model or
     chunking settings re-embeds everything; a damaged index is rebuilt from the
     corpus. ``progress``: True for bars on stderr, None for bars only on a terminal,
-    or a function called with each :class:`BuildProgress`.
+    or a function called with each :class:`BuildProgress`. ``store``: where the chunk vectors go,
+    ``faiss`` or ``milvus`` (default: ``$CARTQA_STORE``, else ``faiss``; cartqa.index.vectorstore).
+    ``shard``: (I, N) to build only the files of shard I of N; ``reuse``: index folders (shards)
+    whose vectors, parses and terms are taken instead of computed (cartqa.index.shards).
     """
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
     name = embedder if isinstance(embedder, str) else model.model_id
     settings = chunking or ChunkSettings()
     step = progress if callable(progress) else progress_bars(progress)
+    vector_store = get_store(index_dir, store)
     try:
         with build_lock(index_dir):
             old = _old_manifest(index_dir)
             scan = scan_folder(corpus_dir, known=old.files if old else None)
+            files = scan.files if shard is None else [f for f in scan.files if in_shard(f.doc, shard)]
             wanted = Manifest(model_id=model.model_id, dim=model.dim, embedder=name, chunking=asdict(settings))
             reusable = old if old and old.settings() == wanted.settings() else None
             stored = _old_build(index_dir, reusable) if reusable else None
             previous = set(old.files) if old else set()
-            return _update(Path(index_dir), scan.files, wanted, stored, previous, model, settings, step,
-                           scan.skipped)
+            return _update(Path(index_dir), files, wanted, stored, previous, model, settings, step,
+                           scan.skipped, vector_store, [_reused(r, wanted) for r in reuse])
     finally:
         close = getattr(step, "close", None)
         if close:
@@ -85,32 +96,46 @@ def _old_manifest(index_dir: str | Path) -> Manifest | None:
         return None
 
 
+def _reused(index_dir: str | Path, wanted: Manifest) -> StoredIndex:
+    """A build to take vectors and tables from; its model and chunking must be this build's."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise InputError(f"--reuse {index_dir}: no index there")
+    if manifest.settings() != wanted.settings():
+        raise InputError(f"--reuse {index_dir}: built with another model or chunking ({manifest.model_id})")
+    return load_stored(index_dir, manifest)
+
+
 def _old_build(index_dir: str | Path, manifest: Manifest) -> StoredIndex | None:
     try:
         return load_stored(index_dir, manifest)
-    except IndexFormatError as exc:
+    except (IndexFormatError, StoreError) as exc:  # the old store unreachable: build anew where it is set
         log.warning("rebuilding the index from the corpus: %s", exc)
         return None
 
 
 def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: StoredIndex | None,
             previous: set[str], model: Embedder, settings: ChunkSettings, step,
-            ignored: tuple[str, ...] = ()) -> IndexReport:
+            ignored: tuple[str, ...] = (), store: VectorStore | None = None,
+            reused: Sequence[StoredIndex] = ()) -> IndexReport:
     """``stored`` is the reusable old build (None after a settings change or damage); ``previous``
     the documents the old manifest listed, so a forced re-embed reports "updated";
-    ``ignored`` the files not read at all (unsupported, links leaving the corpus), with why."""
+    ``ignored`` the files not read at all (unsupported, links leaving the corpus), with why;
+    ``store`` where the vectors go (the setting when None); ``reused`` builds (shards) whose
+    vectors and tables are taken instead of computed."""
+    store = store or get_store(index_dir)
     old_files = stored.manifest.files if stored else {}
     kept = {f.doc for f in files if f.doc in old_files and old_files[f.doc].sha256 == f.sha256}
     changed = [f for f in files if f.doc not in kept]
     removed = sorted(previous - {f.doc for f in files})
-    if stored and not changed and not removed:
+    if stored and not changed and not removed and stored.manifest.store == store.place:
         # Only timestamps may differ (e.g. a touched file): refresh them, keep the build.
         entries = {f.doc: FileEntry(f.sha256, f.size, f.mtime_ns, old_files[f.doc].chunks, old_files[f.doc].error)
                    for f in files}
         write_manifest(index_dir, _with_files(stored.manifest, entries))
         return IndexReport(unchanged=len(files), chunks=len(stored.chunks),
                            skipped=(*ignored, *(e.error for e in entries.values() if e.error)))
-    chunks, vectors, entries = _keep(stored, kept, files)
+    chunks, entries = _keep(stored, kept, files)
     # Unchanged files that could not be read last time are still listed, with their reason.
     skipped, fresh = [*ignored, *(e.error for e in entries.values() if e.error)], []
     for n, file in enumerate(changed):
@@ -118,24 +143,21 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
         new_chunks, error = _read_and_chunk(file, model, settings)
         if error:
             skipped.append(error)
-            if stored and file.doc in old_files:  # loses nothing: keep the last good version
+            if stored and file.doc in old_files:  # loses nothing: keep the last good version (and its vectors)
                 new_chunks = [c for c in stored.chunks if c.doc == file.doc]
-                vectors.append(_old_vectors(model, new_chunks, stored))
                 chunks.extend(new_chunks)
         else:
             fresh.extend(new_chunks)
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
     step(BuildProgress("reading", len(changed), len(changed), "files"))
-    # New chunks of every changed file in one batched pass, so short files share batches.
-    _, new_vectors = vectors_for([c.text for c in fresh], EMPTY, model.embed_passages, model.dim,
-                                 lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
-                                 keep_duplicates=True)
+    cache = Cache([*([stored] if stored else []), *reused])
+    embedded = _embed_chunks(fresh, cache, stored, model, step)
     chunks.extend(fresh)
-    vectors.append(new_vectors)
-    matrix = np.concatenate(vectors) if vectors else np.zeros((0, model.dim), np.float32)
-    tables = _tables(chunks, matrix, stored, model, step)
+    tables = _tables(chunks, {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded},
+                     cache, model, step)
     step(BuildProgress("writing", len(changed), len(changed), "files"))
-    manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, matrix, tables)
+    manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, embedded,
+                            stored.dense if stored else None, tables, store)
     report = IndexReport(
         added=sum(f.doc not in previous for f in changed),
         updated=sum(f.doc in previous for f in changed),
@@ -145,23 +167,41 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     return report
 
 
-def _tables(chunks: list[Chunk], matrix: np.ndarray, stored: StoredIndex | None, model: Embedder, step) -> Tables:
-    """Sentence vectors, phrase vectors and parses; only texts the old build lacks are computed."""
+def _embed_chunks(fresh: list[Chunk], cache: Cache, stored: StoredIndex | None, model: Embedder,
+                  step) -> dict[int, np.ndarray]:
+    """Vectors of the new chunks, by key, that the store does not have: embedded, or taken from a
+    reused build. A chunk the old build has (a changed file's unchanged part) needs none."""
+    keys = [chunk_key(c) for c in fresh]
+    todo = [c for c, k in zip(fresh, keys) if k not in cache]
+    # New chunks of every changed file in one batched pass, so short files share batches.
+    _, vectors = vectors_for([c.text for c in todo], EMPTY, model.embed_passages, model.dim,
+                             lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
+                             keep_duplicates=True)
+    embedded = dict(zip((chunk_key(c) for c in todo), vectors.reshape(-1, model.dim)))
+    old = {chunk_key(c) for c in stored.chunks} if stored else set()
+    borrowed = [k for k in dict.fromkeys(keys) if k in cache and k not in old]
+    embedded.update(zip(borrowed, cache.vectors(borrowed, model.dim)))
+    return embedded
+
+
+def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder, step) -> Tables:
+    """Sentence vectors, phrase vectors and parses; only texts the earlier builds lack are computed.
+    ``fresh``: the vectors of the chunks this build embedded or borrowed, by text."""
     sentences = sentence_texts(chunks)
-    # A one-sentence chunk already has its vector: reuse it as the sentence's.
-    known = _Known(stored.sentence_vectors if stored else EMPTY, {c.text: matrix[i] for i, c in enumerate(chunks)})
+    # A one-sentence chunk already has its vector: reuse it as the sentence's (an unchanged
+    # chunk's sentences are in the old table already).
+    known = _Known(cache.sentence_vectors, fresh)
     sentence_table = vectors_for(sentences, known, model.embed_passages, model.dim,
                                  lambda done, total: step(BuildProgress("embedding", done, total, "sentences")))
-    phrase_table = vectors_for(warm_phrases(sentences), stored.phrase_vectors if stored else EMPTY,
+    phrase_table = vectors_for(warm_phrases(sentences), cache.phrase_vectors,
                                model.embed_passages, model.dim,
                                lambda done, total: step(BuildProgress("embedding", done, total, "words")))
-    old_parses = stored.parses if stored else {}
+    old_parses = cache.parses
     todo = len({s for s in sentences if s not in old_parses})
     step(BuildProgress("parsing", 0, todo, "sentences"))
     parses = parses_for(sentences, old_parses, _parse if parsing.available() else None)
     step(BuildProgress("parsing", todo, todo, "sentences"))
-    old_terms = dict(zip((c.text for c in stored.chunks), stored.terms)) if stored and stored.terms else {}
-    return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, old_terms))
+    return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms))
 
 
 class _Known:
@@ -182,18 +222,16 @@ def _parse(texts: list[str]) -> list[object]:
 
 
 def _keep(stored: StoredIndex | None, kept: set[str], files: list[CorpusFile]):
+    """The unchanged files' chunks (their vectors stay in the old build's store) and entries."""
     chunks: list[Chunk] = []
-    vectors: list[np.ndarray] = []
     entries: dict[str, FileEntry] = {}
     if stored:
-        rows = [i for i, c in enumerate(stored.chunks) if c.doc in kept]
-        chunks = [stored.chunks[i] for i in rows]
-        vectors = [stored.vectors[rows]] if rows else []
+        chunks = [c for c in stored.chunks if c.doc in kept]
         for f in files:
             if f.doc in kept:
                 old = stored.manifest.files[f.doc]
                 entries[f.doc] = FileEntry(f.sha256, f.size, f.mtime_ns, old.chunks, old.error)
-    return chunks, vectors, entries
+    return chunks, entries
 
 
 def _read_and_chunk(file: CorpusFile, model: Embedder, settings: ChunkSettings) -> tuple[list[Chunk], str]:
@@ -213,13 +251,6 @@ def _counter(model: Embedder, text: str) -> Callable[[str], int]:
     sentences = [text[s:e] for s, e in sentence_spans(text)]
     counts = dict(zip(sentences, many(sentences)))
     return lambda t: counts[t] if t in counts else model.count_tokens(t)
-
-
-def _old_vectors(model: Embedder, chunks: list[Chunk], stored: StoredIndex) -> np.ndarray:
-    """The last good vectors of an unreadable file."""
-    wanted = set(chunks)
-    rows = [i for i, c in enumerate(stored.chunks) if c in wanted]
-    return stored.vectors[rows].reshape(-1, model.dim)
 
 
 def _with_files(manifest: Manifest, files: dict[str, FileEntry]) -> Manifest:

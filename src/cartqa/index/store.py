@@ -1,16 +1,19 @@
-"""The on-disk index: a versioned manifest beside FAISS vectors and chunk metadata.
+"""The on-disk index: a versioned manifest beside chunk vectors (FAISS or Milvus) and chunk metadata.
 
 Layout of ``index/``::
 
     manifest.json          # written last, replaced atomically; names the live build
-    <build_id>/vectors.faiss       # chunk vectors (exact, or HNSW for large builds)
+    <build_id>/vectors.faiss       # chunk vectors (exact, or HNSW for large builds); with
+                                   # CARTQA_STORE=milvus they are in a Milvus collection instead
     <build_id>/chunks.jsonl
     <build_id>/sentences.npy       # + .keys.json: a vector per corpus sentence (memory-mapped)
     <build_id>/phrases.npy         # + .keys.json: vectors of the corpus's words and word pairs
     <build_id>/parses.jsonl        # each sentence's noun phrases and subject
 
 A build writes a new ``<build_id>/`` folder, then swaps ``manifest.json`` with
-``os.replace``; a crash at any point leaves the previous index whole. No pickle.
+``os.replace``; a crash at any point leaves the previous index whole (with Milvus, whose
+collection is changed in place, a crash leaves a collection that no longer matches the
+manifest: the next load finds it damaged and rebuilds). No pickle.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cartqa.errors import IndexFormatError
-from cartqa.index.vectors import tune, vector_index
+from cartqa import config
+from cartqa.errors import IndexFormatError, StoreError
 from cartqa.index.tables import EMPTY, VectorTable, read_records, read_vectors, write_records, write_vectors
+from cartqa.index.vectorstore import DenseIndex, FaissStore, VectorStore, chunk_key
 from cartqa.records import Chunk
 
 # 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
@@ -64,6 +68,7 @@ class Manifest:
     built_at: str = ""
     chunks: int = 0
     format_version: int = FORMAT_VERSION
+    store: dict = field(default_factory=lambda: dict(FaissStore.place))  # where the chunk vectors are
 
     def settings(self) -> tuple:
         """What must match for old vectors to be reused."""
@@ -72,16 +77,37 @@ class Manifest:
 
 @dataclass(frozen=True)
 class StoredIndex:
-    """A loaded build: its manifest, chunks and vectors (row i belongs to chunk i)."""
+    """A loaded build: its manifest, chunks and searchable chunk vectors (row i belongs to chunk i)."""
 
     manifest: Manifest
     chunks: list[Chunk]
-    vectors: np.ndarray
-    faiss_index: object = None  # the searchable index of ``vectors`` (exact or HNSW, see cartqa.index.vectors)
+    dense: DenseIndex  # FAISS (exact or HNSW, see cartqa.index.vectors) or a Milvus collection
     sentence_vectors: VectorTable = EMPTY
     phrase_vectors: VectorTable = EMPTY
     parses: dict[str, object] = field(default_factory=dict)
     terms: list[list[str]] | None = None  # BM25's terms of chunk i, when the build stored them
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """Every chunk's vector, row i for chunk i (read from the store: costly with a large Milvus)."""
+        return self.dense.vectors([chunk_key(c) for c in self.chunks])
+
+
+def get_store(index_dir: str | Path, place: dict | str | None = None) -> VectorStore:
+    """The vector store ``place`` names: a manifest's ``store`` entry, a ``CARTQA_STORE`` value, or
+    None for the setting (``faiss`` unless ``CARTQA_STORE`` says ``milvus``)."""
+    if not isinstance(place, dict):
+        name = config.store(place)
+        place = {"kind": name, "uri": config.milvus_uri(), "collection": config.milvus_collection()}
+    kind = place.get("kind")
+    if kind == "faiss":
+        return FaissStore()
+    if kind == "milvus":
+        from cartqa.index.milvus import MilvusStore
+
+        return MilvusStore(str(place.get("uri") or ""), str(place.get("collection") or config.milvus_collection()),
+                           index_dir, config.milvus_token())
+    raise StoreError(f"Unknown vector store {kind!r} (CARTQA_STORE): use 'faiss' or 'milvus'.")
 
 
 def read_manifest(index_dir: str | Path) -> Manifest | None:
@@ -93,32 +119,30 @@ def read_manifest(index_dir: str | Path) -> Manifest | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["files"] = {k: FileEntry(**v) for k, v in data.get("files", {}).items()}
         manifest = Manifest(**data)
-        if not isinstance(manifest.build_id, str) or not isinstance(manifest.chunking, dict):
-            raise TypeError("build_id or chunking of the wrong type")
+        if not all(isinstance(v, t) for v, t in ((manifest.build_id, str), (manifest.chunking, dict),
+                                                    (manifest.store, dict))):
+            raise TypeError("build_id, chunking or store of the wrong type")
         return manifest
     except (ValueError, TypeError, AttributeError, OSError) as exc:
         raise IndexFormatError(f"{path} is unreadable ({exc}); delete {index_dir} and run 'cartqa index'.") from exc
 
 
 def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
-    """Read the chunks and vectors of the build ``manifest`` names."""
-    import faiss
-
+    """Read the chunks of the build ``manifest`` names and open its vectors where they are stored."""
     build = Path(index_dir) / manifest.build_id
     try:
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
-        index = faiss.read_index(str(build / "vectors.faiss"))
+        dense = get_store(index_dir, manifest.store).open(build, chunks, manifest.dim)
         tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
                       parses=read_records(build, "parses"), terms=_read_terms(build))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, IndexFormatError) as exc:
         raise IndexFormatError(f"index build {manifest.build_id} is damaged ({_short(exc)}); "
                                "run 'cartqa index' to rebuild it.") from exc
-    vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, manifest.dim), np.float32)
-    if len(chunks) != len(vectors) or (tables["terms"] is not None and len(tables["terms"]) != len(chunks)):
-        raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(vectors)} vectors; rebuild it.")
-    tune(index)
-    return StoredIndex(manifest, chunks, np.asarray(vectors, dtype=np.float32), index, **tables)
+    if tables["terms"] is not None and len(tables["terms"]) != len(chunks):
+        raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(tables['terms'])} term lists; "
+                               "rebuild it.")
+    return StoredIndex(manifest, chunks, dense, **tables)
 
 
 def _read_terms(build: Path) -> list[list[str]] | None:
@@ -150,18 +174,18 @@ def build_running(index_dir: str | Path) -> bool:
     return False
 
 
-def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
-                 tables=None) -> Manifest:
-    """Write a new build and make it live; returns the manifest as written."""
-    import faiss
+def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk], fresh: dict[int, np.ndarray],
+                 previous: DenseIndex | None = None, tables=None, store: VectorStore | None = None) -> Manifest:
+    """Write a new build and make it live; returns the manifest as written.
 
+    ``fresh``: the vectors embedded by this build, by chunk key; the other chunks' vectors are
+    ``previous``'s. ``store``: where the vectors go (default: the ``CARTQA_STORE`` setting)."""
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
+    store = store or get_store(root)
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     tmp = root / f".{build_id}.tmp"
     tmp.mkdir()
-    index = vector_index(vectors.reshape(-1, manifest.dim))
-    faiss.write_index(index, str(tmp / "vectors.faiss"))
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for chunk in chunks:
             fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
@@ -171,8 +195,9 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
         write_records(tmp, "parses", tables.parses)
         with open(tmp / "terms.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(t, ensure_ascii=False) + "\n" for t in tables.chunk_terms)
+    store.write(tmp, chunks, fresh, previous, manifest.dim)  # last: Milvus changes in place
     os.replace(tmp, root / build_id)
-    written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id,
+    written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id, "store": store.place,
                           "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "chunks": len(chunks)})
     write_manifest(root, written)
     _remove_old_builds(root, keep=build_id)

@@ -148,8 +148,7 @@ def _engine(manifest: Manifest, stored) -> Engine:
 
     view = CorpusView(stored.chunks, _parser(stored.parses), wordnet.WORDNET if wordnet.available() else None)
     related = Relatedness(model, stored.phrase_vectors)
-    retriever = Retriever(stored.chunks, stored.vectors, model, stored.sentence_vectors, stored.faiss_index,
-                          stored.terms)
+    retriever = Retriever(stored.chunks, None, model, stored.sentence_vectors, stored.dense, stored.terms)
     if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
         # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
         related.warm(corpus_phrases(view))

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS inner product) and lexical (BM25) fused by reciprocal rank.
+"""Hybrid retrieval: dense (inner product, FAISS or Milvus) and lexical (BM25) fused by reciprocal rank.
 
 Dense search finds paraphrases; BM25 finds exact names and numbers that
 MiniLM blurs. Query words missing from the corpus vocabulary are expanded to
@@ -46,22 +46,26 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) ->
 class Retriever:
     """Searches one index build; construct once per build and reuse across questions."""
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder,
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray | None, embedder: Embedder,
                  sentence_vectors: VectorTable = EMPTY, index=None,
                  chunk_terms: Sequence[list[str]] | None = None) -> None:
         """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again;
-        ``index``: the build's FAISS index of ``vectors`` (exact or HNSW), else an exact one is made;
+        ``index``: the build's searchable vectors (anything searched like FAISS, ``search(queries, k) ->
+        (scores, rows)``: a FAISS index, or the store's ``DenseIndex``), else an exact FAISS index of
+        ``vectors`` is made;
         ``chunk_terms``: each chunk's BM25 terms as the build stored them, else computed here."""
         import bm25s
-        import faiss
 
         self.chunks = chunks
         self.embedder = embedder
         if index is None:
+            import faiss
+
+            vectors = np.zeros((0, embedder.dim), np.float32) if vectors is None else vectors
             index = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 else embedder.dim)
             if len(vectors):
                 index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        self._faiss = index
+        self._dense = index
         if chunk_terms is None or len(chunk_terms) != len(chunks):
             chunk_terms = [terms(c.text) for c in chunks]
         tokenised = [t or ["<empty>"] for t in chunk_terms]
@@ -79,7 +83,7 @@ class Retriever:
             return []
         pool = min(len(self.chunks), max(k * 4, 20))
         query = self.embedder.embed_query(question).reshape(1, -1).astype(np.float32)
-        _, dense = self._faiss.search(query, pool)
+        _, dense = self._dense.search(query, pool)
         rankings = [[int(i) for i in dense[0] if i >= 0]]
         query_terms = self.expand(terms(question))
         if query_terms:
