@@ -47,10 +47,33 @@ def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch)
 def test_manifest_describes_the_index(tiny_corpus, tmp_path):
     build(tiny_corpus, tmp_path / "i")
     data = json.loads((tmp_path / "i" / "manifest.json").read_text())
-    assert data["format_version"] == 2 and data["model_id"] == "hash-64" and data["dim"] == 64
+    assert data["format_version"] == 3 and data["model_id"] == "hash-64" and data["dim"] == 64
     assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
     assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
     assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
+
+
+def test_a_format_2_index_is_upgraded_by_embedding_only_the_words_it_lacked(tiny_corpus, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from cartqa.index import annotate
+    from cartqa.index.embedders import HashEmbedder
+    from cartqa.index.store import write_manifest
+
+    embedder, index = HashEmbedder(), tmp_path / "i"
+    monkeypatch.setattr(annotate, "MAX_STORED", 3)  # format 2 kept the first words only
+    build_index(tiny_corpus, index, embedder=embedder)
+    write_manifest(index, replace(read_manifest(index), format_version=2))
+    monkeypatch.setattr(annotate, "MAX_STORED", 2_000_000)
+    seen = []
+    real = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
+    r = build_index(tiny_corpus, index, embedder=embedder)
+    assert r.unchanged == 2 and read_manifest(index).format_version == 3
+    stored = load_stored(index, read_manifest(index))
+    assert seen and not set(seen) & ({c.text for c in stored.chunks} | set(stored.sentence_vectors.keys)), \
+        "no chunk nor sentence is embedded again"
+    assert len(seen) == len(stored.phrase_vectors) - 3 and "1928" in stored.phrase_vectors
 
 
 def test_changed_settings_rebuild_everything(tiny_corpus, tmp_path):

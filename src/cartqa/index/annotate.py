@@ -25,9 +25,12 @@ from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import content_pairs, terms, word_forms
 from cartqa.records import BuildProgress, Chunk
 
-# A corpus's words and word pairs are embedded up to this many (sorted), as the reader
-# warmed them at load before; beyond it, words are embedded when first compared.
+# A reader without stored vectors warms this many of the corpus's words and pairs at load (sorted).
 MAX_WARMED = 5_000
+# The build stores them all, up to this many: a word a question is compared with but missing from
+# the table costs a model call while answering (at 100 documents, the first 5,000 alone left 27,000
+# out, and embedding them question by question was three quarters of a warm answer's time).
+MAX_STORED = 2_000_000
 # Sentences embedded per call, so progress moves and memory stays flat.
 BATCH = 256
 
@@ -72,12 +75,12 @@ def sentence_texts(chunks: Iterable[Chunk]) -> list[str]:
 
 def warm_phrases(sentences: Iterable[str]) -> list[str]:
     """The words and content-word pairs of ``sentences`` the reader compares by meaning
-    (sorted, at most :data:`MAX_WARMED`)."""
+    (sorted, at most :data:`MAX_STORED`)."""
     found: set[str] = set()
     for s in set(sentences):
         found |= word_forms(s)
         found.update(content_pairs(s))
-    return sorted(found)[:MAX_WARMED]
+    return sorted(found)[:MAX_STORED]
 
 
 def vectors_for(texts: list[str], old, embed: Callable[[list[str]], np.ndarray], dim: int,

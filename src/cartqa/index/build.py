@@ -44,6 +44,9 @@ from cartqa.records import BuildProgress, Chunk, IndexReport
 
 log = logging.getLogger(__name__)
 
+# Format 2 stored the first 5,000 of the corpus's words and pairs; the upgrade to 3 computes the rest only.
+UPGRADABLE = frozenset({2})
+
 
 def build_index(
     corpus_dir: str | Path = "corpus",
@@ -76,7 +79,7 @@ def build_index(
             scan = scan_folder(corpus_dir, known=old.files if old else None)
             files = scan.files if shard is None else [f for f in scan.files if in_shard(f.doc, shard)]
             wanted = Manifest(model_id=model.model_id, dim=model.dim, embedder=name, chunking=asdict(settings))
-            reusable = old if old and old.settings() == wanted.settings() else None
+            reusable = old if old and _reusable(old, wanted) else None
             stored = _old_build(index_dir, reusable) if reusable else None
             previous = set(old.files) if old else set()
             return _update(Path(index_dir), files, wanted, stored, previous, model, settings, step,
@@ -85,6 +88,13 @@ def build_index(
         close = getattr(step, "close", None)
         if close:
             close()
+
+
+def _reusable(old: Manifest, wanted: Manifest) -> bool:
+    """Can ``old``'s chunks, vectors, sentence vectors and parses be kept? Same model and chunking,
+    and a format that :data:`UPGRADABLE` says differs only in holding fewer word vectors."""
+    same = old.settings()[1:] == wanted.settings()[1:]
+    return same and (old.format_version == wanted.format_version or old.format_version in UPGRADABLE)
 
 
 def _old_manifest(index_dir: str | Path) -> Manifest | None:
@@ -128,7 +138,8 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     kept = {f.doc for f in files if f.doc in old_files and old_files[f.doc].sha256 == f.sha256}
     changed = [f for f in files if f.doc not in kept]
     removed = sorted(previous - {f.doc for f in files})
-    if stored and not changed and not removed and stored.manifest.store == store.place:
+    if (stored and not changed and not removed and stored.manifest.store == store.place
+            and stored.manifest.format_version == wanted.format_version):
         # Only timestamps may differ (e.g. a touched file): refresh them, keep the build.
         entries = {f.doc: FileEntry(f.sha256, f.size, f.mtime_ns, old_files[f.doc].chunks, old_files[f.doc].error)
                    for f in files}

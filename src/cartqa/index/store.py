@@ -40,7 +40,8 @@ from cartqa.index.vectorstore import DenseIndex, FaissStore, VectorStore, chunk_
 from cartqa.records import Chunk
 
 # 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
-FORMAT_VERSION = 2
+# 3: every corpus word and word pair in the phrase table, not the first 5,000 (annotate.MAX_STORED).
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 
 

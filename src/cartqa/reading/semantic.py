@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from cartqa.corpus.text import content_pairs, word_forms
-from cartqa.index.annotate import MAX_WARMED  # noqa: F401 - the index stores that many, sorted
+from cartqa.index.annotate import MAX_WARMED  # an index without stored vectors warms that many, sorted
 from cartqa.index.embedders import Embedder
 from cartqa.index.tables import EMPTY, VectorTable
 from cartqa.reading.grounding import CorpusView
