@@ -107,6 +107,7 @@ def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold(method):
     assert 0.0 < model.answer_threshold < 1.0 and figures["calibration"]
     assert 0.0 < model.rules_passage_threshold < 1.0  # chosen on the questions the rules refused
     assert figures["ranked_first"]["seed"] > 80  # the right candidate comes first out of fold
+    assert model.rules_override_threshold == train.NEVER  # the rules' pick is overruled only when asked
 
 
 def test_exported_trees_give_scikit_learns_probabilities():
@@ -124,7 +125,7 @@ def test_exported_trees_give_scikit_learns_probabilities():
 def test_a_model_with_trees_survives_its_json_file(tmp_path):
     import json
 
-    model, _ = train.fit(_synthetic(120))
+    model, _ = train.fit(_synthetic(120), method="trees")
     back = json.loads(train._dump(model.to_json()))
     d = Model(**{k: v for k, v in back.items() if k != "forest"}, forest=Forest.from_json(back["forest"]))
     rows = [{"good": 2.0}, {"good": 0.0}, {}]
