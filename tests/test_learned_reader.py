@@ -97,7 +97,7 @@ def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
 
 @pytest.mark.parametrize("method", ["trees", "logistic"])
 def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold(method):
-    model, figures = train.fit(_synthetic(200), method=method)
+    model, figures = train.fit(_synthetic(200), method=method, override=False)
     assert (model.forest is not None) == (method == "trees")
     if method == "logistic":
         assert model.weights["good"] > 1.0
@@ -107,7 +107,7 @@ def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold(method):
     assert 0.0 < model.answer_threshold < 1.0 and figures["calibration"]
     assert 0.0 < model.rules_passage_threshold < 1.0  # chosen on the questions the rules refused
     assert figures["ranked_first"]["seed"] > 80  # the right candidate comes first out of fold
-    assert model.rules_override_threshold == train.NEVER  # the rules' pick is overruled only when asked
+    assert model.rules_override_threshold == train.NEVER  # asked not to overrule the rules' pick
 
 
 def test_exported_trees_give_scikit_learns_probabilities():
