@@ -142,14 +142,15 @@ def question_weights(questions: list[Question], dev_share: float) -> np.ndarray:
     return np.where(seed, 1.0, (n_seed / n_dev) * dev_share / (1.0 - dev_share))
 
 
-def fit(questions: list[Question], c: float = 0.5, method: str = "trees",
-        dev_share: float = 0.5, override: bool = True) -> tuple[Model, dict]:
+def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
+        dev_share: float = 0.5, override: bool = False) -> tuple[Model, dict]:
     """Weights (``method`` "trees" or "logistic"), thresholds and out-of-fold figures for ``questions``.
 
     ``override`` lets the scorer overrule the rules' pick past a threshold chosen out of fold. With
     the logistic weights that lost two of the seed's blind questions (heldout15, 93.8% -> 87.5% short
     answers right, 2026-12-05); with the trees it kept them (96.9%) and won on the development
-    corpus's blind sets, so trees with the override are the default."""
+    corpus's blind sets, but it changes 64 of the rules' tested answers (some refusals of questions
+    the seed does not answer among them): off until those are read (docs/evaluation.md)."""
     names = sorted({k for q in questions for f, *_ in q.rows for k in f})
     s_names = sorted({k for q in questions for *_, sf, _ in q.rows if sf for k in sf})
     groups = sorted({q.group for q in questions})
@@ -365,11 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "reading" / "reader.json"))
     ap.add_argument("--svg", default="docs/calibration.svg")
     ap.add_argument("-C", type=float, default=0.5, help="inverse regularisation strength")
-    ap.add_argument("--method", choices=("trees", "logistic"), default="trees",
+    ap.add_argument("--method", choices=("logistic", "trees"), default="logistic",
                     help="the candidates' model (trees take ~25 min to fit on 2 busy cores; logistic ~5)")
     ap.add_argument("--dev-share", type=float, default=0.5,
                     help="the development corpus's share of the weight against the seed's questions")
-    ap.add_argument("--override", action=argparse.BooleanOptionalAction, default=True,
+    ap.add_argument("--override", action=argparse.BooleanOptionalAction, default=False,
                     help="let the scorer overrule the rules' pick past a threshold chosen out of fold")
     ap.add_argument("--rows", help="a JSON file of collected rows: read if it exists, else written (to refit fast)")
     args = ap.parse_args(argv)
