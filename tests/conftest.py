@@ -24,6 +24,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 @pytest.fixture
+def rules_only(monkeypatch) -> None:
+    """The hand-written rules alone: no learned scorer steps in (tests that pin the rules' spans)."""
+    from cartqa.reading import scorer
+
+    monkeypatch.setattr(scorer, "load", lambda: None)
+
+
+@pytest.fixture
 def tiny_corpus(tmp_path: Path) -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -7,6 +7,9 @@ from cartqa.reading.extractive import extract
 from cartqa.reading.grounding import CorpusView
 from cartqa.records import Chunk, Hit
 
+# these pin the hand-written rules' own spans and refusals: the learned scorer stays out
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 TEXT = ("Research Hospital Humanitas features a CAR-T unit with hematologists expert in stem cell transplant, "
         "two teams of professional nurses with specific competences in apheresis and a multidisciplinary team "
         "of doctors expert in the treatment of toxic effects of the therapy.")

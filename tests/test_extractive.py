@@ -6,6 +6,9 @@ from cartqa.reading.extractive import extract
 from cartqa.reading.grounding import CorpusView
 from cartqa.records import Chunk, Hit
 
+# these pin the hand-written rules' own spans and refusals: the learned scorer stays out
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 DOC = (
     "Lombardy hosts many oncology institutes. The city of Milano alone hosts 17 of them.\n\n"
     "The Institutes in the project are 4 cell factories: \"Stefano Verri\" - ASST Monza, "

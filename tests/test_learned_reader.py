@@ -188,3 +188,45 @@ def test_reading_by_the_rules_the_scorer_answers_their_refusals_and_overrides_on
     assert "14" in by_rules
     overridden = extract(said, hits, view, model=replace(distrusts_rules, rules_override_threshold=0.5))
     assert overridden.found and overridden.text != by_rules
+
+
+def test_reading_by_the_rules_a_pick_the_scorer_doubts_is_shown_as_its_sentence_with_the_span_marked():
+    from dataclasses import replace
+
+    from cartqa.reading.extractive import extract
+    from cartqa.reading.grounding import CorpusView
+    from cartqa.records import Chunk, Hit
+
+    chunk = Chunk("club.txt", CLUB, 0, len(CLUB))
+    view, hits = CorpusView([chunk]), [Hit(chunk, 1.0, 1)]
+    said = "How many gliders does the hangar hold?"
+    trusts_rules = Model({"rule_exact": 6.0}, -3.0, 0.5, 0.3, {"best_candidate": 4.0}, -1.0, 0.3)
+    sure = extract(said, hits, view, model=replace(trusts_rules, rules_doubt_threshold=0.5))
+    assert sure.outcome == "answer" and sure.text == "14 gliders"  # the scorer rates the pick at 0.95
+    doubted = extract(said, hits, view, model=replace(trusts_rules, rules_doubt_threshold=0.99))
+    assert doubted.outcome == "passage" and not doubted.found
+    assert doubted.text == sure.text and (doubted.start, doubted.end) == (sure.start, sure.end)
+    assert doubted.sentence == sure.sentence and doubted.confidence < 0.99
+
+
+def _ruled(answerable: bool, rule_right: bool, p_rule: float) -> tuple[train.Question, np.ndarray]:
+    """One question the rules answered (row 0 is their pick) and the scorer's probabilities."""
+    rows = [({"rule_exact": 1.0}, float(answerable and rule_right), ("d", 0), {}, float(answerable)),
+            ({"rule_exact": 0.0}, 0.0, ("d", 0), {}, float(answerable))]
+    g = GoldQuestion("q", "?", "en", answerable, ("x",) if answerable else (), "", "", "doc")
+    return train.Question(g, "doc", rows), np.array([p_rule, 0.01])
+
+
+def test_the_doubt_threshold_turns_unsure_rule_answers_into_passages_only_where_that_pays():
+    # the rules are right when the scorer is sure of their pick, wrong or unanswerable when it is not
+    cases = [_ruled(True, True, 0.9)] * 20 + [_ruled(True, False, 0.2)] * 10 + [_ruled(False, False, 0.3)] * 10
+    questions, oof = [q for q, _ in cases], [o for _, o in cases]
+    *_, doubt, figures = train._rules_thresholds(questions, oof, [{} for _ in cases])
+    assert 0.3 < doubt <= 0.9
+    assert figures["rules_by_kind"]["seed/en"]["right"] == 20
+    assert figures["rules_by_kind"]["seed/en"]["passage_right"] == 10  # the sentence holds the answer
+    assert figures["rules_by_kind"]["seed/en"]["passage_unanswerable"] == 10
+    # when the unsure picks are right too, the rules' answers stand
+    right = [_ruled(True, True, 0.9)] * 20 + [_ruled(True, True, 0.2)] * 10
+    *_, doubt, _ = train._rules_thresholds([q for q, _ in right], [o for _, o in right], [{} for _ in right])
+    assert doubt == 0.0

@@ -52,6 +52,7 @@ class Choice:
     end: int = 0
     probability: float = 0.0
     rows: tuple[Row, ...] = ()
+    rule_probability: float | None = None  # the scorer's probability of the rules' own pick, when given
 
 
 def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int] | None, model: Model,
@@ -96,10 +97,11 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
         by_lead = {id(lead): sf for _, lead, sf in sentences}
         rows = [Row(x.sentence, x.candidate, x.features, x.probability, by_lead.get(id(x))) for x in rows]
     kept = tuple(rows) if keep else ()
+    own = max((row.probability for row in rows if row.features.get("rule_exact")), default=None)
     best = max(rows, key=lambda row: row.probability)
     if best.probability >= model.answer_threshold:
-        return Choice("answer", best.sentence, best.candidate.start, best.candidate.end, best.probability, kept)
+        return Choice("answer", best.sentence, best.candidate.start, best.candidate.end, best.probability, kept, own)
     # No span is sure: is one sentence clearly the answer's? Its likeliest span is marked.
     p, lead, _ = max(sentences, key=lambda t: t[0])
     outcome = "passage" if p >= model.passage_threshold else "refusal"
-    return Choice(outcome, lead.sentence, lead.candidate.start, lead.candidate.end, p, kept)
+    return Choice(outcome, lead.sentence, lead.candidate.start, lead.candidate.end, p, kept, own)

@@ -117,7 +117,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     if model is None or not candidates_available():
         return rule
     override = model.rules_override_threshold if model.rules_override_threshold is not None else NEVER
-    if rule.found and not learned and override >= 1.0:
+    doubt = model.rules_doubt_threshold or 0.0
+    if rule.found and not learned and override >= 1.0 and doubt <= 0.0:
         return rule
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
@@ -126,10 +127,17 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
     # that may answer, shown whole; where they answered, another candidate only when it is surer
-    # than rules_override_threshold.
+    # than rules_override_threshold, and the sentence with the span marked instead of a short
+    # answer when the scorer doubts the span (under rules_doubt_threshold).
     if rule.found:
         choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep)
-        if choice.outcome != "answer" or (choice.sentence, choice.start, choice.end) == span:
+        overruled = choice.outcome == "answer" and (choice.sentence, choice.start, choice.end) != span
+        sure = choice.probability if overruled else choice.rule_probability
+        if sure is not None and sure < doubt:
+            if overruled:
+                return _chosen(replace(choice, outcome="passage"))
+            return replace(rule, found=False, outcome="passage", confidence=sure, rows=choice.rows)
+        if not overruled:
             return replace(rule, rows=choice.rows)
         return _chosen(choice)
     answer_t = model.rules_answer_threshold if model.rules_answer_threshold is not None else NEVER

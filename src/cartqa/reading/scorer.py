@@ -60,6 +60,9 @@ class Model:
     # reading by the rules: a short answer where they refused, and another candidate over their pick
     rules_answer_threshold: float | None = None
     rules_override_threshold: float | None = None
+    # reading by the rules: their answer (or the override's) is shown as its sentence, span marked,
+    # when the scorer rates it under this probability
+    rules_doubt_threshold: float | None = None
 
     def probability(self, features: dict[str, float]) -> float:
         if self.forest is not None:
@@ -83,7 +86,8 @@ class Model:
                 "sentence_bias": self.sentence_bias, "rules_passage_threshold": self.rules_passage_threshold,
                 "forest": self.forest.to_json() if self.forest is not None else None,
                 "rules_answer_threshold": self.rules_answer_threshold,
-                "rules_override_threshold": self.rules_override_threshold}
+                "rules_override_threshold": self.rules_override_threshold,
+                "rules_doubt_threshold": self.rules_doubt_threshold}
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,7 +100,7 @@ def load() -> Model | None:
     return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
                  d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"),
                  Forest.from_json(d["forest"]) if d.get("forest") else None, d.get("rules_answer_threshold"),
-                 d.get("rules_override_threshold"))
+                 d.get("rules_override_threshold"), d.get("rules_doubt_threshold"))
 
 
 def wh_word(question: str) -> str:
