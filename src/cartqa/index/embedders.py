@@ -11,6 +11,7 @@ caches by name), so importing cartqa stays cheap.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.resources
@@ -27,6 +28,10 @@ from cartqa.errors import InputError
 DEFAULT_EMBEDDER = "minilm"
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 SHORT_TEXT = 64  # characters: texts up to this long are embedded in big batches
+# Characters: a call this small (a question, its words, a few sentences) runs on one thread. Split
+# over two threads it gains ~2 ms of ~13, and when another process holds one of the cores, each
+# layer waits for the descheduled thread: a question's vector took 50-500 ms instead of ~30.
+FEW_CHARS = 2_000
 
 
 class Embedder(Protocol):
@@ -112,8 +117,10 @@ class SentenceTransformerEmbedder:
         # Words and short phrases go in big batches: for a few tokens each, the per-batch overhead
         # dominates (5,000 corpus words: ~4x faster at 256 than at 32).
         size = 256 if max(map(len, texts)) <= SHORT_TEXT else 32
-        vectors = self.model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False)
+        model = self.model
+        with _one_thread() if sum(map(len, texts)) <= FEW_CHARS else contextlib.nullcontext():
+            vectors = model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -168,6 +175,27 @@ class E5Embedder:
 
     def count_tokens(self, text: str) -> int:
         return len(re.findall(r"\w+|[^\w\s]", text))
+
+
+_THREADS = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch on one thread inside, then restore its setting (see :data:`FEW_CHARS`).
+
+    Calls are serialised so that two of them never interleave saving and restoring the
+    setting; a large batch in another thread meanwhile may run on one thread for that while.
+    """
+    import torch
+
+    with _THREADS:
+        saved = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(saved)
 
 
 def _load_sentence_transformer(name_or_path: str):

@@ -1,0 +1,56 @@
+"""The sentence-transformers embedder's threading, on a fake model (no weights are loaded)."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from cartqa.index.embedders import FEW_CHARS, SentenceTransformerEmbedder
+
+
+class _FakeModel:
+    """Records how many torch threads each encode call ran with."""
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+
+    def encode(self, texts, **_):
+        import torch
+
+        self.threads.append(torch.get_num_threads())
+        return np.ones((len(texts), 4), np.float32) / 2
+
+
+def _embedder() -> tuple[SentenceTransformerEmbedder, _FakeModel]:
+    e = SentenceTransformerEmbedder("fake", dim=4)
+    e._model = _FakeModel()
+    return e, e._model
+
+
+@pytest.mark.parametrize("texts, one_thread", [
+    (["When was INT established?"], True),  # a question
+    (["beds", "cancer institute", "inpatient beds"], True),  # its words
+    (["x" * (FEW_CHARS // 2)] * 2, True),
+    (["x" * 100] * (FEW_CHARS // 100 + 1), False),  # a build's batch keeps every thread
+])
+def test_small_calls_run_on_one_thread_and_the_setting_comes_back(texts, one_thread):
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    e, model = _embedder()
+    assert e.embed_passages(texts).shape == (len(texts), 4)
+    assert model.threads == [1 if one_thread else before]
+    assert torch.get_num_threads() == before
+
+
+def test_concurrent_small_calls_leave_the_setting_as_it_was():
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    e, model = _embedder()
+    workers = [threading.Thread(target=lambda: [e.embed_passages(["a question?"]) for _ in range(20)])
+               for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert model.threads == [1] * 80
+    assert torch.get_num_threads() == before
