@@ -54,3 +54,28 @@ def test_concurrent_small_calls_leave_the_setting_as_it_was():
         w.join()
     assert model.threads == [1] * 80
     assert torch.get_num_threads() == before
+
+
+class _FakeTwin:
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def encode(self, texts):
+        self.calls.append(len(texts))
+        return np.ones((len(texts), 4), np.float32) / 2
+
+
+def test_a_model_with_a_numpy_twin_sends_it_the_calls_a_question_makes():
+    from cartqa.index.embedders import TWIN_CHARS
+
+    e, model = _embedder()
+    e._twin = twin = _FakeTwin()
+    e.embed_query("When was INT established?")
+    e.embed_passages(["beds", "inpatient beds"])
+    e.embed_passages(["x" * 100] * (TWIN_CHARS // 100 + 1))  # a build's batch
+    assert twin.calls == [1, 2] and model.threads and len(model.threads) == 1
+
+
+def test_a_folder_without_a_runnable_twin_has_none(tmp_path):
+    e = SentenceTransformerEmbedder(str(tmp_path), dim=4)
+    assert e.twin() is None

@@ -32,6 +32,10 @@ SHORT_TEXT = 64  # characters: texts up to this long are embedded in big batches
 # over two threads it gains ~2 ms of ~13, and when another process holds one of the cores, each
 # layer waits for the descheduled thread: a question's vector took 50-500 ms instead of ~30.
 FEW_CHARS = 2_000
+# Characters: a call up to this size goes to the model's numpy twin when it has one
+# (cartqa.index.minilm): answering then never imports torch's model stack (5-12 s), and a
+# question's sentences (up to ~100) embed about as fast. Index builds' batches stay with torch.
+TWIN_CHARS = 16_000
 
 
 class Embedder(Protocol):
@@ -96,6 +100,7 @@ class SentenceTransformerEmbedder:
         self.model_id = model_id or name_or_path
         self._dim = dim
         self._model = None
+        self._twin = None  # the numpy twin for small calls (cartqa.index.minilm), or False when none
         self._lock = threading.Lock()
 
     @property
@@ -114,14 +119,29 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        chars = sum(map(len, texts))
+        twin = self.twin() if chars <= TWIN_CHARS else None
+        if twin is not None:
+            return twin.encode(texts)
+        few = chars <= FEW_CHARS
         # Words and short phrases go in big batches: for a few tokens each, the per-batch overhead
         # dominates (5,000 corpus words: ~4x faster at 256 than at 32).
         size = 256 if max(map(len, texts)) <= SHORT_TEXT else 32
         model = self.model
-        with _one_thread() if sum(map(len, texts)) <= FEW_CHARS else contextlib.nullcontext():
+        with _one_thread() if few else contextlib.nullcontext():
             vectors = model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+    def twin(self):
+        """The same model run by numpy (:class:`cartqa.index.minilm.NumpyMiniLM`) when the folder
+        holds one it can run, loaded once; else None."""
+        with self._lock:
+            if self._twin is None:
+                from cartqa.index.minilm import NumpyMiniLM, is_minilm_folder
+
+                self._twin = NumpyMiniLM(self.name_or_path) if is_minilm_folder(self.name_or_path) else False
+        return self._twin or None
 
     def embed_query(self, text: str) -> np.ndarray:
         # Retrieval and sentence scoring both embed the question: encode it once.
