@@ -79,3 +79,17 @@ def test_a_model_with_a_numpy_twin_sends_it_the_calls_a_question_makes():
 def test_a_folder_without_a_runnable_twin_has_none(tmp_path):
     e = SentenceTransformerEmbedder(str(tmp_path), dim=4)
     assert e.twin() is None
+
+
+@pytest.mark.parametrize("given, expected", [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_importing_cartqa_lets_idle_openmp_threads_sleep_unless_told_otherwise(given, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given:
+        env["OMP_WAIT_POLICY"] = given
+    out = subprocess.run([sys.executable, "-c", "import os, cartqa; print(os.environ['OMP_WAIT_POLICY'])"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == expected
