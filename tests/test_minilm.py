@@ -40,3 +40,11 @@ def test_embedding_a_question_imports_no_sentence_transformers():
             "print(v.shape, sorted(m for m in ('sentence_transformers', 'transformers', 'sklearn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "(384,) []"
+
+
+@pytest.mark.slow
+def test_the_parser_loads_without_torch_and_torch_still_imports_after():
+    code = ("import sys; from cartqa.corpus.parsing import nlp; nlp()('INT has 464 beds.'); "
+            "print('torch' in sys.modules); import torch, thinc.compat; print(torch.ones(1).item(), thinc.compat.has_torch)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "1.0", "False"]
