@@ -69,11 +69,14 @@ def test_a_model_with_a_numpy_twin_sends_it_the_calls_a_question_makes():
     from cartqa.index.embedders import TWIN_CHARS
 
     e, model = _embedder()
-    e._twin = twin = _FakeTwin()
+    e._model, e._twin = None, _FakeTwin()
     e.embed_query("When was INT established?")
     e.embed_passages(["beds", "inpatient beds"])
-    e.embed_passages(["x" * 100] * (TWIN_CHARS // 100 + 1))  # a build's batch
-    assert twin.calls == [1, 2] and model.threads and len(model.threads) == 1
+    assert e._twin.calls == [1, 2]
+    e._model = model  # a build's first large batch loaded torch's model: it keeps it, small calls too
+    e.embed_passages(["x" * 100] * (TWIN_CHARS // 100 + 1))
+    e.embed_passages(["beds"])
+    assert e._twin.calls == [1, 2] and len(model.threads) == 2
 
 
 def test_a_folder_without_a_runnable_twin_has_none(tmp_path):

@@ -33,8 +33,9 @@ SHORT_TEXT = 64  # characters: texts up to this long are embedded in big batches
 # layer waits for the descheduled thread: a question's vector took 50-500 ms instead of ~30.
 FEW_CHARS = 2_000
 # Characters: a call up to this size goes to the model's numpy twin when it has one
-# (cartqa.index.minilm): answering then never imports torch's model stack (5-12 s), and a
-# question's sentences (up to ~100) embed about as fast. Index builds' batches stay with torch.
+# (cartqa.index.minilm) and torch's model is not loaded: answering then never imports torch's
+# model stack (5-12 s), and a question's sentences (up to ~100) embed about as fast. Index
+# builds load torch's model for their first large batch and keep it.
 TWIN_CHARS = 16_000
 
 
@@ -120,7 +121,8 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         chars = sum(map(len, texts))
-        twin = self.twin() if chars <= TWIN_CHARS else None
+        # A process that loaded torch's model (a build) keeps it: two threads embed faster there.
+        twin = self.twin() if chars <= TWIN_CHARS and self._model is None else None
         if twin is not None:
             return twin.encode(texts)
         few = chars <= FEW_CHARS
