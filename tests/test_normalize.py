@@ -40,5 +40,17 @@ def test_sentences_keep_initials_and_paragraphs():
         "Founded by G. Lanzani in 1928.", "It has 464 beds, e.g. many.", "A list without a stop", "Last one!"]
 
 
+@pytest.mark.parametrize("text", ["Founded by G. Lanzani", "e.g", "line e.g\n", "a ", "", "x\n\n", "..", "Dr.",
+                                  "São Paulo", "n° 3", "under_score", "tab\t", "٣٤ km"])
+def test_the_word_before_a_stop_is_what_the_old_regular_expression_found(text):
+    import re
+
+    from cartqa.corpus.sentences import _word_before
+
+    for end in range(len(text) + 1):
+        found = re.search(r"([\w.]+)$", text[:end])
+        assert _word_before(text, end) == (found.group(1) if found else "")
+
+
 def test_strip_markdown_keeps_words():
     assert [p.text for p in markdown_parts("## Title\n- item **bold** [link](http://x)").parts] == ["Title\n\nitem bold link"]

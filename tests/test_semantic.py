@@ -55,3 +55,18 @@ def test_an_engine_warms_up_in_one_batch_and_survives_an_empty_corpus(tmp_path, 
     a = answer("When was INT established?", tmp_path / "corpus", tmp_path / "index")
     assert not a.found  # refused, not a crash
     assert not answer("Why?", tmp_path / "corpus", tmp_path / "index").found
+
+
+def test_dictionaries_are_read_after_the_first_answer_not_while_the_engine_loads(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa import answer
+    from cartqa.pipeline import engine
+
+    monkeypatch.setenv("CARTQA_EMBEDDER", "hash")
+    events = []
+    real_engine = engine._engine
+    monkeypatch.setattr(engine, "_engine", lambda *a: events.append("load") or real_engine(*a))
+    monkeypatch.setattr(engine, "warm_in_background", lambda: events.append("warm"))
+    engine.get_engine(tiny_corpus, tmp_path / "index", "hash")
+    assert events == ["load"]
+    answer("When was INT established?", tiny_corpus, tmp_path / "index")
+    assert events == ["load", "warm"]

@@ -17,3 +17,54 @@ def test_carried_words_are_worked_out_on_demand_and_equal_the_eager_result():
     outside = Sentence("d", 99, 0, 10, "It has 10 beds.")
     view.carried(outside)
     assert ("d", 99) not in view._carried
+
+
+class _Parsed:
+    def __init__(self, text: str) -> None:
+        words = text.split()
+        self.phrases = ((0, len(words[0])),) if words else ()
+        self.subject = (0, len(words[0])) if words else None
+
+
+class _StoredParses:
+    """A parser that holds some sentences' parses (as an index does) and counts what it parses."""
+
+    def __init__(self, held: set[str]) -> None:
+        self.held, self.calls = held, []
+
+    def holds(self, text: str) -> bool:
+        return text in self.held
+
+    def sentences(self, texts):
+        self.calls.append(list(texts))
+        return [_Parsed(t) for t in texts]
+
+
+PLURAL = "Lombardy has many hospitals and research institutes dedicated to oncology. Milan hosts 17 of them."
+
+
+def test_parses_the_index_holds_are_read_when_asked_and_only_the_others_at_load():
+    view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))])
+    sentences = view.sentences["d"]
+    parser = _StoredParses({s.text for s in sentences[1:]})
+    view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))], parser)
+    assert parser.calls == [[sentences[0].text]], "the sentence without a stored parse, in one batch at load"
+    assert view.phrases(sentences[2]) == ((0, 2),) and view.subject(sentences[2]) == (0, 2)
+    assert parser.calls[1:] == [[sentences[2].text]]
+    view.phrases(sentences[2])
+    assert len(parser.calls) == 2, "read once"
+    assert view.phrases(Sentence("d", 99, 0, 5, "Other")) == () and view.subject(Sentence("e", 0, 0, 5, "x")) is None
+
+
+def test_antecedents_and_referents_on_demand_equal_the_eager_result():
+    text = TEXT + " " + PLURAL
+    parser = _StoredParses(set())
+    view = CorpusView([Chunk("d", text, 0, len(text))], parser)
+    assert view._antecedents == {} and view._referents == {}, "nothing resolved at load"
+    for s in view.sentences["d"]:
+        assert view.antecedent(s) == view._find_antecedent(s)
+        assert view.referent(s) == view._find_referent(s)
+    assert view.antecedent(view.sentences["d"][1]).index == 0
+    outside = Sentence("d", 99, 0, 10, "It has 10 beds.")
+    view.antecedent(outside)
+    assert ("d", 99) not in view._antecedents

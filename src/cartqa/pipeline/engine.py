@@ -153,13 +153,30 @@ def _engine(manifest: Manifest, stored) -> Engine:
         # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
         related.warm(corpus_phrases(view))
         retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
-    engine = Engine(manifest, retriever, view, model, related)
-    # The Italian dictionary takes ~1.7 s to read; read it now, beside the first English
-    # questions, rather than during the first Italian one.
+    return Engine(manifest, retriever, view, model, related)
+
+
+_WARMING = threading.Lock()
+_WARMED = False
+
+
+def warm_in_background() -> None:
+    """Read the dictionaries a later question may need, in background threads, once per process.
+
+    The Italian dictionary takes ~1.7 s to read and WordNet's nouns and verbs ~1 s (for "what
+    kind of doctors"): read them beside the first English questions rather than during the first
+    Italian one. Called after the first answer, not while loading: threads reading them held the
+    interpreter lock for ~3 s of a new process's first answer, which needs neither most times.
+    """
+    global _WARMED
+    with _WARMING:
+        if _WARMED:
+            return
+        _WARMED = True
+    from cartqa.reading import wordnet
     from cartqa.reading.italian import alignment, lexicon
 
     if alignment.available():
         threading.Thread(target=lexicon.warm, name="cartqa-lexicon", daemon=True).start()
-    if wordnet.available():  # WordNet's nouns and verbs (~1 s), for "what kind of doctors"
+    if wordnet.available():
         threading.Thread(target=wordnet.warm, name="cartqa-wordnet", daemon=True).start()
-    return engine

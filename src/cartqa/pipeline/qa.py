@@ -60,7 +60,7 @@ def answer(
     kept only if it checks out against the passages, else the extractive answer)
     or ``free`` (the model's reply unchecked; for measuring only).
     """
-    from cartqa.pipeline.engine import get_engine
+    from cartqa.pipeline.engine import get_engine, warm_in_background
 
     text = clean_question(question)
     mode = config.mode(mode)
@@ -82,9 +82,12 @@ def answer(
         return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
                        translated=prepared.translated, learned=config.learned_reader())
 
-    if mode == "extractive":
-        return to_answer(read(), hits, resolved)
-    return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
+    try:
+        if mode == "extractive":
+            return to_answer(read(), hits, resolved)
+        return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
+    finally:
+        warm_in_background()  # once the first answer is out
 
 
 @dataclass(frozen=True)

@@ -56,11 +56,10 @@ class Candidate:
 
 @functools.lru_cache(maxsize=1)
 def _nlp():
-    import spacy
-
+    from cartqa.corpus.parsing import import_spacy
     from cartqa.reading.syntax import MODEL
 
-    return spacy.load(MODEL, exclude=["lemmatizer"])
+    return import_spacy().load(MODEL, exclude=["lemmatizer"])
 
 
 def available() -> bool:

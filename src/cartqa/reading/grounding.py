@@ -107,17 +107,21 @@ class CorpusView:
         # A place's adjective before a noun ("the *Italian* coordinator", "the *European* consortium").
         self.place_adjectives = frozenset(m.group(1).lower() for s in every
                                           for m in re.finditer(r"\b([A-Z][a-z]+(?:an|ese|ish))\s+[a-z]", s.text))
-        # Antecedents depend only on the text: resolve them once, not per question.
-        self._antecedents = {(s.doc, s.index): self._find_antecedent(s) for s in every}
-        # What a sentence carries is worked out when first asked, then kept: most sentences never
-        # are, and doing all of them took most of a new process's start at 1,000 documents.
+        # What a sentence carries, its antecedent, referent and parse are worked out when first
+        # asked, then kept: most sentences never are, and doing all of them took most of a new
+        # process's start at 1,000 documents.
         self._carried: dict[tuple[str, int], frozenset[str]] = {}
         self._carried_names: dict[tuple[str, int], frozenset[str]] = {}
-        # Noun phrases and subjects (offsets within each sentence), when a parser is given.
+        self._antecedents: dict[tuple[str, int], Sentence | None] = {}
+        self._referents: dict[tuple[str, int], frozenset[str]] = {}
+        # Noun phrases and subjects (offsets within each sentence), when a parser is given. The
+        # sentences it holds no parse of (an index built without the parser) are parsed now, in
+        # one batch; the stored parses are read when first asked.
         self._parser = parser
-        parsed = parser.sentences([s.text for s in every]) if parser and every else []
-        self._parsed = {(s.doc, s.index): p for s, p in zip(every, parsed)}
-        self._referents = {(s.doc, s.index): self._find_referent(s) for s in every}
+        holds = getattr(parser, "holds", None)
+        todo = [s for s in every if not (holds and holds(s.text))] if parser else []
+        parsed = parser.sentences([s.text for s in todo]) if todo else []
+        self._parsed: dict[tuple[str, int], object] = {(s.doc, s.index): p for s, p in zip(todo, parsed)}
         self.thesaurus = thesaurus
 
     def is_a(self, word: str, kind: str) -> bool | None:
@@ -141,13 +145,23 @@ class CorpusView:
 
     def phrases(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         """Base noun phrases of ``sentence`` as (start, end) within its text; empty without a parser."""
-        p = self._parsed.get((sentence.doc, sentence.index))
+        p = self._parse(sentence)
         return p.phrases if p else ()
 
     def subject(self, sentence: Sentence) -> tuple[int, int] | None:
         """The subject of the sentence's main verb, as (start, end) within its text."""
-        p = self._parsed.get((sentence.doc, sentence.index))
+        p = self._parse(sentence)
         return p.subject if p else None
+
+    def _parse(self, sentence: Sentence):
+        """The parse of the view's own sentence at ``sentence``'s place; None for one outside the view."""
+        key = (sentence.doc, sentence.index)
+        if key not in self._parsed:
+            own = self.sentences.get(sentence.doc, [])
+            if self._parser is None or not 0 <= sentence.index < len(own):
+                return None
+            self._parsed[key] = self._parser.sentences([own[sentence.index].text])[0]
+        return self._parsed[key]
 
     def parse_question(self, question: str):
         """The parser's reading of the question's wh-phrase (``subject``, ``focus``), or None.
@@ -193,8 +207,7 @@ class CorpusView:
 
     def antecedent(self, sentence: Sentence) -> Sentence | None:
         """The earlier sentence a referring sentence points back to, if any."""
-        key = (sentence.doc, sentence.index)
-        return self._antecedents[key] if key in self._antecedents else self._find_antecedent(sentence)
+        return self._kept(self._antecedents, sentence, self._find_antecedent)
 
     def carried(self, sentence: Sentence) -> frozenset[str]:
         """Folded words the sentence is about without saying them: its antecedent's, plus aliases."""
@@ -221,8 +234,7 @@ class CorpusView:
 
         Those words are said of the sentence as fully as its own: "17 of them" are 17 such hospitals.
         """
-        key = (sentence.doc, sentence.index)
-        return self._referents[key] if key in self._referents else self._find_referent(sentence)
+        return self._kept(self._referents, sentence, self._find_referent)
 
     def _find_referent(self, sentence: Sentence) -> frozenset[str]:
         prev = self.antecedent(sentence)

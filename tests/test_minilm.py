@@ -1,0 +1,50 @@
+"""MiniLM run by numpy gives sentence-transformers' vectors, and answering needs no torch model stack."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from cartqa.index.minilm import is_minilm_folder
+
+TEXTS = ["When was the National Cancer Institute of Milan established?", "beds", "inpatient beds", "",
+         "The Institutes participating in the Plagencell Project are 5 academic cell factories: \"G. Lanzani\" "
+         "of ASST Papa Giovanni XXIII in Bergamo", "Città di Milano, è già", "word " * 400]
+
+
+def test_a_folder_missing_the_weights_or_the_pooling_is_not_runnable(tmp_path):
+    assert not is_minilm_folder(tmp_path)
+    (tmp_path / "modules.json").write_text("not json")
+    assert not is_minilm_folder(tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("batch", [1, 3, len(TEXTS)])  # alone, and padded beside longer texts
+def test_the_numpy_pass_gives_sentence_transformers_vectors(batch):
+    from cartqa.index.embedders import _load_sentence_transformer, minilm_path
+    from cartqa.index.minilm import NumpyMiniLM
+
+    assert is_minilm_folder(minilm_path())
+    twin, model = NumpyMiniLM(minilm_path()), _load_sentence_transformer(minilm_path())
+    for i in range(0, len(TEXTS), batch):
+        texts = TEXTS[i:i + batch]
+        expected = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        assert np.abs(twin.encode(texts) - expected).max() < 1e-5
+
+
+@pytest.mark.slow
+def test_embedding_a_question_imports_no_sentence_transformers():
+    code = ("import sys; from cartqa.index.embedders import get_embedder; e = get_embedder('minilm'); "
+            "v = e.embed_query('When was INT established?'); e.embed_passages(['beds', 'inpatient beds']); "
+            "print(v.shape, sorted(m for m in ('sentence_transformers', 'transformers', 'sklearn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "(384,) []"
+
+
+@pytest.mark.slow
+def test_the_parser_loads_without_torch_and_torch_still_imports_after():
+    code = ("import sys; from cartqa.corpus.parsing import nlp; nlp()('INT has 464 beds.'); "
+            "print('torch' in sys.modules); import torch, thinc.compat; print(torch.ones(1).item(), thinc.compat.has_torch)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "1.0", "False"]
