@@ -387,3 +387,18 @@ def test_a_name_is_asked_by_the_kind_an_apposition_gives_it():
         "incurable tumours"
     # a description names no one else's consortium
     assert not ask("What kind of tumours does the Italian consortium hope to extend immunotherapy to?").found
+
+
+def test_a_sentence_is_about_the_title_and_heading_it_sits_under():
+    body = "Data Set Characteristics\n\nThe data were collected in a fitness club in 1998. Twenty men were measured."
+    titled = "Linnerrud dataset -----------------\n\n" + body
+    chunk = Chunk("linnerud.rst.txt", titled, 0, len(titled))
+    ask = lambda q, c: extract(q, [Hit(c, 1.0, 1)], CorpusView([c]))  # noqa: E731
+    assert ask("When were the data of the Linnerrud dataset collected?", chunk).text == "1998"
+    assert ask("How many men were measured for the Linnerrud dataset?", chunk).text == "Twenty men"
+    # the title names this dataset, not another one
+    assert not ask("When were the data of the Iris dataset collected?", chunk).found
+    # the same name in a sentence of the text, not a title, is not what the paragraphs after it are about
+    untitled = "We describe a dataset named Linnerrud in what follows.\n\n" + body
+    other = Chunk("notes.txt", untitled, 0, len(untitled))
+    assert not ask("When were the data of the Linnerrud dataset collected?", other).found

@@ -44,4 +44,5 @@ def test_a_list_is_as_near_to_a_question_as_its_nearest_member():
     # a sentence embedder finds the whole long list far from a question about one member, that member near
     near = lambda question, texts: [0.9 if "Bergamo" in t and "Monza" not in t else 0.05 for t in texts]  # noqa: E731
     got = extract("Which of the factories is the one located in Bergamo?", [Hit(chunk, 1.0, 1)], view, near)
-    assert got.text == "B Institute in Bergamo"
+    # the learned scorer may name the factory alone or with its town; either is the Bergamo item
+    assert got.text in ("B Institute in Bergamo", "B Institute")

@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
+from cartqa.corpus.headings import Headings
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import STOPWORDS, stem, word_forms, words
 from cartqa.records import Chunk
@@ -86,7 +87,8 @@ class CorpusView:
     def __init__(self, chunks: list[Chunk], parser: Parser | None = None,
                  thesaurus: Thesaurus | None = None) -> None:
         self.sentences: dict[str, list[Sentence]] = {}
-        for doc, text in _documents(chunks).items():
+        self._texts = _documents(chunks)
+        for doc, text in self._texts.items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
         every = [s for doc in self.sentences.values() for s in doc]
         whole = " ".join(s.text for s in every)
@@ -114,6 +116,7 @@ class CorpusView:
         self._carried_names: dict[tuple[str, int], frozenset[str]] = {}
         self._antecedents: dict[tuple[str, int], Sentence | None] = {}
         self._referents: dict[tuple[str, int], frozenset[str]] = {}
+        self._headings: dict[str, Headings] = {}
         # Noun phrases and subjects (offsets within each sentence), when a parser is given. The
         # sentences it holds no parse of (an index built without the parser) are parsed now, in
         # one batch; the stored parses are read when first asked.
@@ -275,9 +278,18 @@ class CorpusView:
                     return prev
         return None
 
+    def headed(self, sentence: Sentence) -> frozenset[str]:
+        """Folded words of the document's title and the heading the sentence sits under."""
+        if sentence.doc not in self._headings:
+            self._headings[sentence.doc] = Headings.of(self._texts.get(sentence.doc, ""))
+        return frozenset(w for h in self._headings[sentence.doc].over(sentence.start)
+                         for w in word_forms(h) if w not in STOPWORDS)
+
     def _carry(self, sentence: Sentence) -> frozenset[str]:
         prev = self._find_antecedent(sentence)
         carried = {w for w in word_forms(prev.text) if w not in STOPWORDS} if prev else set()
+        # Under "Linnerrud dataset", "Number of Instances: 20" is the dataset's number of instances.
+        carried |= self.headed(sentence)
         return frozenset(carried | self.alias_words(carried | set(words(sentence.text))))
 
     def _carry_names(self, sentence: Sentence) -> frozenset[str]:
