@@ -66,12 +66,13 @@ def test_the_build_stores_the_counts_and_reuses_an_unchanged_documents_share(tin
     build_index(tiny_corpus, index, embedder="hash")
     stored = load_stored(index, read_manifest(index))
     view = CorpusView(stored.chunks)
-    assert stored.words == merge(of_document([s.text for s in doc]) for doc in view.sentences.values())
+    assert stored.words == merge(of_document([s.text for s in sentences], [c.text for c in stored.chunks if c.doc == doc])
+                                 for doc, sentences in view.sentences.items())
     assert stored.words.aliases["int"] == ("national", "cancer", "institute", "milan")
     assert len(stored.document_words()) == 2 and stored.bm25 is not None
     counted = []
     real = wordstats.of_document
-    monkeypatch.setattr("cartqa.index.annotate.of_document", lambda s: counted.append(s) or real(s))
+    monkeypatch.setattr("cartqa.index.annotate.of_document", lambda s, c: counted.append(s) or real(s, c))
     (tiny_corpus / "new.txt").write_text("Humanitas has a CAR-T unit.", encoding="utf-8")
     build_index(tiny_corpus, index, embedder="hash")
     assert counted == [["Humanitas has a CAR-T unit."]], "only the new document is counted"
@@ -118,3 +119,25 @@ def test_damaged_counts_are_a_damaged_index(tiny_corpus, tmp_path):
     (index / read_manifest(index).build_id / "words.json").write_text('{"sentences": 1, "df": {}, "vocabulary": 3}')
     with pytest.raises(IndexFormatError, match="damaged"):
         load_stored(index, read_manifest(index))
+
+
+def test_the_italian_readers_vocabulary_is_read_from_the_counts_and_equals_reading_every_chunk(tiny_corpus, tmp_path,
+                                                                                                 monkeypatch):
+    from cartqa.pipeline import engine
+    from cartqa.reading.italian import alignment
+    from cartqa.reading.italian.vocabulary import Vocabulary
+
+    (tiny_corpus / "it.txt").write_text("L'Ospedale Maggiore di Milano ha 900 letti. CAR-T e NBI.", encoding="utf-8")
+    index = tmp_path / "i"
+    build_index(tiny_corpus, index, embedder="hash")
+    loaded = engine._engine(read_manifest(index), load_stored(index, read_manifest(index)))
+    english = lambda w: w not in {"ospedale", "maggiore"}  # noqa: E731
+    stored = Vocabulary.from_written(loaded.view.stored_counts.written, english)
+    assert stored == Vocabulary.of([c.text for c in loaded.retriever.chunks], english)
+    assert stored.foreign == {"ospedale", "maggiore"} and "car-t" not in stored.targets
+    if not alignment.available():
+        return
+    monkeypatch.setattr(alignment, "cached_vectors", lambda index_dir, build, words: None)
+    monkeypatch.setattr(Vocabulary, "of", classmethod(lambda cls, *a: pytest.fail("read every chunk")))
+    aligner = alignment.for_engine(loaded, index)
+    assert aligner.vocabulary.targets == stored.targets

@@ -25,6 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from cartqa.corpus.shapes import SHAPES, by_shape
+from cartqa.corpus.shapes import written as shapes_written
 from cartqa.corpus.text import STOPWORDS, terms, words
 
 # "Long Name (ACR)" and "ACR (Long Name)".
@@ -40,6 +42,9 @@ _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 _PLACE_ADJECTIVE = re.compile(r"\b([A-Z][a-z]+(?:an|ese|ish))\s+[a-z]")
 
 Pairs = tuple[tuple[str, tuple[str, ...]], ...]  # (acronym, its words), in the order the text gives them
+# The words written in lower case, with a capital, in capitals (cartqa.corpus.shapes.SHAPES): None
+# when not worked out (a view counting at load leaves them to the Italian reader, which may never ask).
+Written = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class DocumentWords:
     long_then_short: Pairs  # "Long Name (ACR)": the last one of an acronym wins
     short_then_long: Pairs  # "ACR (Long Name)": counts only where no "Long Name (ACR)" does
     described: Pairs  # "the European consortium EURE-CART"
+    written: Written = None  # over the document's chunks, as the Italian reader reads them
 
     def to_json(self) -> dict:
         """Word lists as one space-joined string each (no word holds a space): small and quick to read."""
@@ -64,6 +70,8 @@ class DocumentWords:
             out[name] = " ".join(getattr(self, name))
         for name in ("long_then_short", "short_then_long", "described"):
             out[name] = [[short, " ".join(long)] for short, long in getattr(self, name)]
+        if self.written is not None:
+            out["written"] = [" ".join(group) for group in self.written]
         return out
 
     @classmethod
@@ -72,11 +80,14 @@ class DocumentWords:
                  for name in ("terms", "vocabulary", "acronyms", "proper", "lower", "place_adjectives")}
         pairs = {name: tuple((short, tuple(long.split())) for short, long in data[name])
                  for name in ("long_then_short", "short_then_long", "described")}
-        return cls(sentences=int(data["sentences"]), **lists, **pairs)
+        groups = data.get("written")
+        return cls(sentences=int(data["sentences"]), **lists, **pairs,
+                   written=None if groups is None else tuple(tuple(g.split()) for g in groups))
 
 
-def of_document(sentences: Sequence[str]) -> DocumentWords:
-    """What one document's sentences add to the corpus's counts."""
+def of_document(sentences: Sequence[str], chunks: Sequence[str] | None = None) -> DocumentWords:
+    """What one document's sentences add to the corpus's counts; with the texts of its ``chunks``,
+    how it writes its words too."""
     # The sentences joined as the whole corpus was before: a name and its acronym may sit across a
     # sentence break ("... Milan\n(INT)"), never across two documents.
     whole = " ".join(sentences)
@@ -91,6 +102,7 @@ def of_document(sentences: Sequence[str]) -> DocumentWords:
         long_then_short=tuple((short.lower(), _content(long)) for long, short in LONG_THEN_SHORT.findall(whole)),
         short_then_long=tuple((short.lower(), _content(long)) for short, long in SHORT_THEN_LONG.findall(whole)),
         described=tuple((short.lower(), tuple(words(long))) for long, short in KIND_THEN_SHORT.findall(whole)),
+        written=None if chunks is None else by_shape(shapes_written(chunks)),
     )
 
 
@@ -107,6 +119,7 @@ class CorpusWords:
     place_adjectives: frozenset[str]
     aliases: dict[str, tuple[str, ...]]  # acronym -> the content words of its long name
     descriptions: dict[str, tuple[str, ...]]  # acronym -> what an apposition says it is (no alias)
+    written: Written = None  # the words written in each shape (cartqa.corpus.shapes.by_shape)
 
     def to_json(self) -> dict:
         out: dict = {"sentences": self.sentences, "df": self.df}
@@ -114,6 +127,8 @@ class CorpusWords:
             out[name] = " ".join(sorted(getattr(self, name)))
         for name in ("aliases", "descriptions"):
             out[name] = [[short, " ".join(long)] for short, long in getattr(self, name).items()]
+        if self.written is not None:
+            out["written"] = [" ".join(group) for group in self.written]
         return out
 
     @classmethod
@@ -121,7 +136,9 @@ class CorpusWords:
         sets = {name: frozenset(data[name].split())
                 for name in ("vocabulary", "acronyms", "proper", "names_only", "place_adjectives")}
         maps = {name: {short: tuple(long.split()) for short, long in data[name]} for name in ("aliases", "descriptions")}
-        return cls(sentences=int(data["sentences"]), df={k: int(v) for k, v in data["df"].items()}, **sets, **maps)
+        groups = data.get("written")
+        return cls(sentences=int(data["sentences"]), df={k: int(v) for k, v in data["df"].items()}, **sets, **maps,
+                   written=None if groups is None else tuple(tuple(g.split()) for g in groups))
 
 
 def merge(documents: Iterable[DocumentWords]) -> CorpusWords:
@@ -148,6 +165,8 @@ def merge(documents: Iterable[DocumentWords]) -> CorpusWords:
         place_adjectives=frozenset(w for d in documents for w in d.place_adjectives),
         aliases=aliases,
         descriptions={k: v for k, v in described.items() if k not in aliases},
+        written=None if any(d.written is None for d in documents) else tuple(
+            tuple(sorted({w for d in documents for w in d.written[i]})) for i in range(len(SHAPES))),
     )
 
 

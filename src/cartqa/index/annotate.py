@@ -17,6 +17,7 @@ by :func:`cartqa.corpus.sentences.sentence_spans`.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -56,20 +57,25 @@ def chunk_terms(chunks: Sequence[Chunk], old: Mapping[str, list[str]]) -> list[l
 
 def word_counts(chunks: Iterable[Chunk], old: Mapping[str, dict]) -> tuple[dict[str, dict], dict]:
     """Each document's word counts (:func:`cartqa.corpus.wordstats.of_document`), by a hash of
-    its text, reusing ``old`` (hash -> counts); and their sum in corpus order, as JSON.
+    its chunks, reusing ``old`` (hash -> counts); and their sum in corpus order, as JSON.
 
     >>> from cartqa.records import Chunk
     >>> per_document, corpus = word_counts([Chunk("d", "INT has 464 beds.", 0, 17)], {})
-    >>> list(per_document.values())[0]["vocabulary"], corpus["sentences"]
-    ('464 beds has int', 1)
+    >>> list(per_document.values())[0]["vocabulary"], corpus["sentences"], corpus["written"]
+    ('464 beds has int', 1, ['beds', '', 'int'])
     """
+    chunks = list(chunks)
+    parts: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        parts.setdefault(c.doc, []).append(c)
     per_document: dict[str, dict] = {}
     shares: list[DocumentWords] = []
-    for text in documents(chunks).values():
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    for doc, text in documents(chunks).items():
+        # the chunks make the document's text, its sentences and the words the Italian reader sees
+        key = hashlib.sha256(json.dumps([[c.start, c.end, c.text] for c in parts[doc]]).encode()).hexdigest()
         if key not in per_document:
             per_document[key] = old[key] if key in old else of_document(
-                [text[s:e] for s, e in sentence_spans(text)]).to_json()
+                [text[s:e] for s, e in sentence_spans(text)], [c.text for c in parts[doc]]).to_json()
         shares.append(DocumentWords.from_json(per_document[key]))  # two copies of a text count twice
     return per_document, merge(shares).to_json()
 

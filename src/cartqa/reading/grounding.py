@@ -88,6 +88,7 @@ class CorpusView:
         for doc, text in _documents(chunks).items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
         every = [s for doc in self.sentences.values() for s in doc]
+        self.stored_counts = counts  # what the build counted (how words are written too), or None
         if counts is None:
             counts = merge(of_document([s.text for s in doc]) for doc in self.sentences.values())
         self.aliases = counts.aliases
