@@ -36,3 +36,17 @@ def test_empty_index_and_bad_k_return_nothing():
     assert Retriever([], np.zeros((0, 64), np.float32), e).search("anything") == []
     assert make().search("INT", k=0) == []
 
+
+
+def test_a_stored_bm25_index_searches_as_one_made_at_load(tmp_path):
+    from cartqa.corpus.text import terms
+    from cartqa.index.lexical import bm25_index, read_bm25, write_bm25
+
+    made = make()
+    write_bm25(tmp_path, bm25_index([terms(t) for t in TEXTS]))
+    stored = Retriever(made.chunks, None, made.embedder, index=made._dense, bm25=read_bm25(tmp_path))
+    assert stored.vocabulary == made.vocabulary and "pagencel" in stored.vocabulary
+    for question in ("When was INT established?", "Plagencell", "breast cancer treatment", "zzz"):
+        assert stored.search(question, k=4) == made.search(question, k=4)
+    other = Retriever(made.chunks[:2], None, made.embedder, index=made._dense, bm25=read_bm25(tmp_path))
+    assert "cancer" not in other.vocabulary, "an index of other chunks is not used"

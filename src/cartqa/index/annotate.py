@@ -1,5 +1,5 @@
 """What a question needs beyond chunk vectors, computed at build time: sentence vectors,
-word and word-pair vectors, sentence parses.
+word and word-pair vectors, sentence parses, the corpus's word counts.
 
 Everything is keyed by its text, so a build computes only what the previous build did
 not already hold (an unchanged file adds nothing), and a new process loads the tables
@@ -16,6 +16,8 @@ by :func:`cartqa.corpus.sentences.sentence_spans`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +25,7 @@ import numpy as np
 
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import content_pairs, terms, word_forms
+from cartqa.corpus.wordstats import DocumentWords, merge, of_document
 from cartqa.records import BuildProgress, Chunk
 
 # A reader without stored vectors warms this many of the corpus's words and pairs at load (sorted).
@@ -43,11 +46,38 @@ class Tables:
     phrases: tuple[list[str], np.ndarray]
     parses: dict[str, object]
     chunk_terms: list[list[str]] = field(default_factory=list)  # BM25's terms of chunk i
+    document_words: dict[str, dict] = field(default_factory=dict)  # a document's text hash -> its word counts
+    corpus_words: dict | None = None  # their sum (cartqa.corpus.wordstats.CorpusWords), as JSON
 
 
 def chunk_terms(chunks: Sequence[Chunk], old: Mapping[str, list[str]]) -> list[list[str]]:
     """The stemmed content words of each chunk (what BM25 indexes), reusing ``old`` (text -> terms)."""
     return [old[c.text] if c.text in old else terms(c.text) for c in chunks]
+
+
+def word_counts(chunks: Iterable[Chunk], old: Mapping[str, dict]) -> tuple[dict[str, dict], dict]:
+    """Each document's word counts (:func:`cartqa.corpus.wordstats.of_document`), by a hash of
+    its chunks, reusing ``old`` (hash -> counts); and their sum in corpus order, as JSON.
+
+    >>> from cartqa.records import Chunk
+    >>> per_document, corpus = word_counts([Chunk("d", "INT has 464 beds.", 0, 17)], {})
+    >>> list(per_document.values())[0]["vocabulary"], corpus["sentences"], corpus["written"]
+    ('464 beds has int', 1, ['beds', '', 'int'])
+    """
+    chunks = list(chunks)
+    parts: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        parts.setdefault(c.doc, []).append(c)
+    per_document: dict[str, dict] = {}
+    shares: list[DocumentWords] = []
+    for doc, text in documents(chunks).items():
+        # the chunks make the document's text, its sentences and the words the Italian reader sees
+        key = hashlib.sha256(json.dumps([[c.start, c.end, c.text] for c in parts[doc]]).encode()).hexdigest()
+        if key not in per_document:
+            per_document[key] = old[key] if key in old else of_document(
+                [text[s:e] for s, e in sentence_spans(text)], [c.text for c in parts[doc]]).to_json()
+        shares.append(DocumentWords.from_json(per_document[key]))  # two copies of a text count twice
+    return per_document, merge(shares).to_json()
 
 
 def documents(chunks: Iterable[Chunk]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from cartqa.corpus.chunking import ChunkSettings, chunk_document
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
-from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases
+from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases, word_counts
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.progress import progress_bars
 from cartqa.index.shards import Cache, in_shard
@@ -44,8 +44,9 @@ from cartqa.records import BuildProgress, Chunk, IndexReport
 
 log = logging.getLogger(__name__)
 
-# Format 2 stored the first 5,000 of the corpus's words and pairs; the upgrade to 3 computes the rest only.
-UPGRADABLE = frozenset({2})
+# Formats whose vectors, parses and terms a build keeps, computing only what they lack: format 2
+# stored the first 5,000 of the corpus's words and pairs, format 3 no word counts.
+UPGRADABLE = frozenset({2, 3})
 
 
 def build_index(
@@ -92,7 +93,7 @@ def build_index(
 
 def _reusable(old: Manifest, wanted: Manifest) -> bool:
     """Can ``old``'s chunks, vectors, sentence vectors and parses be kept? Same model and chunking,
-    and a format that :data:`UPGRADABLE` says differs only in holding fewer word vectors."""
+    and a format that :data:`UPGRADABLE` says differs only in holding less of what a build adds."""
     same = old.settings()[1:] == wanted.settings()[1:]
     return same and (old.format_version == wanted.format_version or old.format_version in UPGRADABLE)
 
@@ -196,7 +197,7 @@ def _embed_chunks(fresh: list[Chunk], cache: Cache, stored: StoredIndex | None, 
 
 
 def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder, step) -> Tables:
-    """Sentence vectors, phrase vectors and parses; only texts the earlier builds lack are computed.
+    """Sentence vectors, phrase vectors, parses and word counts; only texts the earlier builds lack are computed.
     ``fresh``: the vectors of the chunks this build embedded or borrowed, by text."""
     sentences = sentence_texts(chunks)
     # A one-sentence chunk already has its vector: reuse it as the sentence's (an unchanged
@@ -212,7 +213,8 @@ def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, mod
     step(BuildProgress("parsing", 0, todo, "sentences"))
     parses = parses_for(sentences, old_parses, _parse if parsing.available() else None)
     step(BuildProgress("parsing", todo, todo, "sentences"))
-    return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms))
+    per_document, corpus = word_counts(chunks, cache.document_words)
+    return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms), per_document, corpus)
 
 
 class _Known:

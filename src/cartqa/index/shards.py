@@ -53,6 +53,7 @@ class Cache:
         self.phrase_vectors = _Tables([b.phrase_vectors for b in builds])
         self.parses = ChainMap(*[b.parses for b in builds])
         self.terms = {c.text: t for b in builds if b.terms for c, t in zip(b.chunks, b.terms)}
+        self.document_words = ChainMap(*[b.document_words() for b in builds])
         self._dense: dict[int, DenseIndex] = {}
         for b in reversed(builds):  # the first build wins
             self._dense.update(dict.fromkeys((chunk_key(c) for c in b.chunks), b.dense))

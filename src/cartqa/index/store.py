@@ -9,6 +9,9 @@ Layout of ``index/``::
     <build_id>/sentences.npy       # + .keys.json: a vector per corpus sentence (memory-mapped)
     <build_id>/phrases.npy         # + .keys.json: vectors of the corpus's words and word pairs
     <build_id>/parses.jsonl        # each sentence's noun phrases and subject
+    <build_id>/terms.jsonl         # each chunk's BM25 terms, and bm25/: their BM25 index (memory-mapped)
+    <build_id>/words.json          # the corpus's word counts (idf, names, aliases): what a new process reads
+    <build_id>/document-words.jsonl  # each document's share of them, by a hash of its text: what a build reuses
 
 A build writes a new ``<build_id>/`` folder, then swaps ``manifest.json`` with
 ``os.replace``; a crash at any point leaves the previous index whole (with Milvus, whose
@@ -34,15 +37,19 @@ from pathlib import Path
 import numpy as np
 
 from cartqa import config
+from cartqa.corpus.wordstats import CorpusWords
 from cartqa.errors import IndexFormatError, StoreError
+from cartqa.index.lexical import bm25_index, read_bm25, write_bm25
 from cartqa.index.tables import EMPTY, VectorTable, read_records, read_vectors, write_records, write_vectors
 from cartqa.index.vectorstore import DenseIndex, FaissStore, VectorStore, chunk_key
 from cartqa.records import Chunk
 
 # 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
 # 3: every corpus word and word pair in the phrase table, not the first 5,000 (annotate.MAX_STORED).
-FORMAT_VERSION = 3
+# 4: the corpus's word counts, whole and per document (cartqa.corpus.wordstats), and the BM25 index.
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
+WORDS, DOCUMENT_WORDS = "words.json", "document-words"
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,13 @@ class StoredIndex:
     phrase_vectors: VectorTable = EMPTY
     parses: dict[str, object] = field(default_factory=dict)
     terms: list[list[str]] | None = None  # BM25's terms of chunk i, when the build stored them
+    words: CorpusWords | None = None  # the corpus's word counts, when the build stored them
+    bm25: object | None = None  # the chunks' BM25 index (a bm25s.BM25), when the build stored it
+    folder: Path | None = None  # the build's folder
+
+    def document_words(self) -> dict[str, object]:
+        """Each document's word counts by a hash of its text (read when a build asks: only builds reuse them)."""
+        return read_records(self.folder, DOCUMENT_WORDS) if self.folder else {}
 
     @property
     def vectors(self) -> np.ndarray:
@@ -136,14 +150,15 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
         dense = get_store(index_dir, manifest.store).open(build, chunks, manifest.dim)
         tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
-                      parses=read_records(build, "parses"), terms=_read_terms(build))
+                      parses=read_records(build, "parses"), terms=_read_terms(build), words=_read_words(build),
+                      bm25=read_bm25(build))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, IndexFormatError) as exc:
         raise IndexFormatError(f"index build {manifest.build_id} is damaged ({_short(exc)}); "
                                "run 'cartqa index' to rebuild it.") from exc
     if tables["terms"] is not None and len(tables["terms"]) != len(chunks):
         raise IndexFormatError(f"index build {build} has {len(chunks)} chunks but {len(tables['terms'])} term lists; "
                                "rebuild it.")
-    return StoredIndex(manifest, chunks, dense, **tables)
+    return StoredIndex(manifest, chunks, dense, **tables, folder=build)
 
 
 def _read_terms(build: Path) -> list[list[str]] | None:
@@ -151,6 +166,15 @@ def _read_terms(build: Path) -> list[list[str]] | None:
         return None
     with open(build / "terms.jsonl", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
+
+
+def _read_words(build: Path) -> CorpusWords | None:
+    if not (build / WORDS).exists():
+        return None
+    try:
+        return CorpusWords.from_json(json.loads((build / WORDS).read_text(encoding="utf-8")))
+    except AttributeError as exc:  # a field of the wrong type
+        raise ValueError(f"{WORDS}: {exc}") from exc
 
 
 def _short(exc: Exception) -> str:
@@ -196,6 +220,10 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
         write_records(tmp, "parses", tables.parses)
         with open(tmp / "terms.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(t, ensure_ascii=False) + "\n" for t in tables.chunk_terms)
+        write_bm25(tmp, bm25_index(tables.chunk_terms))
+        if tables.corpus_words is not None:
+            write_records(tmp, DOCUMENT_WORDS, tables.document_words)
+            (tmp / WORDS).write_text(json.dumps(tables.corpus_words, ensure_ascii=False), encoding="utf-8")
     store.write(tmp, chunks, fresh, previous, manifest.dim)  # last: Milvus changes in place
     os.replace(tmp, root / build_id)
     written = Manifest(**{**asdict(manifest), "files": manifest.files, "build_id": build_id, "store": store.place,

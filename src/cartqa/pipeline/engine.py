@@ -146,9 +146,11 @@ def _engine(manifest: Manifest, stored) -> Engine:
     model = get_embedder(manifest.embedder)
     from cartqa.reading import wordnet
 
-    view = CorpusView(stored.chunks, _parser(stored.parses), wordnet.WORDNET if wordnet.available() else None)
+    view = CorpusView(stored.chunks, _parser(stored.parses), wordnet.WORDNET if wordnet.available() else None,
+                      stored.words)
     related = Relatedness(model, stored.phrase_vectors)
-    retriever = Retriever(stored.chunks, None, model, stored.sentence_vectors, stored.dense, stored.terms)
+    retriever = Retriever(stored.chunks, None, model, stored.sentence_vectors, stored.dense, stored.terms,
+                          stored.bm25)
     if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
         # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
         related.warm(corpus_phrases(view))

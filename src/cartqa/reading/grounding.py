@@ -21,20 +21,17 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
 from cartqa.corpus.headings import Headings
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import STOPWORDS, stem, word_forms, words
+from cartqa.corpus.wordstats import LONG_THEN_SHORT, CorpusWords, merge, of_document
 from cartqa.records import Chunk
 
-# "Long Name (ACR)" and "ACR (Long Name)".
-_LONG_THEN_SHORT = re.compile(r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|di|del|dei)\s+)*){1,8})\(([A-Z]{2,}[\w-]*)\)")
-_SHORT_THEN_LONG = re.compile(r"\b([A-Z]{2,}[\w-]*)\s+\(([A-Z][^()]{5,80})\)")
-# A close apposition naming a kind before the name: "the *European consortium* EURE-CART".
-_KIND_THEN_SHORT = re.compile(r"\b([A-Z][a-z]+(?:an|ese|ish|ic)\s+[a-z]{4,})\s+([A-Z]{2,}(?:-[A-Z]{2,})*)\b")
+# "Long Name (ACR)": a long name written in a sentence (cartqa.corpus.wordstats finds them all).
+_LONG_THEN_SHORT = LONG_THEN_SHORT
 # A sentence that opens with a definite common noun ("The Hospital is", "The center is").
 # "The city of Milano" and "The Institutes participating in the Plagencell Project" name their
 # referent, so they do not refer back.
@@ -85,30 +82,27 @@ class CorpusView:
     """Sentences, aliases and term statistics of an index build, computed once."""
 
     def __init__(self, chunks: list[Chunk], parser: Parser | None = None,
-                 thesaurus: Thesaurus | None = None) -> None:
+                 thesaurus: Thesaurus | None = None, counts: CorpusWords | None = None) -> None:
+        """``counts``: the corpus's word counts as the index build stored them for these chunks;
+        without them, they are worked out here (seconds at 1,000 documents)."""
         self.sentences: dict[str, list[Sentence]] = {}
         self._texts = _documents(chunks)
         for doc, text in self._texts.items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
         every = [s for doc in self.sentences.values() for s in doc]
-        whole = " ".join(s.text for s in every)
-        self.aliases = _aliases(whole)
-        self.descriptions = {k: v for k, v in _described(whole).items() if k not in self.aliases}
-        df = Counter(t for s in every for t in set(stems(s.text)))
-        self._idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
-        self._max_idf = math.log(1 + max(len(every), 1))
-        self.vocabulary = frozenset(w for s in every for w in words(s.text))
-        self.acronyms = frozenset(m.group() for s in every for m in re.finditer(r"\b[A-Z]{2,}\b", s.text))
-        self.written = " ".join(whole.lower().split())  # to find a phrase said anywhere
-        # Words written capitalised inside a sentence are names, even where they open one.
-        self.proper = frozenset(m.group(1).lower() for s in every
-                                for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'-]+)", s.text))
-        # Names the corpus never writes in lower case: names, even in a question typed in lower case.
-        lower = {w for s in every for w in words(" ".join(re.findall(r"\b[a-z][\w'-]*", s.text)))}
-        self.names_only = frozenset(w for w in self.proper if w not in lower and w[:1].isalpha())
-        # A place's adjective before a noun ("the *Italian* coordinator", "the *European* consortium").
-        self.place_adjectives = frozenset(m.group(1).lower() for s in every
-                                          for m in re.finditer(r"\b([A-Z][a-z]+(?:an|ese|ish))\s+[a-z]", s.text))
+        self.stored_counts = counts  # what the build counted (how words are written too), or None
+        if counts is None:
+            counts = merge(of_document([s.text for s in doc]) for doc in self.sentences.values())
+        self.aliases = counts.aliases
+        self.descriptions = counts.descriptions
+        self._idf = {t: math.log(1 + counts.sentences / n) for t, n in counts.df.items()}
+        self._max_idf = math.log(1 + max(counts.sentences, 1))
+        self.vocabulary = counts.vocabulary
+        self.acronyms = counts.acronyms
+        self.written = " ".join(" ".join(s.text for s in every).lower().split())  # to find a phrase said anywhere
+        self.proper = counts.proper  # written capitalised inside a sentence: names
+        self.names_only = counts.names_only  # never written in lower case: names, even in a lower-case question
+        self.place_adjectives = counts.place_adjectives
         # What a sentence carries, its antecedent, referent and parse are worked out when first
         # asked, then kept: most sentences never are, and doing all of them took most of a new
         # process's start at 1,000 documents.
@@ -381,17 +375,3 @@ def _documents(chunks: list[Chunk]) -> dict[str, str]:
             buf[c.start:c.end] = c.text
         docs[doc] = "".join(buf)
     return docs
-
-
-def _aliases(text: str) -> dict[str, tuple[str, ...]]:
-    out = {}
-    for long, short in _LONG_THEN_SHORT.findall(text):
-        out[short.lower()] = tuple(w for w in words(long) if w not in STOPWORDS)
-    for short, long in _SHORT_THEN_LONG.findall(text):
-        out.setdefault(short.lower(), tuple(w for w in words(long) if w not in STOPWORDS))
-    return out
-
-
-def _described(text: str) -> dict[str, tuple[str, ...]]:
-    """Acronyms and the kind a close apposition says they are: "the European consortium EURE-CART"."""
-    return {short.lower(): tuple(words(long)) for long, short in _KIND_THEN_SHORT.findall(text)}

@@ -61,21 +61,28 @@ class Forest:
         return x
 
     def log_odds(self, x: np.ndarray) -> np.ndarray:
-        """Every row's log-odds: all rows walk each tree together, one level per step."""
-        total = np.full(len(x), self.baseline)
-        rows = np.arange(len(x))
-        for t in self._arrays:
-            feature, threshold, left, right, value, leaf = t
-            node = np.zeros(len(x), np.int64)
-            while True:
-                inner = ~leaf[node]
-                if not inner.any():
-                    break
-                n = node[inner]
-                go_left = x[rows[inner], feature[n]] <= threshold[n]
-                node[inner] = np.where(go_left, left[n], right[n])
-            total += value[node]
-        return total
+        """Every row's log-odds: all rows walk all trees together, one level per step.
+
+        (Walking the 300 trees one at a time was ~7,000 small numpy calls, 17 ms of a warm answer.)
+        """
+        feature, threshold, left, right, value, leaf = self._stacked  # flat: tree t's node i at t * width + i
+        width = len(leaf) // max(len(self.trees), 1)
+        # One walker per (row, tree) pair, row r's in tree t at r * trees + t, each at its tree's root.
+        tree_start = np.tile(np.arange(len(self.trees)) * width, len(x))
+        row_start = np.repeat(np.arange(len(x)) * x.shape[1], len(self.trees))
+        flat_x = np.ascontiguousarray(x, np.float64).ravel()
+        at = tree_start.copy()
+        walking = np.flatnonzero(~leaf.take(at))
+        while len(walking):  # only the (row, tree) pairs not yet at a leaf, one level per step
+            node = at.take(walking)
+            go_left = flat_x.take(row_start.take(walking) + feature.take(node)) <= threshold.take(node)
+            at[walking] = tree_start.take(walking) + np.where(go_left, left.take(node), right.take(node))
+            walking = walking[~leaf.take(at.take(walking))]
+        leaf_values = value.take(at).reshape(len(x), len(self.trees))
+        # The leaves summed in tree order, one after another (a running sum, not numpy's pairwise
+        # sum): the same floating-point total as adding them tree by tree.
+        leaves = np.concatenate([np.full((len(x), 1), self.baseline), leaf_values], axis=1)
+        return np.cumsum(leaves, axis=1)[:, -1]
 
     def probabilities(self, rows: Sequence[dict[str, float]]) -> list[float]:
         if not rows:
@@ -92,10 +99,20 @@ class Forest:
         return {n: i for i, n in enumerate(self.names)}
 
     @cached_property
-    def _arrays(self) -> list[tuple[np.ndarray, ...]]:
-        return [(np.asarray(t.feature, np.int64).clip(0), np.asarray(t.threshold, np.float64),
-                 np.asarray(t.left, np.int64), np.asarray(t.right, np.int64),
-                 np.asarray(t.value, np.float64), np.asarray(t.leaf, bool)) for t in self.trees]
+    def _stacked(self) -> tuple[np.ndarray, ...]:
+        """The trees' node arrays one after another, each padded to the longest tree's length
+        (with leaves no node leads to); a child's index stays within its tree."""
+        width = max((len(t.feature) for t in self.trees), default=1)
+
+        def stack(field: str, dtype, pad) -> np.ndarray:
+            out = np.full((len(self.trees), width), pad, dtype)
+            for i, t in enumerate(self.trees):
+                out[i, :len(t.feature)] = getattr(t, field)
+            return out.ravel()
+
+        return (stack("feature", np.int64, 0).clip(0), stack("threshold", np.float64, 0.0),
+                stack("left", np.int64, 0), stack("right", np.int64, 0), stack("value", np.float64, 0.0),
+                stack("leaf", bool, True))
 
     @staticmethod
     def from_json(d: dict) -> Forest:

@@ -23,6 +23,7 @@ import numpy as np
 
 from cartqa.corpus.text import terms
 from cartqa.index.embedders import Embedder
+from cartqa.index.lexical import bm25_index, vocabulary
 from cartqa.index.tables import EMPTY, VectorTable
 from cartqa.records import Chunk, Hit
 
@@ -48,14 +49,13 @@ class Retriever:
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray | None, embedder: Embedder,
                  sentence_vectors: VectorTable = EMPTY, index=None,
-                 chunk_terms: Sequence[list[str]] | None = None) -> None:
+                 chunk_terms: Sequence[list[str]] | None = None, bm25=None) -> None:
         """``sentence_vectors``: the index's vectors of the corpus sentences, so none is embedded again;
         ``index``: the build's searchable vectors (anything searched like FAISS, ``search(queries, k) ->
         (scores, rows)``: a FAISS index, or the store's ``DenseIndex``), else an exact FAISS index of
         ``vectors`` is made;
-        ``chunk_terms``: each chunk's BM25 terms as the build stored them, else computed here."""
-        import bm25s
-
+        ``bm25``: the BM25 index the build stored (cartqa.index.lexical), else one is made of
+        ``chunk_terms``, each chunk's BM25 terms as the build stored them, else computed here."""
         self.chunks = chunks
         self.embedder = embedder
         if index is None:
@@ -66,13 +66,12 @@ class Retriever:
             if len(vectors):
                 index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         self._dense = index
-        if chunk_terms is None or len(chunk_terms) != len(chunks):
-            chunk_terms = [terms(c.text) for c in chunks]
-        tokenised = [t or ["<empty>"] for t in chunk_terms]
-        self.vocabulary = frozenset(t for doc in tokenised for t in doc)
-        self._bm25 = bm25s.BM25()
-        if chunks:
-            self._bm25.index(tokenised, show_progress=False)
+        if bm25 is None or getattr(bm25, "scores", {}).get("num_docs") != len(chunks):
+            if chunk_terms is None or len(chunk_terms) != len(chunks):
+                chunk_terms = [terms(c.text) for c in chunks]
+            bm25 = bm25_index(chunk_terms)
+        self._bm25 = bm25
+        self.vocabulary = vocabulary(bm25)
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._stored = sentence_vectors
         self._lock = threading.Lock()

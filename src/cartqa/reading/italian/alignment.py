@@ -278,7 +278,11 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
         cached = _aligners.get(key)
         if cached and cached[0] == build:
             return cached[1]
-        vocabulary = Vocabulary.of((c.text for c in engine.retriever.chunks), is_english)
+        counts = getattr(engine.view, "stored_counts", None)
+        if counts is not None and counts.written is not None:  # the build worked it out
+            vocabulary = Vocabulary.from_written(counts.written, is_english)
+        else:
+            vocabulary = Vocabulary.of((c.text for c in engine.retriever.chunks), is_english)
         aligner = Aligner(vocabulary, cached_vectors(Path(index_dir), build, vocabulary.targets),
                           embed_together=embed_words_and_question, translate=lexicon.translations,
                           lemma=lexicon.english_lemma)

@@ -7,21 +7,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from cartqa.corpus.normalize import fold
-from cartqa.corpus.text import STOPWORDS
+from cartqa.corpus.shapes import TOKEN, by_shape, shape, written
 
-TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|\w[\w'’-]*|[^\w\s]")
-
-
-def shape(token: str) -> str:
-    letters = [c for c in token if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return "upper"
-    return "capital" if token[:1].isupper() else "lower"
+__all__ = ["TOKEN", "Vocabulary", "has_digit", "shape"]
 
 
 def has_digit(word: str) -> bool:
@@ -41,14 +32,17 @@ class Vocabulary:
     @classmethod
     def of(cls, texts: Iterable[str], is_english: Callable[[str], bool] = lambda w: True) -> Vocabulary:
         """Content words of ``texts``; ``is_english`` tells English words from the rest of a name."""
-        seen: dict[str, set[str]] = {}
-        for text in texts:
-            for token in TOKEN.findall(text):
-                word = fold(token).strip("'’-")
-                if word and word not in STOPWORDS and any(c.isalpha() for c in word) and word[:1].isalnum():
-                    seen.setdefault(word, set()).add(shape(token))
-        common = frozenset(w for w, shapes in seen.items() if "lower" in shapes)
-        foreign = frozenset(w for w in seen if w not in common and not is_english(w))
-        targets = tuple(sorted(w for w, shapes in seen.items() if shapes != {"upper"} and not has_digit(w)))
-        capitalised = frozenset(w for w, shapes in seen.items() if "capital" in shapes)
-        return cls(frozenset(seen), common, capitalised, foreign, targets)
+        return cls.from_written(by_shape(written(texts)), is_english)
+
+    @classmethod
+    def from_written(cls, groups: Sequence[Iterable[str]], is_english: Callable[[str], bool] = lambda w: True
+                     ) -> Vocabulary:
+        """The vocabulary of the words written in lower case, with a capital and in capitals
+        (:func:`cartqa.corpus.shapes.by_shape`; the index stores them for its corpus:
+        :attr:`cartqa.corpus.wordstats.CorpusWords.written`)."""
+        lower, capital, upper = (frozenset(g) for g in groups)
+        seen = lower | capital | upper
+        foreign = frozenset(w for w in seen if w not in lower and not is_english(w))
+        # an aligned word is written other than in capitals somewhere ("CAR-T" is a name's)
+        targets = tuple(sorted(w for w in seen if (w in lower or w in capital) and not has_digit(w)))
+        return cls(seen, lower, capital, foreign, targets)
