@@ -207,13 +207,22 @@ def mend_long_name(question: str, acronyms: frozenset[str], written: str) -> str
     "What is the consortium's goal for the EU?"
     >>> mend_long_name("What does the Women Cancer Center do?", frozenset({"WCC"}), "its women cancer center (wcc)")
     'What does the Women Cancer Center do?'
+    >>> [mend_long_name("Where is the National Institute of Biology?", frozenset(a), "") for a in ({"INB", "NIB"}, {"INB", "BNI"})]
+    ['Where is the NIB?', 'Where is the National Institute of Biology?']
     """
-    by_letters = {"".join(sorted(a)): a for a in acronyms if len(a) >= 2 and a.isalpha()}
+    by_letters: dict[str, list[str]] = {}
+    for a in sorted(acronyms):
+        if len(a) >= 2 and a.isalpha():
+            by_letters.setdefault("".join(sorted(a)), []).append(a)
 
     def mend(m: re.Match) -> str:
         name = m.group()
         initials = [w[0].upper() for w in name.split() if not re.fullmatch(_NAME_JOINERS, w)]
-        acronym = by_letters.get("".join(sorted(initials)))
+        spelled = by_letters.get("".join(sorted(initials)), [])
+        # Two acronyms of the same letters ("INB", "NBI"): the one in the initials' order, else
+        # neither (a guess would depend on nothing the question says).
+        in_order = "".join(initials)
+        acronym = in_order if in_order in spelled else spelled[0] if len(spelled) == 1 else None
         if acronym is None or " ".join(name.lower().split()) in written:
             return name
         return acronym
