@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -140,3 +140,24 @@ def _pieces(text: str, s: int, e: int, max_tokens: int, count_tokens: Callable[[
     if end > start:
         pieces.append((start, end))
     return pieces
+
+
+def documents(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Each document's normalised text rebuilt from its (overlapping) chunks: chunking undone.
+
+    Gaps between chunks are inter-sentence whitespace; a newline keeps a paragraph
+    break (two characters) from fusing two paragraphs.
+
+    >>> documents([Chunk("d", "One two.", 0, 8), Chunk("d", "Three.", 10, 16)])
+    {'d': 'One two.\\n\\nThree.'}
+    """
+    pieces: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        pieces.setdefault(c.doc, []).append(c)
+    docs = {}
+    for doc, parts in pieces.items():
+        buf = ["\n"] * max(c.end for c in parts)
+        for c in parts:
+            buf[c.start:c.end] = c.text
+        docs[doc] = "".join(buf)
+    return docs

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cartqa.corpus.chunking import documents
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import content_pairs, terms, word_forms
 from cartqa.corpus.wordstats import DocumentWords, merge, of_document
@@ -78,24 +79,6 @@ def word_counts(chunks: Iterable[Chunk], old: Mapping[str, dict]) -> tuple[dict[
                 [text[s:e] for s, e in sentence_spans(text)], [c.text for c in parts[doc]]).to_json()
         shares.append(DocumentWords.from_json(per_document[key]))  # two copies of a text count twice
     return per_document, merge(shares).to_json()
-
-
-def documents(chunks: Iterable[Chunk]) -> dict[str, str]:
-    """Each document's normalised text rebuilt from its (overlapping) chunks.
-
-    Gaps between chunks are inter-sentence whitespace; a newline keeps a paragraph
-    break from fusing two paragraphs (the reader rebuilds documents the same way).
-    """
-    pieces: dict[str, list[Chunk]] = {}
-    for c in chunks:
-        pieces.setdefault(c.doc, []).append(c)
-    docs = {}
-    for doc, parts in pieces.items():
-        buf = ["\n"] * max(c.end for c in parts)
-        for c in parts:
-            buf[c.start:c.end] = c.text
-        docs[doc] = "".join(buf)
-    return docs
 
 
 def sentence_texts(chunks: Iterable[Chunk]) -> list[str]:

@@ -24,14 +24,13 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from cartqa.corpus.chunking import documents
 from cartqa.corpus.headings import Headings
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import STOPWORDS, stem, word_forms, words
-from cartqa.corpus.wordstats import LONG_THEN_SHORT, CorpusWords, merge, of_document
+from cartqa.corpus.wordstats import CorpusWords, merge, of_document
 from cartqa.records import Chunk
 
-# "Long Name (ACR)": a long name written in a sentence (cartqa.corpus.wordstats finds them all).
-_LONG_THEN_SHORT = LONG_THEN_SHORT
 # A sentence that opens with a definite common noun ("The Hospital is", "The center is").
 # "The city of Milano" and "The Institutes participating in the Plagencell Project" name their
 # referent, so they do not refer back.
@@ -86,7 +85,7 @@ class CorpusView:
         """``counts``: the corpus's word counts as the index build stored them for these chunks;
         without them, they are worked out here (seconds at 1,000 documents)."""
         self.sentences: dict[str, list[Sentence]] = {}
-        self._texts = _documents(chunks)
+        self._texts = documents(chunks)
         for doc, text in self._texts.items():
             self.sentences[doc] = [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
         every = [s for doc in self.sentences.values() for s in doc]
@@ -358,20 +357,3 @@ def _demonym(place: str, word: str) -> bool:
     """
     base = place[:-1] if place[-1:] in ("y", "e", "i") else place
     return len(base) >= 4 and len(word) > len(base) and word.startswith(base) and word[len(base):] in _DEMONYM_ENDINGS
-
-
-def _documents(chunks: list[Chunk]) -> dict[str, str]:
-    """Rebuild each document's normalised text from its (overlapping) chunks."""
-    pieces: dict[str, list[Chunk]] = {}
-    for c in chunks:
-        pieces.setdefault(c.doc, []).append(c)
-    docs = {}
-    for doc, parts in pieces.items():
-        size = max(c.end for c in parts)
-        # Gaps between chunks are inter-sentence whitespace; a newline keeps a
-        # paragraph break (two characters) from fusing two paragraphs.
-        buf = ["\n"] * size
-        for c in parts:
-            buf[c.start:c.end] = c.text
-        docs[doc] = "".join(buf)
-    return docs

@@ -42,10 +42,11 @@ from dataclasses import replace
 
 from cartqa.corpus.normalize import fold
 from cartqa.corpus.text import ENGLISH_PARTICIPLE, NUMBER_WORDS, STOPWORDS, stem, word_forms, words
+from cartqa.corpus.wordstats import LONG_THEN_SHORT
 from cartqa.reading.agents import asks_skill_object, expert_agent, skill_object
 from cartqa.reading.counting import count_span
 from cartqa.reading.focus import focus_phrase, preposition_object
-from cartqa.reading.grounding import _LONG_THEN_SHORT, CorpusView, Sentence, covers
+from cartqa.reading.grounding import CorpusView, Sentence, covers
 from cartqa.reading.lists import coordinations, exact_count, excludes_the_list, list_pick
 from cartqa.reading.positional import SCOPE_ADVERBS, SCOPE_WORDS, positional_answer
 from cartqa.reading.question import Question
@@ -430,7 +431,7 @@ def _expansion(q: Question, s: Sentence, asked: frozenset[str]) -> Span | None:
     or the acronym of a long form the question names."""
     acronyms = {w for e in q.entities for w in e}
     short_asked = bool(_SHORT_FORM.search(q.text))
-    for m in _LONG_THEN_SHORT.finditer(s.text):
+    for m in LONG_THEN_SHORT.finditer(s.text):
         # "What is the acronym of the National Cancer Institute?" -> INT; "What abbreviation is used for
         # the IEO's *centre* that brings together ...": a long form the question names by its head noun
         if m.group(2).lower() not in acronyms and (all_asked(m.group(1), asked) or (
