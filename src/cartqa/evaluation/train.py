@@ -313,8 +313,9 @@ NEVER = 2.0  # a threshold no probability reaches
 
 def _rules_thresholds(questions, oof, s_oof, override: bool = False) -> tuple[float, float, float, float, dict]:
     """Reading by the rules, the scorer answers only where they refused, or overrides their pick
-    when it is surer of another candidate: the thresholds (answer, passage, override) that do best
-    out of fold, a short answer and an override allowed only where they add value."""
+    when it is surer of another candidate, or shows their pick as its sentence when it doubts it: the
+    thresholds (answer, passage, override, doubt) that do best out of fold, a short answer, an
+    override and a doubt allowed only where they add value."""
     summaries = [summarise(q, o, s) for q, o, s in zip(questions, oof, s_oof)]
     grid = [round(float(x), 3) for x in np.arange(0.05, 0.96, 0.025)]
     n_ans = max(1, sum(q.gold.answerable for q in questions))
