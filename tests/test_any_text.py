@@ -93,3 +93,17 @@ def test_a_run_on_text_is_cut_into_bounded_sentences():
     assert [text[s:e] for s, e in spans][0] == "First sentence." and text[slice(*spans[-1])] == "Last one."
     assert all(e - s <= LONGEST for s, e in spans) and len(spans) > 3
     assert " ".join(text[s:e] for s, e in spans) == text  # nothing lost: cut at spaces
+
+
+@needs_parser
+def test_one_english_pipeline_serves_every_use_with_the_analyses_of_separate_ones():
+    from cartqa.app import suggest
+    from cartqa.reading import candidates
+
+    assert candidates._nlp() is syntax.nlp() is suggest._nlp()  # loaded once a process, not once a use
+    spacy = parsing.import_spacy()
+    alone = spacy.load(parsing.MODEL, exclude=list(parsing.PARSE_ONLY))  # what the parser loaded before
+    texts = ["The club owns 14 gliders in Lasham.", "Its owner, Ann Welch, flew them from 1952 to 1960."]
+    assert parsing.parse_sentences(texts) == [parsing.parsed(d) for d in alone.pipe(texts)]
+    tokens, entities, _ = candidates.analyse(texts[1])
+    assert "Ann Welch" in {texts[1][s:e] for s, e, _ in entities}  # the entities still run for candidates

