@@ -6,7 +6,7 @@ import pytest
 from cartqa import build_index
 from cartqa.errors import CorpusError
 from cartqa.index.build import is_stale
-from cartqa.index.store import load_stored, read_manifest
+from cartqa.index.store import StoredIndex, load_stored, read_manifest
 
 
 def build(corpus, index):
@@ -168,12 +168,29 @@ def test_the_build_stores_what_a_new_process_would_recompute(tiny_corpus, tmp_pa
     real = model.embed_passages
     monkeypatch.setattr(model, "embed_passages", lambda texts: embedded.extend(texts) or real(texts))
     monkeypatch.setattr(syntax, "parse_sentences", lambda texts: pytest.fail(f"parsed at load: {texts[:3]}"))
+    # nor are BM25's terms read: the stored BM25 index is searched
+    monkeypatch.setattr(StoredIndex, "terms", property(lambda self: pytest.fail("the chunks' terms read at load")))
     engine._CACHE.clear()
     e = engine.get_engine(tiny_corpus, index, "hash", refresh=False)
     assert embedded == []
     assert len(e.retriever.sentence_similarity("How many beds?", sentences)) == len(sentences)
     assert e.related.best("beds", ["cancer", "breast cancer"]) != 0.0
     assert embedded == ["How many beds?"], "only the question is embedded"
+
+
+def test_the_stored_terms_are_read_when_asked_and_a_damaged_file_says_rebuild(tiny_corpus, tmp_path):
+    from cartqa.errors import IndexFormatError
+
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    manifest = read_manifest(index)
+    stored = load_stored(index, manifest)
+    assert "terms" not in stored.__dict__  # loading did not read them
+    assert len(stored.terms) == len(stored.chunks) and "terms" in stored.__dict__
+    lines = (index / manifest.build_id / "terms.jsonl").read_text(encoding="utf-8").splitlines()
+    (index / manifest.build_id / "terms.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    with pytest.raises(IndexFormatError, match="rebuild"):
+        load_stored(index, manifest).terms
 
 
 @pytest.mark.slow

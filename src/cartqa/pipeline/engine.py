@@ -149,8 +149,9 @@ def _engine(manifest: Manifest, stored) -> Engine:
     view = CorpusView(stored.chunks, _parser(stored.parses), wordnet.WORDNET if wordnet.available() else None,
                       stored.words)
     related = Relatedness(model, stored.phrase_vectors)
-    retriever = Retriever(stored.chunks, None, model, stored.sentence_vectors, stored.dense, stored.terms,
-                          stored.bm25)
+    # the stored terms are read only when BM25 is not stored (an older build) and must be indexed here
+    retriever = Retriever(stored.chunks, None, model, stored.sentence_vectors, stored.dense,
+                          stored.terms if stored.bm25 is None else None, stored.bm25)
     if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
         # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
         related.warm(corpus_phrases(view))
