@@ -1,6 +1,7 @@
 """The development corpus's question sets keep their promises: split by document (no document has
-questions in both a development and a blind set), and an accepted answer (as `cartqa eval` matches it; another may be a spelling of it: "Milic") is in its evidence,
-which is in its document. Failures name question ids only: a blind set is never read."""
+questions in both a development and a blind set), and an accepted answer (as `cartqa eval` matches
+it; another may be a spelling of it: "Milic") in each evidence sentence, which is in its document.
+Failures name question ids only: a blind set is never read."""
 
 import json
 import re
