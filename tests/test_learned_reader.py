@@ -38,37 +38,6 @@ def test_features_set_the_asked_type_against_the_spans_kind():
     assert f["in_question"] == 0.0 and f["year"] == 1.0
 
 
-def test_the_asked_noun_is_compared_by_meaning_with_the_spans_head_and_kind():
-    from cartqa.reading.candidates import analyse as parse, kind_glosses
-    from cartqa.reading.scorer import AskedMeaning
-
-    text = "Mr Dixon says 92 per cent of the workforce in Sydney have agreed to a wages freeze."
-    q = analyse("In which city did the workforce agree to a wages freeze?")
-    view = SentenceView(parse(text)[0], 0.9, 0.8, True, 0, False)
-    spans = {c.text: c for c in propose(text)}
-    # a fake of meaning: words sharing their first three letters are alike ("city", "cities")
-    meaning = AskedMeaning.of("city", lambda a, texts: max(float(a[:3] in t.lower()) for t in texts), kind_glosses())
-    f = {name: features(spans[name], view, q.answer_type, wh_word(q.text), frozenset(q.terms), q.focus, None,
-                        meaning=meaning) for name in ("92 per cent", "Sydney")}
-    assert f["Sydney"]["asked_like_kind"] == 1.0 and f["Sydney"]["asked_kind_margin"] == 0.0  # "Countries, cities, states"
-    assert f["92 per cent"]["asked_like_kind"] == 0.0 and f["92 per cent"]["asked_kind_margin"] == -1.0
-    no_meaning = features(spans["Sydney"], view, q.answer_type, wh_word(q.text), frozenset(q.terms), q.focus, None)
-    assert "asked_like" not in no_meaning and "asked_like" in f["Sydney"]
-
-
-def test_a_figure_of_the_question_missing_from_the_sentence_is_a_feature():
-    from cartqa.reading.candidates import analyse as parse
-
-    text = "INT has 464 inpatient beds and 1,000 staff."
-    view = SentenceView(parse(text)[0], 0.9, 0.8, True, 0, False)
-    beds = next(c for c in propose(text) if c.text.startswith("464"))
-    for question, missing in (("How many beds did INT have in 2015?", 1.0), ("How many beds do INT's 1,000 staff have?", 0.0),
-                              ("How many beds does INT have?", None)):
-        q = analyse(question)
-        f = features(beds, view, q.answer_type, wh_word(q.text), frozenset(q.terms), q.focus, None)
-        assert f.get("figures_missing") == missing, question
-
-
 def _choose(model: Model, rule=None):
     q = analyse("When was the National Cancer Institute of Milan established?")
     return choose(q, [Ranked(SENTENCE, 0.9, 0.8, True)], rule, model, keep=True)

@@ -60,19 +60,6 @@ def _nlp():
     return english()
 
 
-@functools.lru_cache(maxsize=1)
-def kind_glosses() -> dict[str, str]:
-    """What each entity label of the English pipeline names, in spaCy's own words
-    ("GPE": "Countries, cities, states"): the reader compares the asked noun ("which *country*")
-    with them by meaning. A bare number (no label) is glossed as a cardinal."""
-    from cartqa.corpus.parsing import import_spacy
-
-    spacy = import_spacy()
-    glosses = {label: spacy.explain(label) or "" for label in _nlp().get_pipe("ner").labels}
-    glosses["NUMBER"] = glosses.get("CARDINAL", "")
-    return {label: gloss for label, gloss in glosses.items() if gloss}
-
-
 def available() -> bool:
     """Is the English pipeline installed? Without it only rule answers are candidates."""
     try:

@@ -10,13 +10,13 @@ loads beyond the cached spaCy pipeline the candidates use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cartqa.reading.candidates import Candidate, analyse, kind_glosses, propose
+from cartqa.reading.candidates import Candidate, analyse, propose
 from cartqa.reading.grounding import Sentence
 from cartqa.reading.question import Question
-from cartqa.reading.scorer import AskedMeaning, Model, SentenceView, features, relative, sentence_features, wh_word
+from cartqa.reading.scorer import Model, SentenceView, features, relative, sentence_features, wh_word
 
 SENTENCES = 6  # the best sentences by coverage and meaning whose candidates are scored
 
@@ -56,21 +56,17 @@ class Choice:
 
 
 def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int] | None, model: Model,
-           keep: bool = False, related: Callable[[str, Iterable[str]], float] | None = None) -> Choice:
+           keep: bool = False) -> Choice:
     """Score every candidate of the best ``ranked`` sentences and decide among the three outcomes.
 
     ``rule`` is the rules' answer (its sentence and offsets within it), or None when they refused.
-    ``keep`` returns every scored row (for training), not only the decision. ``related``: meaning
-    similarity of words (:meth:`cartqa.reading.semantic.Relatedness.best`), for the asked noun.
+    ``keep`` returns every scored row (for training), not only the decision.
     """
     top = list(ranked[:SENTENCES])
     if rule and all(r.sentence != rule[0] for r in top):
         top.append(Ranked(rule[0], 0.0, 0.0, True))
     wh = wh_word(q.text)
     terms = frozenset(q.terms)
-    # the noun the answer is an instance of: "the biological *source* of", else "which *country*", "what *percentage*"
-    asked = q.asked_noun or next((w for t, w in zip(q.terms, q.term_words) if t == q.focus), "")
-    meaning = AskedMeaning.of(asked, related, kind_glosses()) if related and asked else None
     found: list[tuple[Sentence, Candidate, dict[str, float]]] = []
     for rank, r in enumerate(top):
         own = rule if rule and rule[0] == r.sentence else None
@@ -78,8 +74,7 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
         tokens = analyse(r.sentence.text)[0] if r.sentence.text.strip() else ()
         view = SentenceView(tokens, r.coverage, r.similarity, r.grounded, rank, own is not None)
         for c in propose(r.sentence.text, span):
-            found.append((r.sentence, c, features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun,
-                                                            meaning)))
+            found.append((r.sentence, c, features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun)))
     relative([f for *_, f in found])
     rows = [Row(s, c, f, p) for (s, c, f), p in zip(found, model.probabilities([f for *_, f in found]))]
     if not rows:

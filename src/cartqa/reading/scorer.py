@@ -18,11 +18,10 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
-from cartqa.corpus.text import STOPWORDS, stem, terms as text_terms
+from cartqa.corpus.text import STOPWORDS, stem
 from cartqa.reading.candidates import Candidate, Token
 from cartqa.reading.trees import Forest
 
@@ -128,32 +127,9 @@ def kind(c: Candidate, tokens: tuple[Token, ...]) -> str:
     return "PHRASE"
 
 
-@dataclass(frozen=True)
-class AskedMeaning:
-    """How close in meaning the asked noun ("which *country*", "what *percentage*") is to a text,
-    and its closest kind of entity (the label whose gloss it is nearest), for the scorer.
-
-    >>> same_stem = lambda a, texts: max(float(a[:5] in t.lower()) for t in texts)  # a fake of meaning
-    >>> asked = AskedMeaning.of("country", same_stem, {"GPE": "Countries, cities, states", "DATE": "Dates"})
-    >>> asked.like("Dates"), asked.best_kind
-    (0.0, 1.0)
-    """
-
-    like: Callable[[str], float]  # the asked noun's meaning similarity to a text (cached per question)
-    best_kind: float  # its highest similarity to any entity label's gloss
-    glosses: Mapping[str, str]  # entity label (or NUMBER) -> what it names
-
-    @classmethod
-    def of(cls, asked: str, related: Callable[[str, list[str]], float], glosses: Mapping[str, str]) -> AskedMeaning:
-        like = functools.lru_cache(maxsize=256)(lambda text: related(asked, [text]))
-        return cls(like, max((like(g) for g in glosses.values()), default=0.0), glosses)
-
-
 def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: frozenset[str], focus: str,
-             rule: tuple[int, int] | None, asked: str = "", meaning: AskedMeaning | None = None) -> dict[str, float]:
-    """The named features of candidate ``c`` (see the module docstring). ``meaning``: the meaning
-    similarities of the noun the question asks for (its asked noun, else its wh-phrase's head),
-    when the reader has an embedder."""
+             rule: tuple[int, int] | None, asked: str = "") -> dict[str, float]:
+    """The named features of candidate ``c`` (see the module docstring)."""
     tokens = s.tokens
     k = kind(c, tokens)
     f: dict[str, float] = {f"lab={lab}": 1.0 for lab in c.labels}
@@ -197,24 +173,8 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
             f["asked_is_a"] = float(kind_of is True)
             f["asked_not_a"] = float(kind_of is False)
             f["asked_inside"] = float(stem(asked) in own)
-        if meaning is not None:  # the asked noun by meaning, where WordNet is silent: "percentage" / "92 per cent"
-            f["asked_like"] = meaning.like(tokens[c.root].lemma.lower())
-            gloss = meaning.glosses.get(k, "")
-            if gloss:
-                f["asked_like_kind"] = meaning.like(gloss)
-                f["asked_kind_margin"] = f["asked_like_kind"] - meaning.best_kind
-        figures = [t for t in terms if any(ch.isdigit() for ch in t)]
-        if figures:  # "How many beds did it have *in 2015*?": a figure of the question the sentence does not say
-            said = _said(tuple(t.text for t in tokens))
-            f["figures_missing"] = sum(x not in said for x in figures) / len(figures)
         f["sentence_words"] = min(len(tokens), 60) / 60
     return f
-
-
-@functools.lru_cache(maxsize=512)
-def _said(words: tuple[str, ...]) -> frozenset[str]:
-    """The terms a sentence (its tokens' texts) says, as the question's terms are written."""
-    return frozenset(text_terms(" ".join(words)))
 
 
 def _is_a(word: str, kind: str) -> bool | None:
