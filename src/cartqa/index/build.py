@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
 from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases, word_counts
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
+from cartqa.index.late import late_vectors, sentence_homes
 from cartqa.index.progress import progress_bars
 from cartqa.index.shards import Cache, in_shard
 from cartqa.index.store import (
@@ -45,8 +46,11 @@ from cartqa.records import BuildProgress, Chunk, IndexReport
 log = logging.getLogger(__name__)
 
 # Formats whose vectors, parses and terms a build keeps, computing only what they lack: format 2
-# stored the first 5,000 of the corpus's words and pairs, format 3 no word counts.
-UPGRADABLE = frozenset({2, 3})
+# stored the first 5,000 of the corpus's words and pairs, format 3 no word counts, format 4 sentence
+# vectors embedded alone (with a late-chunking embedder they are all computed again).
+UPGRADABLE = frozenset({2, 3, 4})
+# The first format whose sentence vectors are late-chunked (cartqa.index.late) where the embedder can.
+LATE_SENTENCES = 5
 
 
 def build_index(
@@ -162,11 +166,17 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
             fresh.extend(new_chunks)
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
     step(BuildProgress("reading", len(changed), len(changed), "files"))
+    late = _late_chunking(model)
+    if stored and late and stored.manifest.format_version < LATE_SENTENCES:
+        # Its sentence vectors were embedded alone: a build must not mix them with late-chunked
+        # ones. Everything else (chunk vectors, words, parses, counts) it keeps.
+        stored = replace(stored, sentence_vectors=EMPTY)
     cache = Cache([*([stored] if stored else []), *reused])
-    embedded = _embed_chunks(fresh, cache, stored, model, step)
+    first_fresh = len(chunks)
     chunks.extend(fresh)
-    tables = _tables(chunks, {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded},
-                     cache, model, step)
+    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, step)
+    whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded}
+    tables = _tables(chunks, {**whole, **late_sentences}, cache, model, step)
     step(BuildProgress("writing", len(changed), len(changed), "files"))
     manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, embedded,
                             stored.dense if stored else None, tables, store)
@@ -179,29 +189,46 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     return report
 
 
-def _embed_chunks(fresh: list[Chunk], cache: Cache, stored: StoredIndex | None, model: Embedder,
-                  step) -> dict[int, np.ndarray]:
-    """Vectors of the new chunks, by key, that the store does not have: embedded, or taken from a
-    reused build. A chunk the old build has (a changed file's unchanged part) needs none."""
+def _embed_chunks(chunks: list[Chunk], first_fresh: int, cache: Cache, stored: StoredIndex | None,
+                  model: Embedder, late: bool, step) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
+    """Vectors of the new chunks (``chunks[first_fresh:]``), by key, that the store does not have:
+    embedded, or taken from a reused build. A chunk the old build has (a changed file's unchanged
+    part) needs none. With ``late`` (:func:`_late_chunking`), the same transformer pass also gives
+    the vectors of the sentences no earlier build has (by text; cartqa.index.late)."""
+    fresh = chunks[first_fresh:]
     keys = [chunk_key(c) for c in fresh]
-    todo = [c for c, k in zip(fresh, keys) if k not in cache]
-    # New chunks of every changed file in one batched pass, so short files share batches.
-    _, vectors = vectors_for([c.text for c in todo], EMPTY, model.embed_passages, model.dim,
-                             lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
-                             keep_duplicates=True)
-    embedded = dict(zip((chunk_key(c) for c in todo), vectors.reshape(-1, model.dim)))
+    todo = [first_fresh + n for n, k in enumerate(keys) if k not in cache]
+    report = lambda done, total: step(BuildProgress("embedding", done, total, "chunks"))  # noqa: E731
+    sentences: dict[str, np.ndarray] = {}
+    if late:
+        # New chunks of every changed file in one pass, so short files share batches; an unchanged
+        # chunk runs too when it is the home of a sentence without a vector (an upgraded index's).
+        homes = sentence_homes(chunks, lambda text: text not in cache.sentence_vectors)
+        by_index, sentences = late_vectors(chunks, todo, homes, model.embed_late, report)
+        vectors = [by_index[i] for i in todo]
+    else:
+        _, vectors = vectors_for([chunks[i].text for i in todo], EMPTY, model.embed_passages, model.dim, report,
+                                 keep_duplicates=True)
+    embedded = dict(zip((chunk_key(chunks[i]) for i in todo), np.asarray(vectors).reshape(-1, model.dim)))
     old = {chunk_key(c) for c in stored.chunks} if stored else set()
     borrowed = [k for k in dict.fromkeys(keys) if k in cache and k not in old]
     embedded.update(zip(borrowed, cache.vectors(borrowed, model.dim)))
-    return embedded
+    return embedded, sentences
+
+
+def _late_chunking(model: Embedder) -> bool:
+    """Does ``model`` give sentence vectors from their chunk's tokens (a MiniLM-like model)?"""
+    can = getattr(model, "can_late_chunk", None)
+    return bool(can and can())
 
 
 def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder, step) -> Tables:
     """Sentence vectors, phrase vectors, parses and word counts; only texts the earlier builds lack are computed.
-    ``fresh``: the vectors of the chunks this build embedded or borrowed, by text."""
+    ``fresh``: sentence vectors this build already has, by text: the chunks it embedded or borrowed
+    (a one-sentence chunk's vector is its sentence's), and the late-chunked sentences."""
     sentences = sentence_texts(chunks)
-    # A one-sentence chunk already has its vector: reuse it as the sentence's (an unchanged
-    # chunk's sentences are in the old table already).
+    # Only what no earlier build has and this build's chunks did not give is embedded alone here
+    # (an unchanged chunk's sentences are in the old table already).
     known = _Known(cache.sentence_vectors, fresh)
     sentence_table = vectors_for(sentences, known, model.embed_passages, model.dim,
                                  lambda done, total: step(BuildProgress("embedding", done, total, "sentences")))

@@ -135,6 +135,25 @@ class SentenceTransformerEmbedder:
                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
+    def can_late_chunk(self) -> bool:
+        """Can :meth:`embed_late` give sentence vectors from their chunk's tokens (a MiniLM-like
+        model: :func:`cartqa.index.late.supports`)? Loads the model."""
+        from cartqa.index import late
+
+        return late.supports(self.model)
+
+    def embed_late(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> tuple[np.ndarray, list]:
+        """Each text's vector, as :meth:`embed_passages`, and the vectors of its character ``spans``
+        from the same transformer pass (late chunking, :mod:`cartqa.index.late`; None for a span
+        the model's length cut off). Only when :meth:`can_late_chunk`.
+
+        >>> e = get_embedder("minilm")                                  # doctest: +SKIP
+        >>> vectors, parts = e.embed_late(["INT opened. It has 464 beds."], [[(0, 11), (12, 28)]])  # doctest: +SKIP
+        """
+        from cartqa.index import late
+
+        return late.encode(self.model, texts, spans)
+
     def twin(self):
         """The same model run by numpy (:class:`cartqa.index.minilm.NumpyMiniLM`) when the folder
         holds one it can run, loaded once; else None."""

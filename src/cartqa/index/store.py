@@ -47,7 +47,9 @@ from cartqa.records import Chunk
 # 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
 # 3: every corpus word and word pair in the phrase table, not the first 5,000 (annotate.MAX_STORED).
 # 4: the corpus's word counts, whole and per document (cartqa.corpus.wordstats), and the BM25 index.
-FORMAT_VERSION = 4
+# 5: sentence vectors late-chunked from their chunk's tokens where the embedder can (cartqa.index.late);
+#    a build upgrading format 4 or older computes them all again, keeping everything else.
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 WORDS, DOCUMENT_WORDS = "words.json", "document-words"
 
