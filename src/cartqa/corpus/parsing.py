@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import functools
 import importlib.abc
+import json
 import logging
+import os
+import subprocess
 import sys
+import threading
+from collections import deque
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -122,6 +128,73 @@ def parse_sentences(texts: Sequence[str]) -> list[Parsed]:
             more = tuple((s + start, e + start) for s, e in one.phrases)
             out[n] = Parsed(out[n].phrases + more, out[n].subject)
     return out
+
+
+# Sentences from which a build parses in two processes (parse_corpus): the second process takes
+# ~2.4 s to start (Python, spaCy, the model), ~900 sentences' parsing; below this it gains little.
+TWO_PROCESSES = 1_500
+# Sentences handed to a process at a time: small enough that neither waits long for the other at
+# the end, a multiple of spaCy's batch (64) so each process batches the sentences as one would.
+SHARE = 256
+
+
+def parse_corpus(texts: Sequence[str], processes: int = 2) -> list[Parsed]:
+    """:func:`parse_sentences` of many texts, shared with a second process when there are at least
+    :data:`TWO_PROCESSES` (spaCy parses each sentence alone: the values are those of one process).
+
+    The helper is a plain ``python -m cartqa.corpus.parse_helper`` speaking JSON lines, not a
+    multiprocessing child: a fork would copy a build's torch threads (and a server's), and a spawn
+    runs the caller's main script again, which without a ``__main__`` guard builds the index again
+    and waits on this build's lock. It takes shares of :data:`SHARE` sentences from the end while
+    this process parses from the start, so both finish together; whatever it does not return
+    (it failed to start or died), this process parses.
+    """
+    if processes < 2 or len(texts) < TWO_PROCESSES:
+        return parse_sentences(texts)
+    shares = deque(range(0, len(texts), SHARE))
+    out: list[Parsed] = [Parsed()] * len(texts)
+    lock = threading.Lock()
+
+    def take(end: bool) -> int | None:
+        with lock:
+            return (shares.pop() if end else shares.popleft()) if shares else None
+
+    helper = threading.Thread(target=_helper, args=(texts, out, take, shares.append), daemon=True)
+    helper.start()
+    while (start := take(False)) is not None:
+        out[start:start + SHARE] = parse_sentences(texts[start:start + SHARE])
+    helper.join()
+    for start in shares:  # those the helper gave back
+        out[start:start + SHARE] = parse_sentences(texts[start:start + SHARE])
+    return out
+
+
+def _helper(texts: Sequence[str], out: list[Parsed], take, give_back) -> None:
+    """Feed the helper process shares until none is left; a share it fails to return goes back."""
+    env = dict(os.environ)
+    # The helper imports this very cartqa, wherever the caller found it (the folder holding cartqa/).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH"))
+                                        if p)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "cartqa.corpus.parse_helper"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=env)
+    except OSError as exc:
+        log.warning("parsing in one process (no second: %s)", exc)
+        return
+    try:
+        while (start := take(True)) is not None:
+            try:
+                proc.stdin.write(json.dumps(list(texts[start:start + SHARE])).encode() + b"\n")
+                proc.stdin.flush()
+                parses = [Parsed.from_json(p) for p in json.loads(proc.stdout.readline() or b"null")]
+            except (OSError, TypeError, ValueError) as exc:  # it died: this process parses the rest
+                log.warning("parsing in one process (the second stopped: %s)", exc)
+                give_back(start)
+                return
+            out[start:start + SHARE] = parses
+    finally:
+        proc.stdin.close()
+        proc.wait()
 
 
 def _pieces(text: str, size: int) -> list[tuple[int, str]]:

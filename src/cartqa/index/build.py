@@ -258,7 +258,7 @@ class _Known:
 
 
 def _parse(texts: list[str]) -> list[object]:
-    return [p.to_json() for p in parsing.parse_sentences(texts)]
+    return [p.to_json() for p in parsing.parse_corpus(texts)]
 
 
 def _keep(stored: StoredIndex | None, kept: set[str], files: list[CorpusFile]):
