@@ -121,6 +121,14 @@ def test_a_new_file_runs_only_its_chunks(tiny_corpus, tmp_path):
                        HashEmbedder().embed_passages(["late:Pavia has a university."])[0])
 
 
+def test_a_build_that_only_removes_a_file_loads_no_model(tiny_corpus, tmp_path, monkeypatch):
+    fake, index = LateFake(), tmp_path / "i"
+    build_index(tiny_corpus, index, embedder=fake)
+    monkeypatch.setattr(fake, "can_late_chunk", lambda: pytest.fail("the model was asked"))
+    (tiny_corpus / "ieo.md").unlink()
+    assert build_index(tiny_corpus, index, embedder=fake).removed == 1
+
+
 def test_a_format_4_index_gets_late_sentence_vectors_and_keeps_the_rest(tiny_corpus, tmp_path):
     plain, index = HashEmbedder(), tmp_path / "i"
     build_index(tiny_corpus, index, embedder=plain)  # sentences embedded alone, as format 4 did

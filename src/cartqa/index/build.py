@@ -166,15 +166,14 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
             fresh.extend(new_chunks)
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
     step(BuildProgress("reading", len(changed), len(changed), "files"))
-    late = _late_chunking(model)
-    if stored and late and stored.manifest.format_version < LATE_SENTENCES:
+    if stored and stored.manifest.format_version < LATE_SENTENCES and _late_chunking(model):
         # Its sentence vectors were embedded alone: a build must not mix them with late-chunked
         # ones. Everything else (chunk vectors, words, parses, counts) it keeps.
         stored = replace(stored, sentence_vectors=EMPTY)
     cache = Cache([*([stored] if stored else []), *reused])
     first_fresh = len(chunks)
     chunks.extend(fresh)
-    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, step)
+    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, step)
     whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded}
     tables = _tables(chunks, {**whole, **late_sentences}, cache, model, step)
     step(BuildProgress("writing", len(changed), len(changed), "files"))
@@ -190,20 +189,21 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
 
 
 def _embed_chunks(chunks: list[Chunk], first_fresh: int, cache: Cache, stored: StoredIndex | None,
-                  model: Embedder, late: bool, step) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
+                  model: Embedder, step) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
     """Vectors of the new chunks (``chunks[first_fresh:]``), by key, that the store does not have:
     embedded, or taken from a reused build. A chunk the old build has (a changed file's unchanged
-    part) needs none. With ``late`` (:func:`_late_chunking`), the same transformer pass also gives
-    the vectors of the sentences no earlier build has (by text; cartqa.index.late)."""
+    part) needs none. When the embedder late-chunks (:func:`_late_chunking`), the same transformer
+    pass also gives the vectors of the sentences no earlier build has (by text; cartqa.index.late)."""
     fresh = chunks[first_fresh:]
     keys = [chunk_key(c) for c in fresh]
     todo = [first_fresh + n for n, k in enumerate(keys) if k not in cache]
     report = lambda done, total: step(BuildProgress("embedding", done, total, "chunks"))  # noqa: E731
     sentences: dict[str, np.ndarray] = {}
-    if late:
+    homes = sentence_homes(chunks, lambda text: text not in cache.sentence_vectors)
+    # Asked only when there is work: a build that only removes files loads no model.
+    if (todo or homes) and _late_chunking(model):
         # New chunks of every changed file in one pass, so short files share batches; an unchanged
         # chunk runs too when it is the home of a sentence without a vector (an upgraded index's).
-        homes = sentence_homes(chunks, lambda text: text not in cache.sentence_vectors)
         by_index, sentences = late_vectors(chunks, todo, homes, model.embed_late, report)
         vectors = [by_index[i] for i in todo]
     else:
