@@ -77,6 +77,15 @@ def test_what_a_dead_helper_had_is_parsed_here(fakes, monkeypatch, lives):
     assert parsing.parse_corpus(TEXTS) == fake_parse(TEXTS)
 
 
+def test_a_helper_answering_a_share_short_has_it_parsed_here(fakes, monkeypatch):
+    class Short(FakeHelper):
+        def readline(self) -> bytes:  # one parse missing: taken whole, it would shift every later one
+            return json.dumps([p.to_json() for p in fake_parse(self.last)][:-1]).encode() + b"\n"
+
+    monkeypatch.setattr(parsing.subprocess, "Popen", Short)
+    assert parsing.parse_corpus(TEXTS) == fake_parse(TEXTS)
+
+
 def test_a_helper_that_cannot_start_leaves_it_all_here(fakes, monkeypatch):
     def cannot(*args, **kwargs):
         raise OSError("no such interpreter")

@@ -197,9 +197,12 @@ def _helper(texts: Sequence[str], out: list[Parsed], take, give_back) -> None:
     try:
         while (start := take(True)) is not None:
             try:
-                proc.stdin.write(json.dumps(list(texts[start:start + SHARE])).encode() + b"\n")
+                share = texts[start:start + SHARE]
+                proc.stdin.write(json.dumps(list(share)).encode() + b"\n")
                 proc.stdin.flush()
                 parses = [Parsed.from_json(p) for p in json.loads(proc.stdout.readline() or b"null")]
+                if len(parses) != len(share):  # a slice of another length would shift every later parse
+                    raise ValueError(f"{len(parses)} parses for {len(share)} sentences")
             except (OSError, TypeError, ValueError) as exc:  # it died: this process parses the rest
                 log.warning("parsing in one process (the second stopped: %s)", exc)
                 give_back(start)
