@@ -50,7 +50,7 @@ eval: index
 # The development corpus (../shared/corpora/dev, 248 real documents) and its question sets (eval/dev/).
 DEV_CORPUS ?= ../shared/corpora/dev
 DEV_SETS := eval/dev/wiki-dev.jsonl eval/dev/news-dev.jsonl eval/dev/datasets-dev.jsonl \
-	eval/dev/wiki-dev2.jsonl eval/dev/news-dev2.jsonl
+	eval/dev/wiki-dev2.jsonl eval/dev/news-dev2.jsonl eval/dev/wiki-dev3.jsonl eval/dev/news-dev3.jsonl
 BLIND_SETS := eval/dev/wiki-blind.jsonl eval/dev/news-blind.jsonl eval/dev/datasets-blind.jsonl
 # The seed's sets whose failures have been read (eval/README.md); never the blind ones.
 SEED_READ := eval/seed/questions.jsonl eval/seed/heldout.jsonl \
