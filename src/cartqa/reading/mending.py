@@ -194,10 +194,11 @@ _NAME_JOINERS = r"(?:of|for|and|the|di|del|dei|della|delle|degli|per|e)"
 _LONG_NAME = re.compile(rf"\b[A-Z][\w'-]+(?:\s+(?:{_NAME_JOINERS}\s+)*[A-Z][\w'-]+)+")
 
 
-def mend_long_name(question: str, acronyms: frozenset[str], written: str) -> str:
+def mend_long_name(question: str, acronyms: frozenset[str], written: str | Callable[[], str]) -> str:
     """A long name the text never writes, as the acronym of ``acronyms`` its initials spell, in any order.
 
-    ``written`` is the documents' text, lower-cased: a long name it writes stays as it is.
+    ``written`` is the documents' text, lower-cased, or a function returning it (called only when
+    an acronym is found: it is the whole corpus): a long name it writes stays as it is.
 
     >>> mend_long_name("How many beds has the European Institute of Oncology?", frozenset({"IEO"}), "")
     'How many beds has the IEO?'
@@ -209,6 +210,8 @@ def mend_long_name(question: str, acronyms: frozenset[str], written: str) -> str
     'What does the Women Cancer Center do?'
     >>> [mend_long_name("Where is the National Institute of Biology?", frozenset(a), "") for a in ({"INB", "NIB"}, {"INB", "BNI"})]
     ['Where is the NIB?', 'Where is the National Institute of Biology?']
+    >>> mend_long_name("Where is the hospital?", frozenset({"IEO"}), lambda: 1 / 0)  # no acronym: not read
+    'Where is the hospital?'
     """
     by_letters: dict[str, list[str]] = {}
     for a in sorted(acronyms):
@@ -223,7 +226,7 @@ def mend_long_name(question: str, acronyms: frozenset[str], written: str) -> str
         # neither (a guess would depend on nothing the question says).
         in_order = "".join(initials)
         acronym = in_order if in_order in spelled else spelled[0] if len(spelled) == 1 else None
-        if acronym is None or " ".join(name.lower().split()) in written:
+        if acronym is None or " ".join(name.lower().split()) in (written() if callable(written) else written):
             return name
         return acronym
 
