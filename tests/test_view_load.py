@@ -1,5 +1,6 @@
 """The reader's corpus view works out per-sentence context when first asked, with the same result."""
 
+from cartqa.corpus.wordstats import merge, of_document
 from cartqa.reading.grounding import CorpusView, Sentence
 from cartqa.records import Chunk
 
@@ -29,11 +30,11 @@ class _Parsed:
 class _StoredParses:
     """A parser that holds some sentences' parses (as an index does) and counts what it parses."""
 
-    def __init__(self, held: set[str]) -> None:
-        self.held, self.calls = held, []
+    def __init__(self, stored: set[str]) -> None:
+        self.stored, self.calls = stored, []
 
-    def holds(self, text: str) -> bool:
-        return text in self.held
+    def held(self) -> int:
+        return len(self.stored)
 
     def sentences(self, texts):
         self.calls.append(list(texts))
@@ -43,17 +44,22 @@ class _StoredParses:
 PLURAL = "Lombardy has many hospitals and research institutes dedicated to oncology. Milan hosts 17 of them."
 
 
-def test_parses_the_index_holds_are_read_when_asked_and_only_the_others_at_load():
+def test_parses_are_read_or_made_when_asked_unless_the_index_holds_none():
     view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))])
     sentences = view.sentences["d"]
     parser = _StoredParses({s.text for s in sentences[1:]})
-    view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))], parser)
-    assert parser.calls == [[sentences[0].text]], "the sentence without a stored parse, in one batch at load"
+    counts = merge([of_document([s.text for s in sentences])])  # as the index stores them
+    view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))], parser, counts=counts)
+    assert parser.calls == [] and view.sentences.split == 0, "nothing parsed or split at load"
     assert view.phrases(sentences[2]) == ((0, 2),) and view.subject(sentences[2]) == (0, 2)
-    assert parser.calls[1:] == [[sentences[2].text]]
+    assert parser.calls == [[sentences[2].text]]
     view.phrases(sentences[2])
-    assert len(parser.calls) == 2, "read once"
+    assert len(parser.calls) == 1, "read once"
     assert view.phrases(Sentence("d", 99, 0, 5, "Other")) == () and view.subject(Sentence("e", 0, 0, 5, "x")) is None
+    # an index built without the parser holds no parse: every sentence is parsed at load, in one batch
+    parser = _StoredParses(set())
+    CorpusView([Chunk("d", TEXT, 0, len(TEXT))], parser)
+    assert parser.calls == [[s.text for s in sentences]]
 
 
 def test_antecedents_and_referents_on_demand_equal_the_eager_result():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -151,13 +151,51 @@ def documents(chunks: Iterable[Chunk]) -> dict[str, str]:
     >>> documents([Chunk("d", "One two.", 0, 8), Chunk("d", "Three.", 10, 16)])
     {'d': 'One two.\\n\\nThree.'}
     """
-    pieces: dict[str, list[Chunk]] = {}
-    for c in chunks:
-        pieces.setdefault(c.doc, []).append(c)
-    docs = {}
-    for doc, parts in pieces.items():
-        buf = ["\n"] * max(c.end for c in parts)
-        for c in parts:
-            buf[c.start:c.end] = c.text
-        docs[doc] = "".join(buf)
-    return docs
+    return dict(DocumentTexts(chunks).items())
+
+
+class DocumentTexts(Mapping[str, str]):
+    """:func:`documents`, each rebuilt when first asked for: a question reads a few documents, and
+    rebuilding all of them at load took ~0.1 s at 1,000 documents.
+
+    >>> texts = DocumentTexts([Chunk("d", "One two. Three", 0, 14), Chunk("d", "Three four.", 9, 20)])
+    >>> texts["d"], list(texts), "e" in texts
+    ('One two. Three four.', ['d'], False)
+    """
+
+    def __init__(self, chunks: Iterable[Chunk]) -> None:
+        self._parts: dict[str, list[Chunk]] = {}
+        for c in chunks:
+            self._parts.setdefault(c.doc, []).append(c)
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, doc: str) -> str:
+        text = self._texts.get(doc)
+        if text is None:
+            text = self._texts[doc] = _rebuilt(self._parts[doc])
+        return text
+
+    def __contains__(self, doc: object) -> bool:
+        return doc in self._parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
+def _rebuilt(parts: list[Chunk]) -> str:
+    """One document's text from its chunks (in any order; overlaps hold the same text)."""
+    out: list[str] = []
+    end = 0
+    for c in sorted(parts, key=lambda c: c.start):
+        if c.end <= end:
+            continue
+        if c.start >= end:
+            out.append("\n" * (c.start - end))
+            out.append(c.text)
+        else:
+            out.append(c.text[end - c.start:])
+        end = c.end
+    return "".join(out)

@@ -48,6 +48,10 @@ class Parser:
     def __init__(self, known: Mapping[str, list] | None = None) -> None:
         self._known = known or {}
 
+    def held(self) -> int:
+        """How many sentences' parses the index holds."""
+        return len(self._known)
+
     def holds(self, text: str) -> bool:
         """Does the index hold a parse of ``text`` (so none is computed)?"""
         return text in self._known
