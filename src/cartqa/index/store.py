@@ -31,7 +31,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -93,7 +93,7 @@ class StoredIndex:
     dense: DenseIndex  # FAISS (exact or HNSW, see cartqa.index.vectors) or a Milvus collection
     sentence_vectors: VectorTable = EMPTY
     phrase_vectors: VectorTable = EMPTY
-    parses: dict[str, object] = field(default_factory=dict)
+    parses: Mapping[str, object] = field(default_factory=dict)  # a tables.RecordTable when read
     words: CorpusWords | None = None  # the corpus's word counts, when the build stored them
     bm25: object | None = None  # the chunks' BM25 index (a bm25s.BM25), when the build stored it
     folder: Path | None = None  # the build's folder
