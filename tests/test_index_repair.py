@@ -8,7 +8,7 @@ import pytest
 
 from cartqa import answer, build_index
 from cartqa.app.cli import main
-from cartqa.errors import InputError
+from cartqa.errors import IndexFormatError, InputError
 from cartqa.index.embedders import E5Embedder, get_embedder
 from cartqa.index.store import load_stored, read_manifest
 
@@ -35,6 +35,17 @@ def _damage_sentences(index):
     (index / read_manifest(index).build_id / "sentences.npy").write_bytes(b"\x93NUMPY garbage")
 
 
+def _damage_parses(index):
+    (index / read_manifest(index).build_id / "parses.jsonl").write_text('["The Institute has', encoding="utf-8")
+
+
+def _damage_a_parse(index):
+    """The texts are whole, one record is cut short: found when a question reads it."""
+    path = index / read_manifest(index).build_id / "parses.jsonl"
+    path.write_text("".join(line[:line.index('", ') + 5] + "\n" for line in path.read_text(encoding="utf-8").splitlines()),
+                    encoding="utf-8")
+
+
 def _manifest_list(index):
     (index / "manifest.json").write_text("[1, 2, 3]", encoding="utf-8")
 
@@ -51,7 +62,7 @@ def _manifest_wrong_types(index):
     (index / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
 
 
-DAMAGE = [_damage_chunks, _damage_vectors, _damage_sentences, _manifest_list, _manifest_wrong_files,
+DAMAGE = [_damage_chunks, _damage_vectors, _damage_sentences, _damage_parses, _manifest_list, _manifest_wrong_files,
           _manifest_wrong_types]
 
 
@@ -109,3 +120,10 @@ def test_e5_embedding_does_not_take_its_lock_twice():
     worker.start()
     worker.join(60)  # a deadlock guard, not a timing: the call takes microseconds
     assert done == [(2, 384)]
+
+
+def test_a_parse_damaged_past_its_text_says_rebuild(built):
+    corpus, index = built
+    _damage_a_parse(index)
+    with pytest.raises(IndexFormatError, match=r"^index table parses.jsonl is damaged .*cartqa index"):
+        answer("When was INT established?", corpus, index, embedder="hash")

@@ -131,7 +131,8 @@ class RecordTable(Mapping[str, object]):
                 raise ValueError("not a [text, record] pair")
             return json.loads(pair[1:-1])
         except ValueError as exc:
-            raise IndexFormatError(f"index table {self._path} is damaged ({exc}); "
+            # the file's name only: the message may reach a web user
+            raise IndexFormatError(f"index table {self._path.name} is damaged ({exc}); "
                                    "run 'cartqa index' to rebuild it.") from exc
 
     def __contains__(self, text: object) -> bool:
