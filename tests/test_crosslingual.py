@@ -14,8 +14,10 @@ import pytest
 from cartqa.reading.italian import alignment
 from cartqa.reading.italian.alignment import Aligner, cached_vectors
 from cartqa.reading.italian.crosslingual import (
+    CONTEXT_CANDIDATES,
     LEXICON_FLOOR,
     THRESHOLD,
+    _context,
     prepare,
     to_english,
 )
@@ -246,6 +248,19 @@ def test_aligner_nearest_and_exclusion():
     assert a.nearest([]) == []
 
 
+def test_question_words_align_to_english_words_and_to_names_spelt_in_western_latin_letters():
+    # Wikipedia articles quote Georgian, Kabyle and Albanian: e5 put Italian words nearest them
+    text = "The paleography of città and lajme. Lajme reported it. Ospedale Maggiore scenography პალეოგრაფია ttafgeɣ"
+    vocab = Vocabulary.of([text], is_english=lambda w: w in {"paleography", "scenography", "reported"})
+    assert vocab.targets == ("maggiore", "ospedale", "paleography", "reported", "scenography")
+    assert {"lajme", "citta", "პალეოგრაფია"} <= vocab.words  # still corpus words, only never a translation
+
+
+def test_english_words_are_known_to_minilm_or_simplemma():
+    assert alignment.is_english("hospitalised") and alignment.is_english("beds")
+    assert not alignment.is_english("lajme") and not alignment.is_english("degenza")
+
+
 def test_aligner_translated_finds_corpus_forms_of_dictionary_lemmas():
     vocab = Vocabulary.of(["departments beds year Ospedale"], is_english=lambda w: w != "ospedale")
     lemma = {"departments": "department", "beds": "bed"}.get
@@ -351,6 +366,32 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"
+
+
+def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading():
+    sentences = [f"Sentence {i} of the document." for i in range(12)]
+    text = " ".join(sentences)
+    chunk = Chunk("d", text, 0, len(text))
+    view_sentences, start = [], 0
+    for t in sentences:
+        view_sentences.append(SimpleNamespace(start=start, end=start + len(t), text=t))
+        start += len(t) + 1
+    minilm = {t: float(i) for i, t in enumerate(sentences)}  # the later, the nearer
+    engine = SimpleNamespace(retriever=SimpleNamespace(
+        search=lambda question, k: [Hit(chunk, 1.0, 1)],
+        sentence_similarity=lambda question, texts: [minilm[t] for t in texts]), view=SimpleNamespace(sentences={"d": view_sentences}))
+    asked = []
+
+    def e5(question, texts):
+        asked.append(list(texts))
+        return [1.0 if t == sentences[5] else 0.0 for t in texts]
+
+    context = _context("Domanda?", "Question?", engine, e5)
+    assert asked == [sentences[12 - CONTEXT_CANDIDATES:]]  # in document order
+    assert "5" in context and "3" not in context  # e5's nearest first; sentence 3 never ranked
+    few = SimpleNamespace(retriever=engine.retriever, view=SimpleNamespace(sentences={"d": view_sentences[:3]}))
+    _context("Domanda?", "Question?", few, e5)
+    assert asked[-1] == sentences[:3]  # few enough: e5 ranks them all
 
 
 def test_importing_loads_no_model():

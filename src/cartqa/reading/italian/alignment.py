@@ -137,12 +137,19 @@ def _english_vocabulary() -> frozenset[str]:
 
 
 def is_english(word: str) -> bool:
-    """Is ``word`` an English word (one whole token of an English vocabulary)?
+    """Is ``word`` an English word: one whole token of MiniLM's English vocabulary, or a word
+    simplemma's English dictionary knows ("hospitalised", "tornadoes")?
 
-    True for everything when that vocabulary is missing.
+    True for everything when neither is installed.
     """
     vocabulary = _english_vocabulary()
-    return not vocabulary or word in vocabulary
+    if word in vocabulary:
+        return True
+    try:
+        import simplemma
+    except ModuleNotFoundError:
+        return not vocabulary
+    return simplemma.is_known(word, lang="en")
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,21 @@ from dataclasses import dataclass
 
 from cartqa.corpus.shapes import TOKEN, by_shape, shape, written
 
-__all__ = ["TOKEN", "Vocabulary", "has_digit", "shape"]
+__all__ = ["TOKEN", "Vocabulary", "has_digit", "shape", "western"]
 
 
 def has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
+
+
+def western(word: str) -> bool:
+    """Is ``word`` spelt in Latin letters as Western European languages write them (ASCII, Latin-1,
+    Latin Extended-A)?
+
+    >>> western("città"), western("Łódź"), western("ttafgeɣ"), western("პალეოგრაფია")
+    (True, True, False, False)
+    """
+    return all(ord(c) < 0x180 for c in word)
 
 
 @dataclass(frozen=True)
@@ -44,5 +54,10 @@ class Vocabulary:
         seen = lower | capital | upper
         foreign = frozenset(w for w in seen if w not in lower and not is_english(w))
         # an aligned word is written other than in capitals somewhere ("CAR-T" is a name's)
-        targets = tuple(sorted(w for w in seen if (w in lower or w in capital) and not has_digit(w)))
+        # A word written in lower case must be English: e5 put Italian words nearest the Georgian,
+        # Kabyle and Albanian words some Wikipedia articles quote ("scenografia" -> "პალეოგრაფია",
+        # "lavorava" -> "ttafgeɣ", "notizie" -> "lajme"). A name (only ever capitalised) may be
+        # any word spelt in Western Latin letters.
+        targets = tuple(sorted(w for w in seen if (is_english(w) if w in lower else w in capital)
+                               and not has_digit(w) and western(w)))
         return cls(seen, lower, capital, foreign, targets)
