@@ -29,6 +29,28 @@ def test_spelling_variants_are_expanded():
     assert r.search("When did Plagencell start?", k=1)[0].chunk.text == TEXTS[0]
 
 
+class _TiesBackwards:
+    """A vector store returning equal scores last chunk first (Milvus may; FAISS does not)."""
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def search(self, query, k):
+        import numpy as np
+
+        order = sorted(range(len(self.scores)), key=lambda i: (-self.scores[i], -i))[:k]
+        return np.array([[self.scores[i] for i in order]], np.float32), np.array([order])
+
+
+def test_equal_dense_scores_rank_in_chunk_order_whatever_the_store_returns():
+    # the same passage filed in two documents: equal vectors, equal scores
+    texts = ["Smoke covers Sydney.", "Smoke covers Sydney.", "Rain in Perth."]
+    chunks = [Chunk(f"d{i}", t, 0, len(t)) for i, t in enumerate(texts)]
+    e = HashEmbedder()
+    r = Retriever(chunks, None, e, index=_TiesBackwards([0.5, 0.5, 0.1]))
+    assert [h.chunk.doc for h in r.search("zzz", k=3)] == ["d0", "d1", "d2"]
+
+
 def test_empty_index_and_bad_k_return_nothing():
     e = HashEmbedder()
     import numpy as np
