@@ -50,7 +50,7 @@ def test_parses_are_read_or_made_when_asked_unless_the_index_holds_none():
     parser = _StoredParses({s.text for s in sentences[1:]})
     counts = merge([of_document([s.text for s in sentences])])  # as the index stores them
     view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))], parser, counts=counts)
-    assert parser.calls == [] and view.sentences.split == 0, "nothing parsed or split at load"
+    assert parser.calls == [] and view.sentences.made == 0, "nothing parsed or split at load"
     assert view.phrases(sentences[2]) == ((0, 2),) and view.subject(sentences[2]) == (0, 2)
     assert parser.calls == [[sentences[2].text]]
     view.phrases(sentences[2])

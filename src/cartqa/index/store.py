@@ -93,7 +93,7 @@ class StoredIndex:
     dense: DenseIndex  # FAISS (exact or HNSW, see cartqa.index.vectors) or a Milvus collection
     sentence_vectors: VectorTable = EMPTY
     phrase_vectors: VectorTable = EMPTY
-    parses: Mapping[str, object] = field(default_factory=dict)  # a tables.RecordTable when read
+    parses: Mapping[str, object] = field(default_factory=dict)  # read lazily: tables.read_records
     words: CorpusWords | None = None  # the corpus's word counts, when the build stored them
     bm25: object | None = None  # the chunks' BM25 index (a bm25s.BM25), when the build stored it
     folder: Path | None = None  # the build's folder

@@ -17,12 +17,13 @@ recomputing them. Vectors are a ``.npy`` matrix loaded memory-mapped.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from cartqa.errors import IndexFormatError
+from cartqa.lazy import LazyMapping
 
 
 class VectorTable:
@@ -79,21 +80,23 @@ def write_records(folder: Path, name: str, records: Mapping[str, object]) -> Non
             fh.write(json.dumps([text, record], ensure_ascii=False) + "\n")
 
 
-def read_records(folder: Path, name: str) -> RecordTable:
+def read_records(folder: Path, name: str) -> Mapping[str, object]:
     """The records table ``name`` of a build folder; empty when the build has none.
 
-    Only the texts are decoded now; a record is decoded when asked for.
+    Only the texts are decoded now, a record when first asked for: a question reads a few dozen
+    sentences' parses, and decoding all of them took ~0.2 s of a new process's start at 1,000
+    documents. A record damaged past its text says so when read.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> write_records(d, "parses", {"INT has 464 beds.": [[0, 3]], 'Say "hi"\\n': None})
     >>> t = read_records(d, "parses")
-    >>> len(t), t["INT has 464 beds."], 'Say "hi"\\n' in t, "x" in t, dict(t) == read_records(d, "parses").load()
+    >>> len(t), t["INT has 464 beds."], 'Say "hi"\\n' in t, "x" in t, t['Say "hi"\\n'] is None
     (2, [[0, 3]], True, False, True)
     """
     path = folder / f"{name}.jsonl"
     if not path.exists():
-        return RecordTable("", {}, path)
+        return {}
     try:
         data = path.read_text(encoding="utf-8")
         places: dict[str, tuple[int, int]] = {}
@@ -105,45 +108,23 @@ def read_records(folder: Path, name: str) -> RecordTable:
                 if not data.startswith('["', start):
                     raise ValueError(f"line at character {start} is not a [text, record] pair")
                 text, after = _scan_string(data, start + 2)
-                places[text] = (after, end)
+                places[text] = (after, end)  # the text's closing quote .. the line's end
             start = end + 1
     except (OSError, ValueError) as exc:
         raise IndexFormatError(f"index table {path} is damaged ({exc})") from exc
-    return RecordTable(data, places, path)
 
-
-_scan_string = json.decoder.scanstring  # the JSON string starting after its opening quote, and where it ends
-
-
-class RecordTable(Mapping[str, object]):
-    """A records table, each record decoded from the file's text when asked for (a question
-    reads a few dozen sentences' parses; decoding all of them took ~0.2 s of a new process's
-    start at 1,000 documents)."""
-
-    def __init__(self, data: str, places: dict[str, tuple[int, int]], path: Path) -> None:
-        self._data, self._places, self._path = data, places, path
-
-    def __getitem__(self, text: str) -> object:
-        after, end = self._places[text]  # the text's closing quote .. the line's end
+    def record(text: str) -> object:
+        after, end = places[text]
         try:
-            pair = self._data[after:end].rstrip()
+            pair = data[after:end].rstrip()
             if not (pair.startswith(",") and pair.endswith("]")):
                 raise ValueError("not a [text, record] pair")
             return json.loads(pair[1:-1])
-        except ValueError as exc:
-            # the file's name only: the message may reach a web user
-            raise IndexFormatError(f"index table {self._path.name} is damaged ({exc}); "
+        except ValueError as exc:  # the file's name only: the message may reach a web user
+            raise IndexFormatError(f"index table {path.name} is damaged ({exc}); "
                                    "run 'cartqa index' to rebuild it.") from exc
 
-    def __contains__(self, text: object) -> bool:
-        return text in self._places
+    return LazyMapping(places, record)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._places)
 
-    def __len__(self) -> int:
-        return len(self._places)
-
-    def load(self) -> dict[str, object]:
-        """Every record, decoded."""
-        return {text: self[text] for text in self._places}
+_scan_string = json.decoder.scanstring  # the JSON string starting after its opening quote, and where it ends

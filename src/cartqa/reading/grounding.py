@@ -21,15 +21,16 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from collections.abc import Iterator, Mapping
 from typing import Protocol
 
-from cartqa.corpus.chunking import DocumentTexts
+from cartqa.corpus.chunking import document_texts
 from cartqa.corpus.headings import Headings
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import STOPWORDS, stem, word_forms, words
 from cartqa.corpus.wordstats import CorpusWords, merge, of_document
+from cartqa.lazy import LazyMapping
 from cartqa.records import Chunk
 
 # A sentence that opens with a definite common noun ("The Hospital is", "The center is").
@@ -78,42 +79,21 @@ class Sentence:
     text: str
 
 
-class Sentences(Mapping[str, list[Sentence]]):
+def split(texts: Mapping[str, str]) -> LazyMapping[str, list[Sentence]]:
     """Each document's sentences, split when the document is first asked for.
 
     A question reads the sentences of a few documents; splitting all of them took ~0.2 s of a new
     process's start at 1,000 documents (~2 s at 10,000).
 
-    >>> by_doc = Sentences({"d": "INT has 464 beds. It opened in 1928."})
-    >>> [s.text for s in by_doc["d"]], "d" in by_doc, "e" in by_doc, by_doc.split
+    >>> by_doc = split({"d": "INT has 464 beds. It opened in 1928."})
+    >>> [s.text for s in by_doc["d"]], "d" in by_doc, "e" in by_doc, by_doc.made
     (['INT has 464 beds.', 'It opened in 1928.'], True, False, 1)
     """
+    def sentences(doc: str) -> list[Sentence]:
+        text = texts[doc]
+        return [Sentence(doc, i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
-        self._texts = texts
-        self._split: dict[str, list[Sentence]] = {}
-
-    @property
-    def split(self) -> int:
-        """How many documents have been split so far."""
-        return len(self._split)
-
-    def __getitem__(self, doc: str) -> list[Sentence]:
-        found = self._split.get(doc)
-        if found is None:  # two threads may split a document at once: they make equal lists
-            text = self._texts[doc]
-            found = self._split[doc] = [Sentence(doc, i, s, e, text[s:e])
-                                        for i, (s, e) in enumerate(sentence_spans(text))]
-        return found
-
-    def __contains__(self, doc: object) -> bool:
-        return doc in self._texts
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._texts)
-
-    def __len__(self) -> int:
-        return len(self._texts)
+    return LazyMapping(texts, sentences)
 
 
 class CorpusView:
@@ -123,8 +103,8 @@ class CorpusView:
                  thesaurus: Thesaurus | None = None, counts: CorpusWords | None = None) -> None:
         """``counts``: the corpus's word counts as the index build stored them for these chunks;
         without them, they are worked out here (seconds at 1,000 documents)."""
-        self._texts = DocumentTexts(chunks)  # each rebuilt when first asked for
-        self.sentences = Sentences(self._texts)
+        self._texts = document_texts(chunks)  # each rebuilt when first asked for
+        self.sentences = split(self._texts)
         self.stored_counts = counts  # what the build counted (how words are written too), or None
         if counts is None:
             counts = merge(of_document([s.text for s in doc]) for doc in self.sentences.values())
