@@ -107,13 +107,6 @@ def test_names_are_what_the_corpus_capitalises_inside_sentences_and_never_writes
     assert "institute" not in view.names_only  # also written in lower case
 
 
-def test_the_corpus_text_a_long_name_is_looked_up_in_is_joined_when_first_asked_not_at_load():
-    text = "The Women Cancer  Center (WCC) opened.\nIt has 40 BEDS."
-    view = CorpusView([Chunk("d.txt", text, 0, len(text))])
-    assert "written" not in vars(view)
-    assert view.written == "the women cancer center (wcc) opened. it has 40 beds."
-
-
 def test_a_who_question_needs_its_verb_in_the_sentence_and_never_answers_with_the_name_asked_about():
     text = "The National Cancer Institute of Milan (INT) was established in 1928. The Institute has 464 beds."
     chunk = Chunk("d.txt", text, 0, len(text))

@@ -72,3 +72,12 @@ def test_a_stored_bm25_index_searches_as_one_made_at_load(tmp_path):
         assert stored.search(question, k=4) == made.search(question, k=4)
     other = Retriever(made.chunks[:2], None, made.embedder, index=made._dense, bm25=read_bm25(tmp_path))
     assert "cancer" not in other.vocabulary, "an index of other chunks is not used"
+
+
+def test_a_long_name_is_looked_up_in_the_chunks_in_any_case_and_spacing():
+    text = "The Women Cancer  Center (WCC) opened.\nIt has 40 BEDS."
+    chunks = [Chunk("d.txt", text[:38], 0, 38), Chunk("d.txt", text[39:], 39, 54)]
+    r = Retriever(chunks, None, HashEmbedder())
+    assert r.says("women cancer center") and r.says("it HAS 40 beds")
+    assert not r.says("Women Cancer Centre") and not r.says("opened. It") and not r.says("")
+    assert r.says("It has") and not r.says("It had")  # stop words alone: every chunk is searched

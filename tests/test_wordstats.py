@@ -33,7 +33,7 @@ def test_counts_from_stored_shares_equal_counting_the_corpus(docs):
     counts = CorpusWords.from_json(json.loads(json.dumps(merge(shares).to_json())))
     stored = CorpusView(chunks(docs), counts=counts)
     for name in ("aliases", "descriptions", "_idf", "_max_idf", "vocabulary", "acronyms", "proper", "names_only",
-                 "place_adjectives", "written"):
+                 "place_adjectives"):
         assert getattr(stored, name) == getattr(computed, name), name
     assert list(stored.aliases) == list(computed.aliases), "in the order the corpus gives them"
 

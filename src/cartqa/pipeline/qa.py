@@ -104,7 +104,7 @@ def prepare(text: str, engine, index_dir: Path, history: Sequence[str | dict] | 
     from cartqa.reading.italian.crosslingual import prepare as to_english
 
     text = mend_relative(mend_request(mend_wh_word(mend_preamble(mend_contraction(text), engine.view.topic))))
-    followed = mend_long_name(resolve(text, history), engine.view.acronyms, lambda: engine.view.written)
+    followed = mend_long_name(resolve(text, history), engine.view.acronyms, engine.retriever.says)
     resolved = to_english(followed, engine, index_dir)  # an Italian question becomes an English pseudo-question
     return Prepared(resolved, resolved != followed, engine.retriever.search(resolved, k=k))
 

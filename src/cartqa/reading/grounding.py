@@ -136,15 +136,6 @@ class CorpusView:
         self._parsed: dict[tuple[str, int], object] = {(s.doc, s.index): p for s, p in zip(todo, parsed)}
         self.thesaurus = thesaurus
 
-    @functools.cached_property
-    def written(self) -> str:
-        """The documents' text, lower-cased, spaces squeezed: to find a phrase said anywhere.
-
-        Worked out when first asked (a question naming a long name), not at load: joining every
-        sentence took ~0.3 s of a new process's start at 1,000 documents.
-        """
-        return " ".join(" ".join(s.text for doc in self.sentences.values() for s in doc).lower().split())
-
     def is_a(self, word: str, kind: str) -> bool | None:
         """Is a ``word`` a ``kind`` ("hematologists", "doctors")? None when unknown or no thesaurus is given."""
         return self.thesaurus.is_a(word, kind) if self.thesaurus else None

@@ -16,6 +16,7 @@ close spellings ("Pagencell" -> "Plagencell") before BM25 scoring.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Sequence
 
@@ -93,6 +94,30 @@ class Retriever:
             rankings.append([int(i) for i in order if scores[i] > 0])
         fused = reciprocal_rank_fusion(rankings)
         return [Hit(self.chunks[i], score, rank) for rank, (i, score) in enumerate(list(fused.items())[:k], start=1)]
+
+    def says(self, phrase: str) -> bool:
+        """Do the chunks write ``phrase``, in any case and spacing? (A long name inside a sentence
+        is whole in one chunk: chunks overlap by a sentence.)
+
+        Only the chunks BM25 finds every content word of the phrase in are searched: at 10,000
+        documents, joining the corpus into one lower-case string took 7.9 s and 1.7 GB, and
+        searching all 210,677 chunks ~1 s.
+
+        >>> from cartqa.index.embedders import HashEmbedder
+        >>> r = Retriever([Chunk("a", "Its Women Cancer\\n Center opened.", 0, 33)], None, HashEmbedder())
+        >>> r.says("women cancer center"), r.says("Cancer Centre"), r.says("the")
+        (True, False, False)
+        """
+        words = phrase.split()
+        if not words:
+            return False
+        pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE)
+        candidates = None
+        for term in set(terms(phrase)):
+            found = set(np.flatnonzero(self._bm25.get_scores([term])).tolist())
+            candidates = found if candidates is None else candidates & found
+        chosen = range(len(self.chunks)) if candidates is None else sorted(candidates)
+        return any(pattern.search(self.chunks[i].text) for i in chosen)
 
     def expand(self, query_terms: list[str]) -> list[str]:
         """Add the closest corpus spelling of query terms the corpus does not contain."""
