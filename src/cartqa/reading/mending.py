@@ -191,7 +191,9 @@ def mend_relative(question: str) -> str:
 
 # Words a long name joins its capitalised words with ("Institute *of* Oncology", "Istituto *dei* Tumori").
 _NAME_JOINERS = r"(?:of|for|and|the|di|del|dei|della|delle|degli|per|e)"
-_LONG_NAME = re.compile(rf"\b[A-Z][\w'-]+(?:\s+(?:{_NAME_JOINERS}\s+)*[A-Z][\w'-]+)+")
+# Capitalised words, not acronyms: "INT" is a name already, so "Which INT department" names no long name.
+_NAME_WORD = r"[A-Z](?![A-Z\d]*\b)[\w'-]+"
+_LONG_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:{_NAME_JOINERS}\s+)*{_NAME_WORD})+")
 
 
 def mend_long_name(question: str, acronyms: frozenset[str], says: Callable[[str], bool]) -> str:
@@ -211,6 +213,8 @@ def mend_long_name(question: str, acronyms: frozenset[str], says: Callable[[str]
     'What does the Women Cancer Center do?'
     >>> [mend_long_name("Where is the National Institute of Biology?", frozenset(a), never) for a in ({"INB", "NIB"}, {"INB", "BNI"})]
     ['Where is the NIB?', 'Where is the National Institute of Biology?']
+    >>> mend_long_name("Which INT department deals with blood?", frozenset({"WI"}), never)  # an acronym is no long name's word
+    'Which INT department deals with blood?'
     >>> mend_long_name("Where is the hospital?", frozenset({"IEO"}), lambda name: 1 / 0)  # no acronym: not asked
     'Where is the hospital?'
     """
