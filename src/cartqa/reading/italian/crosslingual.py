@@ -61,8 +61,8 @@ COGNATE_SPELLING = 70
 LEXICON_FLOOR = 0.84
 CONTEXT_HITS = 4
 # e5 ranks only this many of those hits' sentences, the nearest by the engine's stored MiniLM
-# vectors to the first-pass English question: e5 embedding every sentence of the four hits was
-# ~290 ms of a ~450 ms Italian answer at 1,000 documents. On the seed's read Italian questions,
+# vectors to the first-pass English question, not every sentence of the four hits: a warm Italian
+# answer at 1,000 documents took ~390 ms, now ~330 (quiet machine). On the seed's read Italian questions,
 # 2 of 374 pseudo-questions change and no answer does; with MiniLM alone 41 changed (-2 right).
 CONTEXT_CANDIDATES = 8
 
