@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from cartqa import build_index  # noqa: E402
+from cartqa.corpus.chunking import passage  # noqa: E402
 from cartqa.index.embedders import get_embedder  # noqa: E402
 from cartqa.index.store import load_stored, read_manifest  # noqa: E402
 
@@ -38,7 +39,7 @@ def main(what: str, corpus: Path, index: Path) -> None:
         out["build_s"] = timed(lambda: build_index(corpus, index, progress=False))
         out["build_cpu_s"] = cpu() - c0
     elif what == "encode":
-        texts = [c.text for c in load_stored(index, read_manifest(index)).chunks]
+        texts = [passage(c) for c in load_stored(index, read_manifest(index)).chunks]  # as the build embeds them
         out["encode_s"] = timed(lambda: model.embed_passages(texts))
         out["chunks"] = len(texts)
     else:

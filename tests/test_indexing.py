@@ -4,6 +4,7 @@ import os
 import pytest
 
 from cartqa import build_index
+from cartqa.corpus.chunking import ChunkSettings, passage
 from cartqa.errors import CorpusError
 from cartqa.index.build import is_stale
 from cartqa.index.store import StoredIndex, load_stored, read_manifest
@@ -80,6 +81,65 @@ def test_changed_settings_rebuild_everything(tiny_corpus, tmp_path):
     build(tiny_corpus, tmp_path / "i")
     r = build_index(tiny_corpus, tmp_path / "i", embedder="hash-32")
     assert r.updated == 2 and r.unchanged == 0
+
+
+def test_a_chunk_is_embedded_and_searched_with_the_title_and_heading_it_sits_under(tmp_path):
+    from cartqa.index.embedders import HashEmbedder
+    from cartqa.search.retrieval import Retriever
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "linnerrud.txt").write_text(
+        "Linnerrud dataset\n\nHistory\n\nThe data were collected from twenty middle-aged men in a fitness club.",
+        encoding="utf-8")
+    (corpus / "other.txt").write_text("Iris plants\n\nFisher collected fifty flowers of each species.",
+                                      encoding="utf-8")
+    embedder, seen = HashEmbedder(), []
+    real = embedder.embed_passages
+    embedder.embed_passages = lambda texts: seen.extend(texts) or real(texts)
+    build_index(corpus, tmp_path / "i", embedder=embedder, chunking=ChunkSettings(max_tokens=16, overlap_sentences=0))
+    stored = load_stored(tmp_path / "i", read_manifest(tmp_path / "i"))
+    deep = next(c for c in stored.chunks if c.text.startswith("The data"))
+    assert deep.context == "Linnerrud dataset / History"
+    assert "Linnerrud dataset / History\nThe data were collected from twenty middle-aged men in a fitness club." in seen
+    # the title's word finds the chunk that never writes it, by BM25 and by its vector
+    retriever = Retriever(stored.chunks, None, embedder, index=stored.dense, bm25=stored.bm25)
+    assert retriever.search("linnerrud men", k=1)[0].chunk == deep
+    assert stored.terms[stored.chunks.index(deep)].count("linnerrud") == 1
+
+
+def test_a_new_title_re_embeds_the_chunks_under_it(tmp_path):
+    from cartqa.index.embedders import HashEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "\n\nThe data were collected from twenty middle-aged men in a fitness club."
+    (corpus / "d.txt").write_text("Linnerrud dataset" + body, encoding="utf-8")
+    embedder, seen = HashEmbedder(), []
+    settings = ChunkSettings(max_tokens=16, overlap_sentences=0)
+    build_index(corpus, tmp_path / "i", embedder=embedder, chunking=settings)
+    real = embedder.embed_passages
+    embedder.embed_passages = lambda texts: seen.extend(texts) or real(texts)
+    (corpus / "d.txt").write_text("Fitness dataset" + body, encoding="utf-8")
+    build_index(corpus, tmp_path / "i", embedder=embedder, chunking=settings)
+    assert "Fitness dataset\nThe data were collected from twenty middle-aged men in a fitness club." in seen
+
+
+def test_new_chunking_keeps_the_sentence_and_word_vectors_and_parses(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.index.embedders import HashEmbedder
+
+    embedder, index = HashEmbedder(), tmp_path / "i"
+    build_index(tiny_corpus, index, embedder=embedder)
+    before = load_stored(index, read_manifest(index))
+    seen = []
+    real = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
+    r = build_index(tiny_corpus, index, embedder=embedder, chunking=ChunkSettings(max_tokens=10))
+    after = load_stored(index, read_manifest(index))
+    assert r.updated == 2 and [c.text for c in after.chunks] != [c.text for c in before.chunks]
+    # only the chunks cut anew are embedded: every sentence and word was in the old build
+    assert seen and set(seen) <= {passage(c) for c in after.chunks}
+    assert set(after.sentence_vectors.keys) == set(before.sentence_vectors.keys)
 
 
 def test_staleness_follows_content_not_timestamps(tiny_corpus, tmp_path):

@@ -22,6 +22,9 @@ class Chunk:
     start: int
     end: int
     location: str = ""  # where in the document, for citations: "p. 4", a heading, or "" (see Source.location)
+    # The document's title and the heading over the chunk, those it does not write itself: what
+    # retrieval reads beside ``text`` (cartqa.corpus.chunking.passage), "" when there are none.
+    context: str = ""
 
 
 @dataclass(frozen=True)

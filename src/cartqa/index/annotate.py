@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cartqa.corpus.chunking import documents
+from cartqa.corpus.chunking import documents, passage
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import content_pairs, terms, word_forms
 from cartqa.corpus.wordstats import DocumentWords, merge, of_document
@@ -52,8 +52,10 @@ class Tables:
 
 
 def chunk_terms(chunks: Sequence[Chunk], old: Mapping[str, list[str]]) -> list[list[str]]:
-    """The stemmed content words of each chunk (what BM25 indexes), reusing ``old`` (text -> terms)."""
-    return [old[c.text] if c.text in old else terms(c.text) for c in chunks]
+    """The stemmed content words of each chunk with its context (what BM25 indexes), reusing ``old``
+    (:func:`~cartqa.corpus.chunking.passage` -> terms)."""
+    read = [passage(c) for c in chunks]
+    return [old[p] if p in old else terms(p) for p in read]
 
 
 def word_counts(chunks: Iterable[Chunk], old: Mapping[str, dict]) -> tuple[dict[str, dict], dict]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from cartqa.corpus import parsing
-from cartqa.corpus.chunking import ChunkSettings, chunk_document
+from cartqa.corpus.chunking import ChunkSettings, chunk_document, passage
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
@@ -61,8 +61,9 @@ def build_index(
 ) -> IndexReport:
     """Bring ``index_dir`` up to date with ``corpus_dir`` and report what changed.
 
-    Files whose SHA-256 is unchanged keep their vectors; a change of model or
-    chunking settings re-embeds everything; a damaged index is rebuilt from the
+    Files whose SHA-256 is unchanged keep their vectors; a change of model re-embeds
+    everything, of chunking settings every chunk cut anew (the sentences', words' and parses
+    already stored are kept); a damaged index is rebuilt from the
     corpus. ``progress``: True for bars on stderr, None for bars only on a terminal,
     or a function called with each :class:`BuildProgress`. ``store``: where the chunk vectors go,
     ``faiss`` or ``milvus`` (default: ``$CARTQA_STORE``, else ``faiss``; cartqa.index.vectorstore).
@@ -83,8 +84,14 @@ def build_index(
             reusable = old if old and _reusable(old, wanted) else None
             stored = _old_build(index_dir, reusable) if reusable else None
             previous = set(old.files) if old else set()
+            donors = [_reused(r, wanted) for r in reuse]
+            if old and not reusable and _same_model(old, wanted):
+                # New chunking, same model: the old build's sentence and word vectors, parses and the
+                # vectors of chunks cut the same way still hold (all keyed by what was embedded).
+                donor = _old_build(index_dir, old)
+                donors += [donor] if donor else []
             return _update(Path(index_dir), files, wanted, stored, previous, model, settings, step,
-                           scan.skipped, vector_store, [_reused(r, wanted) for r in reuse])
+                           scan.skipped, vector_store, donors)
     finally:
         close = getattr(step, "close", None)
         if close:
@@ -94,8 +101,13 @@ def build_index(
 def _reusable(old: Manifest, wanted: Manifest) -> bool:
     """Can ``old``'s chunks, vectors, sentence vectors and parses be kept? Same model and chunking,
     and a format that :data:`UPGRADABLE` says differs only in holding less of what a build adds."""
-    same = old.settings()[1:] == wanted.settings()[1:]
-    return same and (old.format_version == wanted.format_version or old.format_version in UPGRADABLE)
+    return _same_model(old, wanted) and old.settings()[3:] == wanted.settings()[3:]
+
+
+def _same_model(old: Manifest, wanted: Manifest) -> bool:
+    """Same model, in a format whose tables this build can read (the chunking may differ)?"""
+    same_format = old.format_version == wanted.format_version or old.format_version in UPGRADABLE
+    return same_format and old.settings()[1:3] == wanted.settings()[1:3]
 
 
 def _old_manifest(index_dir: str | Path) -> Manifest | None:
@@ -165,7 +177,9 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     cache = Cache([*([stored] if stored else []), *reused])
     embedded = _embed_chunks(fresh, cache, stored, model, step)
     chunks.extend(fresh)
-    tables = _tables(chunks, {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded},
+    # A chunk embedded without context is a sentence's vector too, when it is one sentence.
+    tables = _tables(chunks, {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded
+                              and not c.context},
                      cache, model, step)
     step(BuildProgress("writing", len(changed), len(changed), "files"))
     manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, embedded,
@@ -186,7 +200,7 @@ def _embed_chunks(fresh: list[Chunk], cache: Cache, stored: StoredIndex | None, 
     keys = [chunk_key(c) for c in fresh]
     todo = [c for c, k in zip(fresh, keys) if k not in cache]
     # New chunks of every changed file in one batched pass, so short files share batches.
-    _, vectors = vectors_for([c.text for c in todo], EMPTY, model.embed_passages, model.dim,
+    _, vectors = vectors_for([passage(c) for c in todo], EMPTY, model.embed_passages, model.dim,
                              lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
                              keep_duplicates=True)
     embedded = dict(zip((chunk_key(c) for c in todo), vectors.reshape(-1, model.dim)))

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from cartqa.corpus.chunking import passage
 from cartqa.errors import InputError
 from cartqa.index.vectorstore import DenseIndex, chunk_key
 
@@ -52,7 +53,7 @@ class Cache:
         self.sentence_vectors = _Tables([b.sentence_vectors for b in builds])
         self.phrase_vectors = _Tables([b.phrase_vectors for b in builds])
         self.parses = ChainMap(*[b.parses for b in builds])
-        self.terms = {c.text: t for b in builds if b.terms for c, t in zip(b.chunks, b.terms)}
+        self.terms = {passage(c): t for b in builds if b.terms for c, t in zip(b.chunks, b.terms)}
         self.document_words = ChainMap(*[b.document_words() for b in builds])
         self._dense: dict[int, DenseIndex] = {}
         for b in reversed(builds):  # the first build wins

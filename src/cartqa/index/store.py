@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import threading
+import sys
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -164,7 +165,7 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
     build = Path(index_dir) / manifest.build_id
     try:
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
-            chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
+            chunks = [_chunk(json.loads(line)) for line in fh if line.strip()]
         dense = get_store(index_dir, manifest.store).open(build, chunks, manifest.dim)
         tables = dict(sentence_vectors=read_vectors(build, "sentences"), phrase_vectors=read_vectors(build, "phrases"),
                       parses=read_records(build, "parses"), words=_read_words(build), bm25=read_bm25(build))
@@ -172,6 +173,15 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
         raise IndexFormatError(f"index build {manifest.build_id} is damaged ({_short(exc)}); "
                                "run 'cartqa index' to rebuild it.") from exc
     return StoredIndex(manifest, chunks, dense, **tables, folder=build)
+
+
+def _chunk(fields: dict) -> Chunk:
+    """A stored chunk, its document name, location and context shared with its document's other
+    chunks (one string each instead of one per chunk: 210,677 chunks at 10,000 documents)."""
+    for name in ("doc", "location", "context"):
+        if name in fields:
+            fields[name] = sys.intern(fields[name])
+    return Chunk(**fields)
 
 
 def _read_words(build: Path) -> CorpusWords | None:

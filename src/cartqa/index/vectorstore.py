@@ -34,14 +34,19 @@ VECTORS_FILE = "vectors.faiss"
 
 
 def chunk_key(chunk: Chunk) -> int:
-    """A chunk's name across builds: 63 bits of the SHA-256 of its document, place and text.
+    """A chunk's name across builds: 63 bits of the SHA-256 of its document, place, text and context
+    (what its vector was embedded from: a new title is a new vector).
 
     >>> chunk_key(Chunk("a.txt", "INT", 0, 3)) == chunk_key(Chunk("a.txt", "INT", 0, 3))
     True
     >>> chunk_key(Chunk("a.txt", "INT", 0, 3)) == chunk_key(Chunk("b.txt", "INT", 0, 3))
     False
+    >>> chunk_key(Chunk("a.txt", "INT", 0, 3)) == chunk_key(Chunk("a.txt", "INT", 0, 3, context="Milan"))
+    False
     """
-    text = f"{chunk.doc}\0{chunk.start}\0{chunk.end}\0{chunk.text}".encode("utf-8", "surrogatepass")
+    # A chunk without context keeps the key it had before chunks had one.
+    context = f"\0{chunk.context}" if chunk.context else ""
+    text = f"{chunk.doc}\0{chunk.start}\0{chunk.end}\0{chunk.text}{context}".encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.sha256(text).digest()[:8], "big") >> 1
 
 

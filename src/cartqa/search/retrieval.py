@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from cartqa.corpus.chunking import passage
 from cartqa.corpus.text import terms
 from cartqa.index.embedders import Embedder
 from cartqa.index.lexical import bm25_index, vocabulary
@@ -69,7 +70,7 @@ class Retriever:
         self._dense = index
         if bm25 is None or getattr(bm25, "scores", {}).get("num_docs") != len(chunks):
             if chunk_terms is None or len(chunk_terms) != len(chunks):
-                chunk_terms = [terms(c.text) for c in chunks]
+                chunk_terms = [terms(passage(c)) for c in chunks]
             bm25 = bm25_index(chunk_terms)
         self._bm25 = bm25
         self.vocabulary = vocabulary(bm25)
