@@ -487,3 +487,25 @@ def test_a_name_put_first_as_the_topic_follows_the_question():
 
 def test_a_noun_phrase_topic_follows_the_question():
     assert english("Gli istituti di ricerca in che cosa sono esperti?").startswith("In what are ")
+
+
+def test_the_italian_reader_is_made_in_the_background_only_where_italian_was_asked_before(monkeypatch, tmp_path):
+    from cartqa.pipeline import engine as engines
+    from cartqa.reading.italian import lexicon
+
+    made, loaded = [], []
+    monkeypatch.setattr(engines, "_WARMED", {"dictionaries"})  # the dictionaries are not this test's
+    monkeypatch.setattr(engines, "_WARMERS", [])
+    monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: made.append(index_dir) or object())
+    monkeypatch.setattr(alignment, "_on_e5_thread", lambda call: loaded.append(call(None)))
+    monkeypatch.setattr(lexicon, "warm", lambda: None)
+    asked, never = tmp_path / "asked", tmp_path / "never"
+    asked.mkdir()
+    never.mkdir()
+    (asked / alignment.CACHE_FILE).write_bytes(b"")
+    engine = object()
+    engines.warm_in_background(engine, never)
+    engines.warm_in_background(engine, asked)
+    engines.warm_in_background(engine, asked)  # once per index
+    assert engines.warmed(5.0)
+    assert made == [asked] and loaded == [None]

@@ -65,7 +65,7 @@ def test_dictionaries_are_read_after_the_first_answer_not_while_the_engine_loads
     events = []
     real_engine = engine._engine
     monkeypatch.setattr(engine, "_engine", lambda *a: events.append("load") or real_engine(*a))
-    monkeypatch.setattr(engine, "warm_in_background", lambda: events.append("warm"))
+    monkeypatch.setattr(engine, "warm_in_background", lambda *a: events.append("warm"))
     engine.get_engine(tiny_corpus, tmp_path / "index", "hash")
     assert events == ["load"]
     answer("When was INT established?", tiny_corpus, tmp_path / "index")

@@ -180,7 +180,7 @@ def _warm_up(corpus_dir, index_dir) -> None:
     try:
         engine = get_engine(config.corpus_dir(corpus_dir), config.index_dir(index_dir), config.embedder_name())
         engine.retriever.search("warm up", k=1)
-        warm_in_background()
+        warm_in_background(engine, config.index_dir(index_dir))
         log.info("warm-up done in %.1f s", time.perf_counter() - t0)
     except CartqaError as exc:
         log.warning("warm-up failed: %s", exc)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,26 +161,60 @@ def _engine(manifest: Manifest, stored) -> Engine:
 
 
 _WARMING = threading.Lock()
-_WARMED = False
+_WARMED: set[str] = set()  # what has been started: "dictionaries", and each index's Italian reader
+_WARMERS: list[threading.Thread] = []
 
 
-def warm_in_background() -> None:
-    """Read the dictionaries a later question may need, in background threads, once per process.
+def warm_in_background(engine: Engine | None = None, index_dir: str | Path | None = None) -> None:
+    """Read what a later question may need, in background threads, once per process (and index).
 
     The Italian dictionary takes ~1.7 s to read and WordNet's nouns and verbs ~1 s (for "what
     kind of doctors"): read them beside the first English questions rather than during the first
-    Italian one. Called after the first answer, not while loading: threads reading them held the
-    interpreter lock for ~3 s of a new process's first answer, which needs neither most times.
+    Italian one. With ``engine``, its Italian reader too (the index's English words and their e5
+    vectors, and e5 itself: ~1 s at 1,000 documents), when an Italian question has been asked on
+    this index before, so their vectors are cached: otherwise making them is minutes at 10,000
+    documents, for a user who may never ask in Italian. Called after the first answer, not while
+    loading: threads reading them held the interpreter lock for ~3 s of a new process's first
+    answer, which needs none of them most times.
     """
-    global _WARMED
-    with _WARMING:
-        if _WARMED:
-            return
-        _WARMED = True
     from cartqa.reading import wordnet
     from cartqa.reading.italian import alignment, lexicon
 
-    if alignment.available():
-        threading.Thread(target=lexicon.warm, name="cartqa-lexicon", daemon=True).start()
-    if wordnet.available():
-        threading.Thread(target=wordnet.warm, name="cartqa-wordnet", daemon=True).start()
+    targets = []
+    with _WARMING:
+        if "dictionaries" not in _WARMED:
+            _WARMED.add("dictionaries")
+            targets += [lexicon.warm] if alignment.available() else []
+            targets += [wordnet.warm] if wordnet.available() else []
+        key = f"italian:{Path(index_dir).resolve()}" if engine is not None and index_dir is not None else ""
+        if key and key not in _WARMED and alignment.cached(Path(index_dir)):
+            _WARMED.add(key)
+            targets.append(lambda: alignment.warm(engine, Path(index_dir)))
+        for target in targets:
+            thread = threading.Thread(target=_quietly, args=(target,), name="cartqa-warm", daemon=True)
+            thread.start()
+            _WARMERS.append(thread)
+
+
+def _quietly(target) -> None:
+    # Warming only saves a later question time: if it fails, that question does the work and
+    # reports any error itself, so here a log line, not a thread's traceback on stderr.
+    try:
+        target()
+    except Exception as exc:  # noqa: BLE001
+        log.warning("background warm-up failed: %s", exc)
+
+
+def warmed(timeout: float | None = None) -> bool:
+    """Wait up to ``timeout`` seconds for :func:`warm_in_background`'s reading; has it finished?
+
+    Benchmarks measure warm answers after it, as a user's next question comes after reading the
+    first answer (fired back to back, the first ones shared the interpreter with the readers).
+
+    >>> warmed(0.0) in (True, False)
+    True
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for thread in list(_WARMERS):
+        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+    return not any(t.is_alive() for t in _WARMERS)

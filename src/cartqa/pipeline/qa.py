@@ -87,7 +87,7 @@ def answer(
             return to_answer(read(), hits, resolved)
         return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
     finally:
-        warm_in_background()  # once the first answer is out
+        warm_in_background(engine, config.index_dir(index_dir))  # once the first answer is out
 
 
 @dataclass(frozen=True)

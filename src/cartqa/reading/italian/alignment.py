@@ -297,6 +297,17 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
         return aligner
 
 
+def cached(index_dir: Path) -> bool:
+    """Has an Italian question been asked on this index, so its words' e5 vectors are cached?"""
+    return available() and (Path(index_dir) / CACHE_FILE).exists()
+
+
+def warm(engine, index_dir: Path) -> None:
+    """Make ``engine``'s aligner and load e5 now, so the next Italian question waits for neither."""
+    if for_engine(engine, index_dir) is not None:
+        _on_e5_thread(lambda model: None)
+
+
 def cached_vectors(index_dir: Path, build_id: str, words: Sequence[str],
                    embed: Embed = embed_corpus_words) -> np.ndarray:
     """Vectors of ``words``, read from ``index_dir/crosslingual-e5.npz`` where it has them.
