@@ -498,7 +498,8 @@ def test_the_italian_reader_is_made_in_the_background_only_where_italian_was_ask
     made, loaded = [], []
     monkeypatch.setattr(engines, "_WARMED", {"dictionaries"})  # the dictionaries are not this test's
     monkeypatch.setattr(engines, "_WARMERS", [])
-    monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: made.append(index_dir) or object())
+    aligner = SimpleNamespace(index_lemmas=lambda: made.append("lemmas"))
+    monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: made.append(index_dir) or aligner)
     monkeypatch.setattr(alignment, "_on_e5_thread", lambda call: loaded.append(call(None)))
     monkeypatch.setattr(lexicon, "warm", lambda: None)
     asked, never = tmp_path / "asked", tmp_path / "never"
@@ -510,4 +511,4 @@ def test_the_italian_reader_is_made_in_the_background_only_where_italian_was_ask
     engines.warm_in_background(engine, asked)
     engines.warm_in_background(engine, asked)  # once per index
     assert engines.warmed(5.0)
-    assert made == [asked] and loaded == [None]
+    assert made == [asked, "lemmas"] and loaded == [None]

@@ -48,7 +48,7 @@ def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch)
 def test_manifest_describes_the_index(tiny_corpus, tmp_path):
     build(tiny_corpus, tmp_path / "i")
     data = json.loads((tmp_path / "i" / "manifest.json").read_text())
-    assert data["format_version"] == 4 and data["model_id"] == "hash-64" and data["dim"] == 64
+    assert data["format_version"] == 5 and data["model_id"] == "hash-64" and data["dim"] == 64
     assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
     assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
     assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
@@ -70,7 +70,7 @@ def test_a_format_2_index_is_upgraded_by_embedding_only_the_words_it_lacked(tiny
     real = embedder.embed_passages
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
     r = build_index(tiny_corpus, index, embedder=embedder)
-    assert r.unchanged == 2 and read_manifest(index).format_version == 4
+    assert r.unchanged == 2 and read_manifest(index).format_version == 5
     stored = load_stored(index, read_manifest(index))
     assert seen and not set(seen) & ({c.text for c in stored.chunks} | set(stored.sentence_vectors.keys)), \
         "no chunk nor sentence is embedded again"
@@ -236,6 +236,20 @@ def test_the_build_stores_what_a_new_process_would_recompute(tiny_corpus, tmp_pa
     assert len(e.retriever.sentence_similarity("How many beds?", sentences)) == len(sentences)
     assert e.related.best("beds", ["cancer", "breast cancer"]) != 0.0
     assert embedded == ["How many beds?"], "only the question is embedded"
+
+
+def test_the_build_embeds_each_list_member_read_with_its_lead_as_a_sentence(tmp_path):
+    from cartqa.corpus.enumerations import list_readings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "The cell factories are: Tettamanti in Monza, Lanzani in Bergamo, San Matteo in Pavia and Besta in Milano."
+    (corpus / "factories.txt").write_text(text, encoding="utf-8")
+    build(corpus, tmp_path / "i")
+    stored = load_stored(tmp_path / "i", read_manifest(tmp_path / "i"))
+    readings = list_readings(text)
+    assert "The cell factories are: San Matteo in Pavia" in readings
+    assert all(r in stored.sentence_vectors for r in readings)
 
 
 def test_the_stored_terms_are_read_when_asked_and_a_damaged_file_says_rebuild(tiny_corpus, tmp_path):

@@ -107,7 +107,7 @@ def test_a_format_3_index_is_upgraded_without_embedding_anything(tiny_corpus, tm
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: pytest.fail(f"embedded {texts}"))
     r = build_index(tiny_corpus, index, embedder=embedder)
     stored = load_stored(index, read_manifest(index))
-    assert r.unchanged == 2 and read_manifest(index).format_version == 4
+    assert r.unchanged == 2 and read_manifest(index).format_version == 5
     assert stored.words is not None and stored.bm25 is not None
 
 

@@ -49,7 +49,8 @@ from cartqa.records import Chunk
 # 2: the build also stores sentence and phrase vectors and sentence parses (cartqa.index.tables).
 # 3: every corpus word and word pair in the phrase table, not the first 5,000 (annotate.MAX_STORED).
 # 4: the corpus's word counts, whole and per document (cartqa.corpus.wordstats), and the BM25 index.
-FORMAT_VERSION = 4
+# 5: the sentence table also holds each list member read with its lead (cartqa.corpus.enumerations).
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 WORDS, DOCUMENT_WORDS = "words.json", "document-words"
 

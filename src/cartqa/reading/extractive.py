@@ -14,13 +14,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from cartqa.corpus.enumerations import list_readings
 from cartqa.corpus.text import NUMBER_WORDS, STOPWORDS, content_pairs, stem, word_forms, words
 from cartqa.reading import scorer
 from cartqa.reading.agents import expert_agent
 from cartqa.reading.candidates import available as candidates_available
 from cartqa.reading.choosing import Choice, Ranked, choose
 from cartqa.reading.grounding import CorpusView, Sentence, covers, refers_back
-from cartqa.reading.lists import list_readings
 from cartqa.reading.picking import ASKED_NOUN_MEANING, pick
 from cartqa.reading.question import Question, analyse, with_parse
 from cartqa.reading.semantic import Related

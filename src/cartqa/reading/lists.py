@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
+from cartqa.corpus.enumerations import is_enumeration, lead_in, list_head, list_items
 from cartqa.corpus.text import STOPWORDS, stem, words
 from cartqa.reading.grounding import CorpusView, Sentence, covers, stems
 from cartqa.reading.question import Question
 from cartqa.reading.semantic import Related
 from cartqa.reading.sentence_spans import Span, new_words, phrase_at
-from cartqa.reading.spans import list_items
 
 
 def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related | None) -> Span | None:
@@ -32,14 +32,14 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
     """
     single = q.single
     items = list_items(s.text)
-    if len(items) < 3 or not _enumeration(s.text, items):
+    if len(items) < 3 or not is_enumeration(s.text, items):
         return None
-    head = frozenset(stems(_list_head(s.text)))
+    head = frozenset(stems(list_head(s.text)))
     qualifiers = [t for t in asked if not covers(t, head)]
     pointing = {it: sum(covers(t, frozenset(stems(s.text[it[0]:it[1]]))) for t in qualifiers) for it in items}
     if q.excluding:  # "Besides A, B and C, which other ...": the item the question does not name
         # the list's lead-in is no item ("The Institute has programs ... of research, preclinical, ...")
-        members = _lead_in(s.text, items)[1] or items
+        members = lead_in(s.text, items)[1] or items
         short = [(a, b) for a, b in members if len(words(s.text[a:b])) <= 12]
         # "surgery and radiotherapy" is two items
         parts = [(a + m.start(), a + m.end()) for a, b in short
@@ -54,12 +54,12 @@ def list_pick(q: Question, s: Sentence, asked: frozenset[str], related: Related 
             rest = [it for it in rest if point[it] == max(point.values())]
         if len(rest) == 1 or (rest and q.single):
             return s, *rest[0]
-        if not rest or (":" not in s.text and not _lead_in(s.text, items)[1]):
+        if not rest or (":" not in s.text and not lead_in(s.text, items)[1]):
             return None  # a list announced by a colon or a lead-in clause ("... in every field of research, A, B")
         # "which other departments": the rest, never an item named: the longest run of them side by side
         run = max((list(g) for named, g in groupby(parts, key=lambda p: p not in rest) if not named), key=len)
         return s, run[0][0], run[-1][1]
-    lead, members = _lead_in(s.text, items)
+    lead, members = lead_in(s.text, items)
     if members:  # the clause leading into the list is none of its members
         items = members
         pointing = {it: pointing[it] for it in items}
@@ -115,58 +115,12 @@ def _closest_item(q: Question, s: Sentence, items: list[tuple[int, int]], head: 
     return [items[best]] if scores[best] >= LIST_MEANING else []
 
 
-def _enumeration(text: str, items: list[tuple[int, int]]) -> bool:
-    """A list rather than a sentence with commas: introduced by a colon or line breaks, or short items."""
-    if ":" in text or "\n" in text:
-        return True
-    lengths = sorted(len(words(text[a:b])) for a, b in items)
-    return lengths[len(lengths) // 2] <= 4
-
-
-def _lead_in(text: str, items: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """What announces a list, and the list's members: the text before a colon, or a clause leading
-    into the list ("... in every field and phase of research, preclinical, epidemiological, ...").
-
-    >>> text = "The Institute has programs in every field and phase of research, preclinical, public health and clinical."
-    >>> lead, members = _lead_in(text, list_items(text))
-    >>> lead, [text[a:b] for a, b in members]
-    ('The Institute has programs in every field and phase of research', ['preclinical', 'public health and clinical'])
-    """
-    if ":" in text:
-        return _list_head(text), items
-    if len(items) >= 3 and len(words(text[items[0][0]:items[0][1]])) > 6:
-        return text[items[0][0]:items[0][1]], items[1:]
-    return "", []
-
-
-def list_readings(text: str) -> list[str]:
-    """Each member of an enumeration with what announces it, as a sentence of its own: a question about one
-    member is nearer in meaning to that than to the whole long list.
-
-    >>> list_readings("The factories are: A in Pavia, B in Bergamo and C in Monza.")
-    ['The factories are: A in Pavia', 'The factories are: B in Bergamo', 'The factories are: C in Monza']
-    >>> list_readings("INT has 464 beds.")
-    []
-    """
-    items = list_items(text)
-    if len(items) < 2 or not _enumeration(text, items):
-        return []
-    lead, members = _lead_in(text, items)
-    if not lead or not members:
-        return []
-    return [f"{lead.rstrip()}: {text[a:b].strip()}" for a, b in members]
-
-
-def _list_head(text: str) -> str:
-    return text.split(":", 1)[0] if ":" in text else ""
-
-
 def excludes_the_list(q: Question, s: Sentence) -> bool:
     """"Besides the five cell factories, which hospital ...?": the question sets aside all that the
     sentence's list announces ("... are 5 academic cell factories: A, B, C"), so the sentence has no answer."""
     if not q.excluded or ":" not in s.text:
         return False
-    head = frozenset(stems(_list_head(s.text)))
+    head = frozenset(stems(list_head(s.text)))
     return all(covers(t, head) for t in q.excluded)
 
 

@@ -68,7 +68,8 @@ from cartqa.reading.sentence_spans import (
     token_run,
     tokenize,
 )
-from cartqa.reading.spans import clause_after, duration_spans, list_items, reason_spans, year_spans
+from cartqa.corpus.enumerations import list_items
+from cartqa.reading.spans import clause_after, duration_spans, reason_spans, year_spans
 
 
 def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],

@@ -3,9 +3,6 @@
 >>> s = "INT has 464 inpatient beds and provides more than 400,000 outpatient visits per year."
 >>> [s[a:b] for a, b in number_spans(s)]
 ['464', 'more than 400,000']
->>> s = 'cell factories: "A" - ASST Monza, "B" of X in Bergamo\\nIRCCS Y in Pavia\\nIRCCS Z in Milano and Besta in Milano'
->>> [s[a:b] for a, b in list_items(s)]
-['"A" - ASST Monza', '"B" of X in Bergamo', 'IRCCS Y in Pavia', 'IRCCS Z in Milano', 'Besta in Milano']
 """
 
 from __future__ import annotations
@@ -76,27 +73,6 @@ def name_spans(sentence: str) -> list[tuple[int, int]]:
             b -= 1
         out.append((a, b))
     return out
-
-
-def list_items(sentence: str) -> list[tuple[int, int]]:
-    """Items of an enumeration: split at commas, semicolons, line breaks and a final "and".
-
-    Text before a colon is the list's head, not an item.
-    """
-    start = sentence.index(":") + 1 if ":" in sentence else 0
-    cuts = [start]
-    for m in re.finditer(r",\s+|;\s*|\n|\s+and\s+(?=[A-Z\"])", sentence[start:]):
-        cuts.extend([start + m.start(), start + m.end()])
-    cuts.append(len(sentence))
-    items = []
-    for a, b in zip(cuts[::2], cuts[1::2]):
-        while a < b and sentence[a].isspace():
-            a += 1
-        while b > a and sentence[b - 1] in " .":
-            b -= 1
-        if b > a:
-            items.append((a, b))
-    return items
 
 
 def clause_after(sentence: str, position: int) -> tuple[int, int] | None:

@@ -188,6 +188,15 @@ class Aligner:
         top = np.argsort(-scores, axis=1)[:, :k]
         return [[(self.vocabulary.targets[j], float(scores[r, j])) for j in row] for r, row in enumerate(top)]
 
+    def index_lemmas(self) -> None:
+        """Index the corpus words by their English lemma, once per build (~0.5 s at 1,000 documents)."""
+        with self._lock:
+            if not self._column:
+                for i, target in enumerate(self.vocabulary.targets):
+                    self._column[target] = i
+                    for form in dict.fromkeys((target, self.lemma(target))):
+                        self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
+
     def translated(self, words: Sequence[str], exclude: Iterable[str] = (),
                    nouns: Iterable[str] = ()) -> list[list[tuple[str, float]]]:
         """For each of ``words``, the corpus words its dictionary translations are forms of, best cosine first.
@@ -200,12 +209,7 @@ class Aligner:
         >>> a.translated(["letti", "anni"])
         [[('beds', 1.0)], []]
         """
-        with self._lock:
-            if not self._column:  # once per build: the corpus words by their English lemma
-                for i, target in enumerate(self.vocabulary.targets):
-                    self._column[target] = i
-                    for form in dict.fromkeys((target, self.lemma(target))):
-                        self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
+        self.index_lemmas()
         banned, nouns = set(exclude), set(nouns)
         candidates = [list(dict.fromkeys(t for e in (self.translate(w, noun=w in nouns) or ())
                                          for t in self._by_lemma.get(e, ()) if t not in banned)) for w in words]
@@ -303,8 +307,11 @@ def cached(index_dir: Path) -> bool:
 
 
 def warm(engine, index_dir: Path) -> None:
-    """Make ``engine``'s aligner and load e5 now, so the next Italian question waits for neither."""
-    if for_engine(engine, index_dir) is not None:
+    """Make ``engine``'s aligner, with its lemma index, and load e5 now, so the next Italian
+    question waits for none of them."""
+    aligner = for_engine(engine, index_dir)
+    if aligner is not None:
+        aligner.index_lemmas()
         _on_e5_thread(lambda model: None)
 
 
