@@ -506,9 +506,11 @@ def test_the_italian_reader_is_made_in_the_background_only_where_italian_was_ask
     asked.mkdir()
     never.mkdir()
     (asked / alignment.CACHE_FILE).write_bytes(b"")
-    engine = object()
+    engine = SimpleNamespace(manifest=SimpleNamespace(build_id="b1"))
     engines.warm_in_background(engine, never)
     engines.warm_in_background(engine, asked)
-    engines.warm_in_background(engine, asked)  # once per index
+    engines.warm_in_background(engine, asked)  # once per index and build
     assert engines.warmed(5.0)
     assert made == [asked, "lemmas"] and loaded == [None]
+    engines.warm_in_background(SimpleNamespace(manifest=SimpleNamespace(build_id="b2")), asked)  # rebuilt
+    assert engines.warmed(5.0) and made == [asked, "lemmas", asked, "lemmas"]
