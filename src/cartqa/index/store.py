@@ -178,7 +178,8 @@ def load_stored(index_dir: str | Path, manifest: Manifest) -> StoredIndex:
 
 def _chunk(fields: dict) -> Chunk:
     """A stored chunk, its document name, location and context shared with its document's other
-    chunks (one string each instead of one per chunk: 210,677 chunks at 10,000 documents)."""
+    chunks: one string each instead of one per chunk (at 10,000 documents, 210,677 chunks took
+    174 MB instead of 208, and 1.58 s to read instead of 1.51)."""
     for name in ("doc", "location", "context"):
         if name in fields:
             fields[name] = sys.intern(fields[name])
