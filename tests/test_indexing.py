@@ -120,12 +120,13 @@ def test_a_new_title_re_embeds_the_chunks_under_it(tmp_path):
     build_index(corpus, tmp_path / "i", embedder=embedder, chunking=settings)
     real = embedder.embed_passages
     embedder.embed_passages = lambda texts: seen.extend(texts) or real(texts)
-    (corpus / "d.txt").write_text("Fitness dataset" + body, encoding="utf-8")
+    (corpus / "d.txt").write_text("Bodyworks dataset" + body, encoding="utf-8")  # same length: same offsets
     build_index(corpus, tmp_path / "i", embedder=embedder, chunking=settings)
-    assert "Fitness dataset\nThe data were collected from twenty middle-aged men in a fitness club." in seen
+    assert "Bodyworks dataset\nThe data were collected from twenty middle-aged men in a fitness club." in seen
 
 
 def test_new_chunking_keeps_the_sentence_and_word_vectors_and_parses(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.index import build as building
     from cartqa.index.embedders import HashEmbedder
 
     embedder, index = HashEmbedder(), tmp_path / "i"
@@ -134,6 +135,7 @@ def test_new_chunking_keeps_the_sentence_and_word_vectors_and_parses(tiny_corpus
     seen = []
     real = embedder.embed_passages
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
+    monkeypatch.setattr(building, "_parse", lambda texts: pytest.fail(f"parsed again: {texts[:3]}"))
     r = build_index(tiny_corpus, index, embedder=embedder, chunking=ChunkSettings(max_tokens=10))
     after = load_stored(index, read_manifest(index))
     assert r.updated == 2 and [c.text for c in after.chunks] != [c.text for c in before.chunks]

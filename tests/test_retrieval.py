@@ -59,7 +59,6 @@ def test_empty_index_and_bad_k_return_nothing():
     assert make().search("INT", k=0) == []
 
 
-
 def test_a_stored_bm25_index_searches_as_one_made_at_load(tmp_path):
     from cartqa.corpus.text import terms
     from cartqa.index.lexical import bm25_index, read_bm25, write_bm25

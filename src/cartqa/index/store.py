@@ -28,8 +28,8 @@ import json
 import os
 import re
 import shutil
-import threading
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping

@@ -186,12 +186,15 @@ def warm_in_background(engine: Engine | None = None, index_dir: str | Path | Non
             _WARMED.add("dictionaries")
             targets += [lexicon.warm] if alignment.available() else []
             targets += [wordnet.warm] if wordnet.available() else []
-        # per index and build: a rebuild's new words make a new aligner
+        # Once per index and build (a rebuild's new words make a new aligner), looked at on the first
+        # answer only: every answer calls this, and without a cache now, this process's first Italian
+        # question makes the aligner itself.
         build = getattr(getattr(engine, "manifest", None), "build_id", "")
-        key = f"italian:{Path(index_dir).resolve()}:{build}" if engine is not None and index_dir is not None else ""
-        if key and key not in _WARMED and alignment.cached(Path(index_dir)):
+        key = f"italian:{index_dir}:{build}" if engine is not None and index_dir is not None else ""
+        if key and key not in _WARMED:
             _WARMED.add(key)
-            targets.append(lambda: alignment.warm(engine, Path(index_dir)))
+            if alignment.cached(Path(index_dir)):
+                targets.append(lambda: alignment.warm(engine, Path(index_dir)))
         _WARMERS[:] = [t for t in _WARMERS if t.is_alive()]
         for target in targets:
             thread = threading.Thread(target=_quietly, args=(target,), name="cartqa-warm", daemon=True)

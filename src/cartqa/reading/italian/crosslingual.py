@@ -62,11 +62,11 @@ LEXICON_FLOOR = 0.84
 CONTEXT_HITS = 4
 # e5 ranks only this many of those hits' sentences, the nearest by the engine's stored MiniLM
 # vectors to the first-pass English question, not every sentence of the four hits: e5 takes ~28 ms
-# a sentence, most of an Italian answer. On the read Italian questions (the development corpus's
-# 239, the seed's 374), short right and unanswerables refused, and p50 on the development corpus:
-# all sentences of the hits ~390 ms at 1,000 documents; 8: 22.9 / 95.7, 94.4 / 100, 528 ms;
-# 4: the same, 429 ms (30 of the seed's pseudo-questions change, no answer's rightness);
-# MiniLM alone (no e5): 22.9 / 95.7, 93.7 / 100, 276 ms.
+# a sentence, most of an Italian answer (ranking all the hits' sentences, 8 took a warm Italian
+# answer at 1,000 documents from ~390 to ~330 ms). On the read Italian questions (the development
+# corpus's 239, the seed's 374), short right and unanswerables refused, and p50 on the development
+# corpus, one index: 8: 22.9 / 95.7, 94.4 / 100, 528 ms; 4: the same, 429 ms (30 of the seed's
+# pseudo-questions change, no answer's rightness); MiniLM alone (no e5): 22.9 / 95.7, 93.7 / 100, 276 ms.
 CONTEXT_CANDIDATES = 4
 
 # Question frames on the folded question start: (Italian, English opening, English ending,
