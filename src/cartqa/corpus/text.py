@@ -118,13 +118,3 @@ LIGHT_VERBS = frozenset(f for v in ("be is are was were been being", "have has h
                                     # "the region *counts* / *boasts* the most hospitals": has
                                     "count counts counted counting", "boast boasts boasted boasting")
                         for f in v.split())
-
-
-def content_pairs(text: str) -> list[str]:
-    """Adjacent content-word pairs of a text: "collateral effects", "cell factories".
-
-    >>> content_pairs("a team of doctors expert in toxic collateral effects")
-    ['doctors expert', 'toxic collateral', 'collateral effects']
-    """
-    tokens = words(text)
-    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in STOPWORDS and b not in STOPWORDS]

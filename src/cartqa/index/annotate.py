@@ -1,5 +1,5 @@
 """What a question needs beyond chunk vectors, computed at build time: sentence vectors,
-word and word-pair vectors, sentence parses, the corpus's word counts.
+word vectors, sentence parses, the corpus's word counts.
 
 Everything is keyed by its text, so a build computes only what the previous build did
 not already hold (an unchanged file adds nothing), and a new process loads the tables
@@ -10,8 +10,8 @@ by :func:`cartqa.corpus.sentences.sentence_spans`.
 >>> from cartqa.records import Chunk
 >>> sentence_texts([Chunk("d", "INT has 464 beds. It opened", 0, 27), Chunk("d", "in 1928.", 28, 36)])
 ['INT has 464 beds.', 'It opened\\nin 1928.']
->>> warm_phrases(["INT has 464 beds."])
-['464', '464 beds', 'beds', 'has', 'int']
+>>> warm_words(["INT has 464 beds."])
+['464', 'beds', 'has', 'int']
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import numpy as np
 
 from cartqa.corpus.chunking import documents, passage
 from cartqa.corpus.sentences import sentence_spans
-from cartqa.corpus.text import content_pairs, terms, word_forms
+from cartqa.corpus.text import terms, word_forms
 from cartqa.corpus.wordstats import DocumentWords, merge, of_document
 from cartqa.records import BuildProgress, Chunk
 
-# A reader without stored vectors warms this many of the corpus's words and pairs at load (sorted).
+# A reader without stored vectors warms this many of the corpus's words at load (sorted).
 MAX_WARMED = 5_000
 # The build stores them all, up to this many: a word a question is compared with but missing from
 # the table costs a model call while answering (at 100 documents, the first 5,000 alone left 27,000
@@ -88,13 +88,11 @@ def sentence_texts(chunks: Iterable[Chunk]) -> list[str]:
     return [text[s:e] for text in documents(chunks).values() for s, e in sentence_spans(text)]
 
 
-def warm_phrases(sentences: Iterable[str]) -> list[str]:
-    """The words and content-word pairs of ``sentences`` the reader compares by meaning
-    (sorted, at most :data:`MAX_STORED`)."""
+def warm_words(sentences: Iterable[str]) -> list[str]:
+    """The words of ``sentences`` the reader compares by meaning (sorted, at most :data:`MAX_STORED`)."""
     found: set[str] = set()
     for s in set(sentences):
         found |= word_forms(s)
-        found.update(content_pairs(s))
     return sorted(found)[:MAX_STORED]
 
 

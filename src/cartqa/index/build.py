@@ -24,7 +24,7 @@ from cartqa.corpus.enumerations import list_readings
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
-from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_phrases, word_counts
+from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_words, word_counts
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.progress import progress_bars
 from cartqa.index.shards import Cache, in_shard
@@ -224,7 +224,7 @@ def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, mod
     readings = [r for s in sentences for r in list_readings(s)]
     sentence_table = vectors_for([*sentences, *readings], known, model.embed_passages, model.dim,
                                  lambda done, total: step(BuildProgress("embedding", done, total, "sentences")))
-    phrase_table = vectors_for(warm_phrases(sentences), cache.phrase_vectors,
+    phrase_table = vectors_for(warm_words(sentences), cache.phrase_vectors,
                                model.embed_passages, model.dim,
                                lambda done, total: step(BuildProgress("embedding", done, total, "words")))
     old_parses = cache.parses

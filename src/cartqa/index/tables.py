@@ -1,7 +1,7 @@
 """Content-addressed tables an index build stores beside its chunks: text -> vector, text -> record.
 
 A question needs more than the chunk vectors: a vector for every corpus sentence, for
-the corpus's words and word pairs, and each sentence's parse. The build computes them
+the corpus's words, and each sentence's parse. The build computes them
 once, keyed by the text itself, so an unchanged file costs nothing on the next build (its
 sentences are already in the old table) and a new process reads them instead of
 recomputing them. Vectors are a ``.npy`` matrix loaded memory-mapped.

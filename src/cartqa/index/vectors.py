@@ -3,7 +3,7 @@
 Exact inner-product search (``IndexFlatIP``) costs one pass over every vector; up to a
 few hundred thousand chunks it answers in milliseconds and is always right. Beyond
 :data:`EXACT_UP_TO` vectors (measured with ``bench/ann.py``) an HNSW graph answers in
-a fraction of that, tuned to find >= 95% of exact search's top 10.
+a fraction of that, tuned to find >= 95% of exact search's top 10, over vectors kept as float16.
 
 >>> import numpy as np
 >>> v = np.eye(4, dtype=np.float32)
@@ -43,12 +43,18 @@ def vector_index(vectors: np.ndarray, exact_up_to: int = EXACT_UP_TO):
 
 
 def hnsw_index(vectors: np.ndarray):
-    """An HNSW graph over ``vectors`` (inner product), with the search depth set."""
+    """An HNSW graph over ``vectors`` (inner product) that keeps them as float16, with the search depth set."""
     import faiss
 
-    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    # Half-precision vectors halve what a serving process holds: at 10,000 documents (210,677
+    # chunks) vectors.faiss went from 381 to 208 MB. The same graph finds the same results: 300
+    # queries near corpus chunks, recall@10 of exact search counting ties 0.9967 with float32 and
+    # with float16 (0.9957 with 8-bit codes), and the graph builds faster (4.1 s for 30,000 against 5.4).
+    index = faiss.IndexHNSWSQ(vectors.shape[1], faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.train(vectors)  # float16 learns nothing, but the index wants the call
     index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    index.add(vectors)
     tune(index)
     return index
 

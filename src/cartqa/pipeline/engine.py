@@ -23,7 +23,7 @@ from cartqa.index.embedders import Embedder, get_embedder
 from cartqa.index.freshness import CorpusWatch
 from cartqa.index.store import Manifest, build_running, load_stored, read_manifest
 from cartqa.reading.grounding import CorpusView
-from cartqa.reading.semantic import Relatedness, corpus_phrases
+from cartqa.reading.semantic import Relatedness, corpus_word_forms
 from cartqa.search.retrieval import Retriever
 
 
@@ -155,7 +155,7 @@ def _engine(manifest: Manifest, stored) -> Engine:
                           stored.terms if stored.bm25 is None else None, stored.bm25)
     if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
         # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
-        related.warm(corpus_phrases(view))
+        related.warm(corpus_word_forms(view))
         retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
     return Engine(manifest, retriever, view, model, related)
 

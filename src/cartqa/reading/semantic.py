@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from cartqa.corpus.text import content_pairs, word_forms
+from cartqa.corpus.text import word_forms
 from cartqa.index.annotate import MAX_WARMED  # an index without stored vectors warms that many, sorted
 from cartqa.index.embedders import Embedder
 from cartqa.index.tables import EMPTY, VectorTable
@@ -70,16 +70,15 @@ class Relatedness:
         return max(sims, default=0.0)
 
 
-def corpus_phrases(view: CorpusView) -> set[str]:
-    """Every word and content-word pair of the corpus: what question words are compared with by meaning.
+def corpus_word_forms(view: CorpusView) -> set[str]:
+    """Every word of the corpus: what question words and phrases are compared with by meaning.
 
     >>> from cartqa.records import Chunk
-    >>> sorted(corpus_phrases(CorpusView([Chunk("d", "INT has 464 beds.", 0, 17)])))
-    ['464', '464 beds', 'beds', 'has', 'int']
+    >>> sorted(corpus_word_forms(CorpusView([Chunk("d", "INT has 464 beds.", 0, 17)])))
+    ['464', 'beds', 'has', 'int']
     """
     found: set[str] = set()
     for sentences in view.sentences.values():
         for s in sentences:
             found |= word_forms(s.text)
-            found.update(content_pairs(s.text))
     return found
