@@ -248,6 +248,23 @@ def test_aligner_nearest_and_exclusion():
     assert a.nearest([]) == []
 
 
+def test_aligner_nearest_ranks_as_a_full_sort_and_remembers_each_words_answer():
+    rng = np.random.default_rng(0)
+    vocab = Vocabulary.of([" ".join(f"word{i}" for i in range(300))])
+    vectors = rng.standard_normal((len(vocab.targets), 8)).astype(np.float32)
+    asked = {w: rng.standard_normal(8).astype(np.float32) for w in ("uno", "due")}
+    a = Aligner(vocab, vectors, lambda words: np.stack([asked[w] for w in words]))
+    banned = frozenset(vocab.targets[:50])
+    got = a.nearest(["uno", "due", "uno"], exclude=banned, k=5)
+    for word, row in zip(["uno", "due", "uno"], got):
+        scores = vectors @ asked[word]
+        best = [j for j in np.argsort(-scores) if vocab.targets[j] not in banned][:5]
+        assert [t for t, _ in row] == [vocab.targets[j] for j in best]
+    # asked again (prepare's second pass), the words are not compared with the vocabulary again
+    object.__setattr__(a, "vectors", None)
+    assert a.nearest(["due", "uno"], exclude=banned, k=5) == [got[1], got[0]]
+
+
 def test_question_words_align_to_english_words_and_to_names_spelt_in_western_latin_letters():
     # Wikipedia articles quote Georgian, Kabyle and Albanian: e5 put Italian words nearest them
     text = "The paleography of città and lajme. Lajme reported it. Ospedale Maggiore scenography პალეოგრაფია ttafgeɣ"
