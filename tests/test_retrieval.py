@@ -43,12 +43,31 @@ class _TiesBackwards:
 
 
 def test_equal_dense_scores_rank_in_chunk_order_whatever_the_store_returns():
-    # the same passage filed in two documents: equal vectors, equal scores
-    texts = ["Smoke covers Sydney.", "Smoke covers Sydney.", "Rain in Perth."]
+    texts = ["Smoke covers Sydney.", "Fog covers Hobart.", "Rain in Perth."]
     chunks = [Chunk(f"d{i}", t, 0, len(t)) for i, t in enumerate(texts)]
     e = HashEmbedder()
     r = Retriever(chunks, None, e, index=_TiesBackwards([0.5, 0.5, 0.1]))
     assert [h.chunk.doc for h in r.search("zzz", k=3)] == ["d0", "d1", "d2"]
+
+
+def test_a_passage_filed_twice_is_one_hit_and_leaves_room_for_other_evidence():
+    # the same story in three documents (case and spacing aside), and one other passage
+    texts = ["Smoke covers Sydney.", "smoke  covers Sydney", "Smoke covers Sydney.", "Rain in Perth."]
+    chunks = [Chunk(f"d{i}", t, 0, len(t)) for i, t in enumerate(texts)]
+    r = Retriever(chunks, None, HashEmbedder(), index=_TiesBackwards([0.5, 0.5, 0.5, 0.1]))
+    hits = r.search("Where does smoke cover?", k=2)
+    assert [h.chunk.doc for h in hits] == ["d0", "d3"] and [h.rank for h in hits] == [1, 2]
+
+
+def test_copies_ranked_in_a_different_order_by_each_search_are_one_passage_found_by_both():
+    text = "Waugh has supported fast bowler Brett Lee."
+    chunks = [Chunk("d0", text, 0, len(text), context="Brett Lee"), Chunk("d1", text, 0, len(text)),
+              Chunk("d2", "Lee took three wickets.", 0, 23), Chunk("d3", "Waugh won the toss.", 0, 19)]
+    # dense ranks the copy d1 first; BM25 ranks d0 first (its title repeats the question's words)
+    r = Retriever(chunks, None, HashEmbedder(), index=_TiesBackwards([0.8, 0.9, 0.5, 0.4]))
+    hits = r.search("Which bowler did Waugh support? Brett Lee", k=3)
+    assert hits[0].chunk.doc == "d1" and hits[0].score == 1.0  # first in both rankings, as one passage
+    assert [h.chunk.doc for h in hits].count("d0") == 0
 
 
 def test_empty_index_and_bad_k_return_nothing():
