@@ -7,7 +7,7 @@ Layout of ``index/``::
                                    # CARTQA_STORE=milvus they are in a Milvus collection instead
     <build_id>/chunks.jsonl
     <build_id>/sentences.npy       # + .keys.json: a vector per corpus sentence (memory-mapped)
-    <build_id>/phrases.npy         # + .keys.json: vectors of the corpus's words and word pairs
+    <build_id>/phrases.npy         # + .keys.json: vectors of the corpus's words
     <build_id>/parses.jsonl        # each sentence's noun phrases and subject
     <build_id>/terms.jsonl         # each chunk's BM25 terms, and bm25/: their BM25 index (memory-mapped)
     <build_id>/words.json          # the corpus's word counts (idf, names, aliases): what a new process reads
