@@ -48,3 +48,27 @@ def test_the_parser_loads_without_torch_and_torch_still_imports_after():
             "print('torch' in sys.modules); import torch, thinc.compat; print(torch.ones(1).item(), thinc.compat.has_torch)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "1.0", "False"]
+
+
+@pytest.mark.slow
+def test_the_numpy_twin_counts_tokens_as_the_models_tokenizer_and_cuts_nothing():
+    from cartqa.index.embedders import _load_sentence_transformer, minilm_path
+    from cartqa.index.minilm import NumpyMiniLM
+
+    texts = [*TEXTS, "Plagencell\u00a0project", "caf\u00e9 na\u00efve \u4e2d\u6587", "a" * 3000]
+    tokenizer = _load_sentence_transformer(minilm_path()).tokenizer
+    expected = [len(ids) for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]]
+    assert NumpyMiniLM(minilm_path()).count_tokens_many(texts) == expected and max(expected) > 256
+
+
+@pytest.mark.slow
+def test_indexing_a_small_change_imports_no_sentence_transformers(tmp_path):
+    # chunking counts tokens and a few texts are embedded: the numpy twin does both
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "int.txt").write_text("INT was established in 1928. It has 464 beds.", encoding="utf-8")
+    code = ("import sys; from cartqa import build_index; "
+            f"r = build_index({str(corpus)!r}, {str(tmp_path / 'index')!r}, progress=False); "
+            "print(r.added, 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "False"]

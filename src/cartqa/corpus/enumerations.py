@@ -70,10 +70,12 @@ def list_readings(text: str) -> list[str]:
     []
     """
     items = list_items(text)
-    if len(items) < 2 or not is_enumeration(text, items):
+    if len(items) < 2:
         return []
+    # What announces the list first: most sentences have none, and it is cheaper to tell than
+    # is_enumeration (a build asks of every corpus sentence: 2.1 s of a changed file's 8 s at 1,000 documents).
     lead, members = lead_in(text, items)
-    if not lead or not members:
+    if not lead or not members or not is_enumeration(text, items):
         return []
     return [f"{lead.rstrip()}: {text[a:b].strip()}" for a, b in members]
 

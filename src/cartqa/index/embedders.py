@@ -154,13 +154,22 @@ class SentenceTransformerEmbedder:
         return self.embed_passages([text])[0]
 
     def count_tokens(self, text: str) -> int:
-        # verbose=False: counting a long sentence (to cut it) is not feeding it to the model.
-        return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+        return self.count_tokens_many([text])[0]
 
     def count_tokens_many(self, texts: Sequence[str]) -> list[int]:
-        """:meth:`count_tokens` of each text, in one tokenizer call (a document's sentences)."""
+        """:meth:`count_tokens` of each text, in one tokenizer call (a document's sentences).
+
+        Before torch's model is loaded, the numpy twin's tokenizer counts (the same
+        ``tokenizer.json``: equal counts on 32,620 development texts): a build that embeds
+        one changed file then never imports sentence-transformers (~5 s of the 14 s it took
+        at 1,000 documents).
+        """
         if not texts:
             return []
+        twin = self.twin() if self._model is None else None
+        if twin is not None:
+            return twin.count_tokens_many(texts)
+        # verbose=False: counting a long sentence (to cut it) is not feeding it to the model.
         ids = self.model.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(x) for x in ids]
 

@@ -50,9 +50,21 @@ class NumpyMiniLM:
             self.w[name] = np.ascontiguousarray(self.w[name].T)
         self.dim = int(self.w["embeddings.word_embeddings.weight"].shape[1])
         self._lock = threading.Lock()  # the tokenizer's settings are shared state
+        self._counter = None  # a copy that cuts nothing, made when first counting
         from threadpoolctl import ThreadpoolController
 
         self._blas = ThreadpoolController()
+
+    def count_tokens_many(self, texts: Sequence[str]) -> list[int]:
+        """How many tokens each text has, special tokens aside and nothing cut (chunking's measure)."""
+        from tokenizers import Tokenizer
+
+        with self._lock:
+            if self._counter is None:
+                self._counter = Tokenizer.from_str(self.tokenizer.to_str())
+                self._counter.no_truncation()
+                self._counter.no_padding()
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 rows, one per text."""

@@ -230,8 +230,8 @@ def write_stored(index_dir: str | Path, manifest: Manifest, chunks: list[Chunk],
     tmp = root / f".{build_id}.tmp"
     tmp.mkdir()
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-        for chunk in chunks:
-            fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+        for chunk in chunks:  # strings and numbers: vars, not asdict's deep copy (0.5 s at 1,000 documents)
+            fh.write(json.dumps(vars(chunk), ensure_ascii=False) + "\n")
     if tables is not None:  # an annotate.Tables
         write_vectors(tmp, "sentences", *tables.sentences)
         write_vectors(tmp, "phrases", *tables.phrases)
