@@ -3,8 +3,7 @@
 import pytest
 
 from cartqa.index.embedders import HashEmbedder
-from cartqa.reading.grounding import CorpusView
-from cartqa.reading.semantic import Relatedness, corpus_word_forms
+from cartqa.reading.semantic import Relatedness
 from cartqa.records import Chunk
 
 
@@ -39,11 +38,13 @@ def test_warming_nothing_calls_nothing():
 
 
 def test_the_corpus_words_are_what_extraction_compares():
+    from cartqa.index.annotate import sentence_texts, warm_words
+
     text = "INT has 464 inpatient beds. The Institute was established in 1928."
-    view = CorpusView([Chunk("d", text, 0, len(text))])
-    assert {"inpatient", "beds", "established", "1928", "int"} <= corpus_word_forms(view)
-    assert not any(" " in w for w in corpus_word_forms(view))  # words, not pairs: pairs changed no answer
-    assert corpus_word_forms(CorpusView([])) == set()
+    words = set(warm_words(sentence_texts([Chunk("d", text, 0, len(text))])))
+    assert {"inpatient", "beds", "established", "1928", "int"} <= words
+    assert not any(" " in w for w in words)  # words, not pairs: pairs changed no answer
+    assert warm_words(sentence_texts([])) == []
 
 
 def test_an_engine_warms_up_in_one_batch_and_survives_an_empty_corpus(tmp_path, monkeypatch):

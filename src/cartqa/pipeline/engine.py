@@ -20,10 +20,11 @@ from pathlib import Path
 from cartqa.errors import IndexFormatError
 from cartqa.index.build import build_index, pending_changes
 from cartqa.index.embedders import Embedder, get_embedder
+from cartqa.index.annotate import warm_words
 from cartqa.index.freshness import CorpusWatch
 from cartqa.index.store import Manifest, build_running, load_stored, read_manifest
 from cartqa.reading.grounding import CorpusView
-from cartqa.reading.semantic import Relatedness, corpus_word_forms
+from cartqa.reading.semantic import Relatedness
 from cartqa.search.retrieval import Retriever
 
 
@@ -155,8 +156,9 @@ def _engine(manifest: Manifest, stored) -> Engine:
                           stored.terms if stored.bm25 is None else None, stored.bm25)
     if not len(stored.phrase_vectors) and stored.chunks:  # an index without tables: warm now
         # one batch now instead of hundreds of single look-ups while answering (0.6 s against ~15 ms each)
-        related.warm(corpus_word_forms(view))
-        retriever.warm_sentences([s.text for sentences in view.sentences.values() for s in sentences])
+        sentences = [s.text for doc in view.sentences.values() for s in doc]
+        related.warm(warm_words(sentences))
+        retriever.warm_sentences(sentences)
     return Engine(manifest, retriever, view, model, related)
 
 

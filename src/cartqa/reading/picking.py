@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from cartqa.corpus.enumerations import list_items
 from cartqa.corpus.normalize import fold
 from cartqa.corpus.text import ENGLISH_PARTICIPLE, NUMBER_WORDS, STOPWORDS, stem, word_forms, words
 from cartqa.corpus.wordstats import LONG_THEN_SHORT
@@ -68,7 +69,6 @@ from cartqa.reading.sentence_spans import (
     token_run,
     tokenize,
 )
-from cartqa.corpus.enumerations import list_items
 from cartqa.reading.spans import clause_after, duration_spans, reason_spans, year_spans
 
 

@@ -17,11 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from cartqa.corpus.text import word_forms
 from cartqa.index.annotate import MAX_WARMED  # an index without stored vectors warms that many, sorted
 from cartqa.index.embedders import Embedder
 from cartqa.index.tables import EMPTY, VectorTable
-from cartqa.reading.grounding import CorpusView
 # (word, candidate words) -> the highest cosine: what the extractor takes (Relatedness.best).
 Related = Callable[[str, Iterable[str]], float]
 
@@ -68,17 +66,3 @@ class Relatedness:
         """The highest cosine of ``text`` to any candidate (0.0 when there is none)."""
         sims = self.similarities(text, sorted(set(candidates)))
         return max(sims, default=0.0)
-
-
-def corpus_word_forms(view: CorpusView) -> set[str]:
-    """Every word of the corpus: what question words and phrases are compared with by meaning.
-
-    >>> from cartqa.records import Chunk
-    >>> sorted(corpus_word_forms(CorpusView([Chunk("d", "INT has 464 beds.", 0, 17)])))
-    ['464', 'beds', 'has', 'int']
-    """
-    found: set[str] = set()
-    for sentences in view.sentences.values():
-        for s in sentences:
-            found |= word_forms(s.text)
-    return found
