@@ -7,7 +7,7 @@ from cartqa import build_index
 from cartqa.corpus.chunking import ChunkSettings, passage
 from cartqa.errors import CorpusError
 from cartqa.index.build import is_stale
-from cartqa.index.store import StoredIndex, load_stored, read_manifest
+from cartqa.index.store import FORMAT_VERSION, StoredIndex, load_stored, read_manifest
 
 
 def build(corpus, index):
@@ -48,7 +48,7 @@ def test_unchanged_files_are_not_re_embedded(tiny_corpus, tmp_path, monkeypatch)
 def test_manifest_describes_the_index(tiny_corpus, tmp_path):
     build(tiny_corpus, tmp_path / "i")
     data = json.loads((tmp_path / "i" / "manifest.json").read_text())
-    assert data["format_version"] == 5 and data["model_id"] == "hash-64" and data["dim"] == 64
+    assert data["format_version"] == FORMAT_VERSION and data["model_id"] == "hash-64" and data["dim"] == 64
     assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
     assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
     assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
@@ -70,7 +70,7 @@ def test_a_format_2_index_is_upgraded_by_embedding_only_the_words_it_lacked(tiny
     real = embedder.embed_passages
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
     r = build_index(tiny_corpus, index, embedder=embedder)
-    assert r.unchanged == 2 and read_manifest(index).format_version == 5
+    assert r.unchanged == 2 and read_manifest(index).format_version == FORMAT_VERSION
     stored = load_stored(index, read_manifest(index))
     assert seen and not set(seen) & ({c.text for c in stored.chunks} | set(stored.sentence_vectors.keys)), \
         "no chunk nor sentence is embedded again"

@@ -8,7 +8,7 @@ import pytest
 from cartqa import build_index
 from cartqa.corpus import wordstats
 from cartqa.corpus.wordstats import CorpusWords, DocumentWords, merge, of_document
-from cartqa.index.store import load_stored, read_manifest
+from cartqa.index.store import FORMAT_VERSION, load_stored, read_manifest
 from cartqa.reading.grounding import CorpusView
 from cartqa.records import Chunk
 
@@ -107,7 +107,7 @@ def test_a_format_3_index_is_upgraded_without_embedding_anything(tiny_corpus, tm
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: pytest.fail(f"embedded {texts}"))
     r = build_index(tiny_corpus, index, embedder=embedder)
     stored = load_stored(index, read_manifest(index))
-    assert r.unchanged == 2 and read_manifest(index).format_version == 5
+    assert r.unchanged == 2 and read_manifest(index).format_version == FORMAT_VERSION
     assert stored.words is not None and stored.bm25 is not None
 
 

@@ -69,6 +69,17 @@ def list_readings(text: str) -> list[str]:
     >>> list_readings("INT has 464 beds.")
     []
     """
+    return [reading for reading, _ in reading_spans(text)]
+
+
+def reading_spans(text: str) -> list[tuple[str, tuple[tuple[int, int], tuple[int, int]]]]:
+    """:func:`list_readings`, each with where its two parts are in ``text``: what announces the
+    list, and the member (a build reads a reading's vector off those tokens: cartqa.index.late).
+
+    >>> text = "The factories are: A in Pavia, B in Bergamo."
+    >>> [(r, [text[a:b] for a, b in spans]) for r, spans in reading_spans(text)]
+    [('The factories are: A in Pavia', ['The factories are', 'A in Pavia']), ('The factories are: B in Bergamo', ['The factories are', 'B in Bergamo'])]
+    """
     items = list_items(text)
     if len(items) < 2:
         return []
@@ -77,7 +88,13 @@ def list_readings(text: str) -> list[str]:
     lead, members = lead_in(text, items)
     if not lead or not members or not is_enumeration(text, items):
         return []
-    return [f"{lead.rstrip()}: {text[a:b].strip()}" for a, b in members]
+    head = (0, len(list_head(text).rstrip())) if ":" in text else (items[0][0], items[0][0] + len(lead.rstrip()))
+    out = []
+    for a, b in members:
+        member = text[a:b].strip()
+        start = a + text[a:b].index(member) if member else a
+        out.append((f"{lead.rstrip()}: {member}", (head, (start, start + len(member)))))
+    return out
 
 
 def list_head(text: str) -> str:

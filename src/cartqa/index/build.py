@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
 from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_words, word_counts
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
+from cartqa.index.late import late_vectors, sentence_homes
 from cartqa.index.progress import progress_bars
 from cartqa.index.shards import Cache, in_shard
 from cartqa.index.store import (
@@ -47,8 +48,11 @@ log = logging.getLogger(__name__)
 
 # Formats whose vectors, parses and terms a build keeps, computing only what they lack: format 2
 # stored the first 5,000 of the corpus's words and pairs, format 3 no word counts, format 4 no
-# list members' readings.
-UPGRADABLE = frozenset({2, 3, 4})
+# list members' readings, format 5 sentence vectors embedded alone (with a late-chunking embedder
+# they are all computed again).
+UPGRADABLE = frozenset({2, 3, 4, 5})
+# The first format whose sentence vectors are late-chunked (cartqa.index.late) where the embedder can.
+LATE_SENTENCES = 6
 
 
 def build_index(
@@ -176,13 +180,22 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
             fresh.extend(new_chunks)
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
     step(BuildProgress("reading", len(changed), len(changed), "files"))
+    # Asked only when there is something to embed: a build that only removes files loads no model.
+    upgrading = [s for s in [stored, *reused] if s and s.manifest.format_version < LATE_SENTENCES]
+    late = bool(fresh or upgrading) and _late_chunking(model)
+    if stored and late and stored.manifest.format_version < LATE_SENTENCES:
+        # Its sentence vectors were embedded alone: a build must not mix them with late-chunked
+        # ones. Everything else (chunk vectors, words, parses, counts) it keeps.
+        stored = replace(stored, sentence_vectors=EMPTY)
+    reused = [replace(r, sentence_vectors=EMPTY) if late and r.manifest.format_version < LATE_SENTENCES else r
+              for r in reused]
     cache = Cache([*([stored] if stored else []), *reused])
-    embedded = _embed_chunks(fresh, cache, stored, model, step)
+    first_fresh = len(chunks)
     chunks.extend(fresh)
+    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, step)
     # A chunk embedded without context is a sentence's vector too, when it is one sentence.
-    tables = _tables(chunks, {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded
-                              and not c.context},
-                     cache, model, step)
+    whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded and not c.context}
+    tables = _tables(chunks, {**whole, **late_sentences}, cache, model, step)
     step(BuildProgress("writing", len(changed), len(changed), "files"))
     manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, embedded,
                             stored.dense if stored else None, tables, store)
@@ -195,29 +208,47 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     return report
 
 
-def _embed_chunks(fresh: list[Chunk], cache: Cache, stored: StoredIndex | None, model: Embedder,
-                  step) -> dict[int, np.ndarray]:
-    """Vectors of the new chunks, by key, that the store does not have: embedded, or taken from a
-    reused build. A chunk the old build has (a changed file's unchanged part) needs none."""
+def _embed_chunks(chunks: list[Chunk], first_fresh: int, cache: Cache, stored: StoredIndex | None,
+                  model: Embedder, late: bool, step) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
+    """Vectors of the new chunks (``chunks[first_fresh:]``), by key, that the store does not have:
+    embedded, or taken from a reused build. A chunk the old build has (a changed file's unchanged
+    part) needs none. With ``late`` (:func:`_late_chunking`), the same transformer pass also gives
+    the vectors of the sentences and list readings no earlier build has (by text; cartqa.index.late)."""
+    fresh = chunks[first_fresh:]
     keys = [chunk_key(c) for c in fresh]
-    todo = [c for c, k in zip(fresh, keys) if k not in cache]
-    # New chunks of every changed file in one batched pass, so short files share batches.
-    _, vectors = vectors_for([passage(c) for c in todo], EMPTY, model.embed_passages, model.dim,
-                             lambda done, total: step(BuildProgress("embedding", done, total, "chunks")),
-                             keep_duplicates=True)
-    embedded = dict(zip((chunk_key(c) for c in todo), vectors.reshape(-1, model.dim)))
+    todo = [first_fresh + n for n, k in enumerate(keys) if k not in cache]
+    report = lambda done, total: step(BuildProgress("embedding", done, total, "chunks"))  # noqa: E731
+    sentences: dict[str, np.ndarray] = {}
+    if late:
+        # New chunks of every changed file in one pass, so short files share batches; an unchanged
+        # chunk runs too when it is the home of a sentence without a vector (an upgraded index's).
+        homes = sentence_homes(chunks, lambda text: text not in cache.sentence_vectors)
+        by_index, sentences = late_vectors(chunks, todo, homes, model.embed_late, report)
+        vectors = np.asarray([by_index[i] for i in todo], np.float32)
+    else:
+        # New chunks of every changed file in one batched pass, so short files share batches.
+        _, vectors = vectors_for([passage(chunks[i]) for i in todo], EMPTY, model.embed_passages, model.dim, report,
+                                 keep_duplicates=True)
+    embedded = dict(zip((chunk_key(chunks[i]) for i in todo), vectors.reshape(-1, model.dim)))
     old = {chunk_key(c) for c in stored.chunks} if stored else set()
     borrowed = [k for k in dict.fromkeys(keys) if k in cache and k not in old]
     embedded.update(zip(borrowed, cache.vectors(borrowed, model.dim)))
-    return embedded
+    return embedded, sentences
+
+
+def _late_chunking(model: Embedder) -> bool:
+    """Does ``model`` give sentence vectors from their chunk's tokens (a MiniLM-like model)?"""
+    can = getattr(model, "can_late_chunk", None)
+    return bool(can and can())
 
 
 def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder, step) -> Tables:
     """Sentence vectors, phrase vectors, parses and word counts; only texts the earlier builds lack are computed.
-    ``fresh``: the vectors of the chunks this build embedded or borrowed, by text."""
+    ``fresh``: sentence vectors this build already has, by text: the chunks it embedded or borrowed
+    (a one-sentence chunk's vector is its sentence's), and the late-chunked sentences and readings."""
     sentences = sentence_texts(chunks)
-    # A one-sentence chunk already has its vector: reuse it as the sentence's (an unchanged
-    # chunk's sentences are in the old table already).
+    # Only what no earlier build has and this build's chunks did not give is embedded alone here
+    # (an unchanged chunk's sentences are in the old table already).
     known = _Known(cache.sentence_vectors, fresh)
     # A list's members, each read with what announces it, are compared with a question as sentences
     # (cartqa.reading.extractive): embedded on the fly, a long list's took ~0.4 s of a warm answer.

@@ -135,6 +135,30 @@ class SentenceTransformerEmbedder:
                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
+    def can_late_chunk(self) -> bool:
+        """Can :meth:`embed_late` read texts' vectors off their chunk's tokens? Yes for a model the
+        numpy twin runs (told from its folder); else it loads the model and asks
+        :func:`cartqa.index.late.supports`."""
+        from cartqa.index import late
+
+        return self.twin() is not None or late.supports(self.model)
+
+    def embed_late(self, texts: Sequence[str], groups: Sequence[Sequence]) -> tuple[np.ndarray, list]:
+        """Each text's vector, as :meth:`embed_passages`, and the vectors of its groups of
+        character spans from the same pass (late chunking, :mod:`cartqa.index.late`; None for a
+        group the model's length cut off). Small calls go to the numpy twin while torch's model
+        is not loaded, as :meth:`embed_passages` does (one changed file imports no torch).
+
+        >>> e = get_embedder("minilm")                                          # doctest: +SKIP
+        >>> vectors, parts = e.embed_late(["INT opened. It has 464 beds."], [[((0, 11),), ((12, 28),)]])  # doctest: +SKIP
+        """
+        twin = self.twin() if sum(map(len, texts)) <= TWIN_CHARS and self._model is None else None
+        if twin is not None:
+            return twin.encode_late(texts, groups)
+        from cartqa.index import late
+
+        return late.encode(self.model, texts, groups)
+
     def twin(self):
         """The same model run by numpy (:class:`cartqa.index.minilm.NumpyMiniLM`) when the folder
         holds one it can run, loaded once; else None."""

@@ -80,7 +80,28 @@ class NumpyMiniLM:
             out[rows] = self._encoded([encodings[i] for i in rows])
         return out
 
-    def _encoded(self, encodings: list) -> np.ndarray:
+    def encode_late(self, texts: Sequence[str], groups: Sequence[Sequence]) -> tuple[np.ndarray, list[list]]:
+        """Each text's vector, as :meth:`encode`, and the vectors of its groups of character spans
+        from the same pass (late chunking: :func:`cartqa.index.late.late_pass`)."""
+        from cartqa.index.late import late_pass, stripped
+
+        fed = [stripped(t, g) for t, g in zip(texts, groups)]
+        with self._lock:
+            encodings = self.tokenizer.encode_batch([t for t, _ in fed])
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        vectors = np.zeros((len(texts), self.dim), np.float32)
+        parts: list[list] = [[] for _ in texts]
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            hidden, mask = self._hidden([encodings[i] for i in rows])
+            offsets = [encodings[i].offsets + [(0, 0)] * (mask.shape[1] - len(encodings[i].offsets)) for i in rows]
+            found, pooled = late_pass(hidden, mask, offsets, [fed[i][0] for i in rows], [fed[i][1] for i in rows])
+            for i, v, p in zip(rows, found, pooled):
+                vectors[i], parts[i] = v, p
+        return vectors, parts
+
+    def _hidden(self, encodings: list) -> tuple[np.ndarray, np.ndarray]:
+        """The last layer's output tokens of a batch, padded to its longest, and their mask."""
         length = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), length), np.int64)
         mask = np.zeros((len(encodings), length), np.float32)
@@ -90,7 +111,10 @@ class NumpyMiniLM:
         # One BLAS thread: these products are small, and a second thread only waits when another
         # process holds the other core (a question took up to 1.3 s instead of ~15 ms).
         with self._blas.limit(limits=1, user_api="blas"):
-            hidden = self._forward(ids, mask)
+            return self._forward(ids, mask), mask
+
+    def _encoded(self, encodings: list) -> np.ndarray:
+        hidden, mask = self._hidden(encodings)
         pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
         return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 

@@ -50,7 +50,8 @@ from cartqa.records import Chunk
 # 3: every corpus word and word pair in the phrase table, not the first 5,000 (annotate.MAX_STORED).
 # 4: the corpus's word counts, whole and per document (cartqa.corpus.wordstats), and the BM25 index.
 # 5: the sentence table also holds each list member read with its lead (cartqa.corpus.enumerations).
-FORMAT_VERSION = 5
+# 6: sentence and reading vectors read off their chunk's tokens where the embedder can (cartqa.index.late).
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 WORDS, DOCUMENT_WORDS = "words.json", "document-words"
 
