@@ -35,8 +35,8 @@ def test_token_groups(offsets, groups, expected):
     assert token_groups(offsets, groups) == expected
 
 
-def homes(chunks, wanted=lambda text: True):
-    return [(h.text, h.chunk, h.spans) for h in sentence_homes(chunks, wanted)]
+def homes(chunks, wanted=lambda text: True, docs=None):
+    return [(h.text, h.chunk, h.spans) for h in sentence_homes(chunks, wanted, docs)]
 
 
 def test_a_sentence_is_read_from_the_first_chunk_holding_it():
@@ -61,6 +61,12 @@ def test_a_text_gets_one_home_and_wanted_filters():
     chunks = [Chunk("d", "Same. Other.", 0, 12), Chunk("e", "Same. Third.", 0, 12)]
     assert homes(chunks) == [("Same.", 0, ((0, 5),)), ("Other.", 0, ((6, 12),)), ("Third.", 1, ((6, 12),))]
     assert homes(chunks, wanted=lambda text: text != "Same.") == [("Other.", 0, ((6, 12),)), ("Third.", 1, ((6, 12),))]
+
+
+def test_only_the_named_documents_are_split():
+    chunks = [Chunk("d", "Same. Other.", 0, 12), Chunk("e", "Same. Third.", 0, 12)]
+    assert homes(chunks) == homes(chunks, docs=None)
+    assert sentence_homes(chunks, lambda t: True, {"e"}) == [Home("Same.", 1, ((0, 5),)), Home("Third.", 1, ((6, 12),))]
 
 
 def test_a_list_members_reading_is_read_off_its_lead_and_the_member():

@@ -192,7 +192,7 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     cache = Cache([*([stored] if stored else []), *reused])
     first_fresh = len(chunks)
     chunks.extend(fresh)
-    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, step)
+    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, bool(upgrading), step)
     # A chunk embedded without context is a sentence's vector too, when it is one sentence.
     whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded and not c.context}
     tables = _tables(chunks, {**whole, **late_sentences}, cache, model, step)
@@ -209,11 +209,13 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
 
 
 def _embed_chunks(chunks: list[Chunk], first_fresh: int, cache: Cache, stored: StoredIndex | None,
-                  model: Embedder, late: bool, step) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
+                  model: Embedder, late: bool, upgrading: bool,
+                  step) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
     """Vectors of the new chunks (``chunks[first_fresh:]``), by key, that the store does not have:
     embedded, or taken from a reused build. A chunk the old build has (a changed file's unchanged
     part) needs none. With ``late`` (:func:`_late_chunking`), the same transformer pass also gives
-    the vectors of the sentences and list readings no earlier build has (by text; cartqa.index.late)."""
+    the vectors of the sentences and list readings no earlier build has (by text; cartqa.index.late):
+    of the changed files, or of every file when ``upgrading`` an index whose sentence vectors were dropped."""
     fresh = chunks[first_fresh:]
     keys = [chunk_key(c) for c in fresh]
     todo = [first_fresh + n for n, k in enumerate(keys) if k not in cache]
@@ -222,7 +224,9 @@ def _embed_chunks(chunks: list[Chunk], first_fresh: int, cache: Cache, stored: S
     if late:
         # New chunks of every changed file in one pass, so short files share batches; an unchanged
         # chunk runs too when it is the home of a sentence without a vector (an upgraded index's).
-        homes = sentence_homes(chunks, lambda text: text not in cache.sentence_vectors)
+        # Only the changed files' sentences can lack a vector, unless an earlier format's were dropped.
+        docs = None if upgrading else {chunks[i].doc for i in todo}
+        homes = sentence_homes(chunks, lambda text: text not in cache.sentence_vectors, docs)
         by_index, sentences = late_vectors(chunks, todo, homes, model.embed_late, report)
         vectors = np.asarray([by_index[i] for i in todo], np.float32)
     else:
