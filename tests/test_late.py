@@ -13,7 +13,7 @@ from cartqa.corpus.chunking import chunk_text, passage
 from cartqa.corpus.enumerations import list_readings
 from cartqa.index.annotate import sentence_texts
 from cartqa.index.embedders import HashEmbedder
-from cartqa.index.late import Home, sentence_homes, token_groups
+from cartqa.index.late import Home, late_vectors, sentence_homes, token_groups
 from cartqa.index.store import FORMAT_VERSION, load_stored, read_manifest, write_manifest
 from cartqa.records import Chunk
 
@@ -50,11 +50,41 @@ def test_a_sentence_that_is_a_whole_chunk_is_read_from_that_chunk():
     assert homes(chunks) == [("A one.", 0, ((0, 6),)), ("B two.", 1, ((0, 6),))]
 
 
-def test_sentences_no_chunk_holds_whole_have_no_home():
-    # a sentence cut at words to fit the budget spans two chunks: it is embedded alone
+def test_a_sentence_cut_across_chunks_is_read_from_each_part():
+    # a sentence cut at words to fit the budget spans two chunks: a home in each, for its part there
     chunks = [Chunk("d", "A very long", 0, 11), Chunk("d", " sentence cut.", 11, 25), Chunk("d", "Next.", 26, 31)]
     assert sentence_texts(chunks) == ["A very long sentence cut.", "Next."]
-    assert homes(chunks) == [("Next.", 2, ((0, 5),))]
+    assert homes(chunks) == [("A very long sentence cut.", 0, ((0, 11),)), ("A very long sentence cut.", 1, ((0, 14),)),
+                             ("Next.", 2, ((0, 5),))]
+
+
+def test_a_cut_lists_readings_are_read_from_the_chunks_holding_their_parts():
+    text = "The factories are: A in Pavia, B in Bergamo and C in Monza."
+    chunks = [Chunk("d", text[:31], 0, 31), Chunk("d", text[31:], 31, len(text))]
+    found = sentence_homes(chunks, lambda t: True)
+    by_text: dict[str, list] = {}
+    for h in found:
+        by_text.setdefault(h.text, []).append(h)
+    assert [(h.chunk, h.spans) for h in by_text[text]] == [(0, ((0, 31),)), (1, ((0, len(text) - 31),))]
+    first, third = by_text["The factories are: A in Pavia"], by_text["The factories are: C in Monza"]
+    assert [(h.chunk, h.spans) for h in first] == [(0, ((0, 17), (19, 29)))]
+    assert [(h.chunk, [chunks[h.chunk].text[a:b] for a, b in h.spans]) for h in third] == \
+        [(0, ["The factories are"]), (1, ["C in Monza"])]
+
+
+def test_parts_are_averaged_by_length_and_a_part_cut_off_loses_the_text():
+    chunks = [Chunk("d", "aaaa", 0, 4), Chunk("d", "bb", 4, 6)]
+    parts = [Home("ab", 0, ((0, 4),)), Home("ab", 1, ((0, 2),)), Home("lost", 0, ((0, 1),)), Home("lost", 1, ((0, 1),))]
+    x, y = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+
+    def fake(texts, groups):
+        vector = {"aaaa": x, "bb": y}
+        return np.ones((len(texts), 2)), [[vector[t] if t == "aaaa" or g != ((0, 1),) else None for g in gs]
+                                          for t, gs in zip(texts, groups)]
+
+    _, sentences = late_vectors(chunks, [0, 1], parts, fake)
+    assert set(sentences) == {"ab"}
+    assert np.allclose(sentences["ab"], np.array([4.0, 2.0]) / np.linalg.norm([4.0, 2.0]))
 
 
 def test_a_text_gets_one_home_and_wanted_filters():

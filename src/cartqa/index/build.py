@@ -48,11 +48,11 @@ log = logging.getLogger(__name__)
 
 # Formats whose vectors, parses and terms a build keeps, computing only what they lack: format 2
 # stored the first 5,000 of the corpus's words and pairs, format 3 no word counts, format 4 no
-# list members' readings, format 5 sentence vectors embedded alone (with a late-chunking embedder
-# they are all computed again).
-UPGRADABLE = frozenset({2, 3, 4, 5})
-# The first format whose sentence vectors are late-chunked (cartqa.index.late) where the embedder can.
-LATE_SENTENCES = 6
+# list members' readings, format 5 sentence vectors embedded alone, format 6 those of sentences cut
+# across chunks (with a late-chunking embedder they are all computed again).
+UPGRADABLE = frozenset({2, 3, 4, 5, 6})
+# The first format whose sentence vectors are all late-chunked (cartqa.index.late) where the embedder can.
+LATE_SENTENCES = 7
 
 
 def build_index(

@@ -10,8 +10,10 @@ cartqa.corpus.enumerations) averages the tokens of its two parts.
 
 Where a sentence comes from (:func:`sentence_homes`): the chunk whose whole text it is (its vector
 is then the chunk's, as before), else the first chunk in document order that holds it whole. A
-sentence no chunk holds whole (one cut at words to fit the budget) is embedded alone, as is every
-sentence with an embedder that cannot do this (the hash fake, e5).
+sentence no chunk holds whole (one cut at words to fit the budget, a table written as one long
+"sentence") is read from each chunk holding a part of it, the parts' vectors averaged by their
+length; so are its list readings. An embedder that cannot do this (the hash fake, e5) embeds
+every sentence alone.
 
 >>> token_groups([(0, 0), (0, 3), (4, 7), (7, 8), (9, 11), (11, 12), (0, 0)], [((0, 8),), ((9, 12),)])
 [[1, 2, 3], [4, 5]]
@@ -95,7 +97,8 @@ def late_pass(hidden: np.ndarray, mask: np.ndarray, offsets: Sequence[Sequence[t
 @dataclass(frozen=True)
 class Home:
     """Where a text's vector comes from: chunk ``chunk`` (an index into the build's chunks), the
-    character ``spans`` of its text (one for a sentence, two for a list member's reading)."""
+    character ``spans`` of its text (one for a sentence, two for a list member's reading). A text
+    cut across chunks has a home in each, holding its part there."""
 
     text: str
     chunk: int
@@ -119,7 +122,7 @@ def sentence_homes(chunks: Sequence[Chunk], wanted: Callable[[str], bool],
     by_doc: dict[str, list[int]] = {}
     for i, c in enumerate(chunks):
         by_doc.setdefault(c.doc, []).append(i)
-    homes: dict[str, Home] = {}
+    homes: dict[str, list[Home]] = {}
     texts = document_texts(chunks)
     for doc in texts if docs is None else [d for d in texts if d in docs]:
         text = texts[doc]
@@ -133,18 +136,66 @@ def sentence_homes(chunks: Sequence[Chunk], wanted: Callable[[str], bool],
                 j += 1
             if sentence in whole:
                 home, at = whole[sentence], 0
-            elif j < len(order) and chunks[order[j]].start <= s:
+            elif (j < len(order) and chunks[order[j]].start <= s
+                  and chunks[order[j]].text[s - chunks[order[j]].start:e - chunks[order[j]].start] == sentence):
                 home, at = order[j], s - chunks[order[j]].start
-                if chunks[home].text[at:at + len(sentence)] != sentence:
-                    continue
-            else:
+            else:  # cut across chunks (longer than the budget): read from each chunk its part
+                parts = _split(chunks, order, text, s, e)
+                if parts:
+                    _add_split(homes, wanted, chunks, sentence, ((s, e),), parts)
+                    for reading, spans in reading_spans(sentence):
+                        _add_split(homes, wanted, chunks, reading, tuple((s + a, s + b) for a, b in spans), parts)
                 continue
             if sentence not in homes and wanted(sentence):
-                homes[sentence] = Home(sentence, home, ((at, at + len(sentence)),))
+                homes[sentence] = [Home(sentence, home, ((at, at + len(sentence)),))]
             for reading, spans in reading_spans(sentence):
                 if reading not in homes and wanted(reading):
-                    homes[reading] = Home(reading, home, tuple((at + a, at + b) for a, b in spans))
-    return list(homes.values())
+                    homes[reading] = [Home(reading, home, tuple((at + a, at + b) for a, b in spans))]
+    return [h for found in homes.values() for h in found]
+
+
+def _split(chunks: Sequence[Chunk], order: Sequence[int], text: str, start: int,
+           end: int) -> list[tuple[int, int, int]]:
+    """Where ``text[start:end]`` (a document's text) lies in its chunks ``order``: (chunk, start,
+    end) in document coordinates, each character in one chunk only (the first); [] when the
+    chunks do not hold it all (white space between two chunks aside).
+
+    >>> cs = [Chunk("d", "A very long", 0, 11), Chunk("d", " sentence cut.", 11, 25)]
+    >>> _split(cs, [0, 1], "A very long sentence cut.", 0, 25)
+    [(0, 0, 11), (1, 11, 25)]
+    """
+    parts, covered = [], start
+    for i in order:
+        c = chunks[i]
+        if c.end <= covered or c.start >= end:
+            continue
+        if c.start > covered and text[covered:c.start].strip():
+            return []
+        a, b = max(covered, c.start), min(end, c.end)
+        if c.text[a - c.start:b - c.start] != text[a:b]:
+            return []
+        parts.append((i, a, b))
+        covered = b
+        if covered >= end:
+            return parts
+    return []
+
+
+def _add_split(homes: dict[str, list[Home]], wanted: Callable[[str], bool], chunks: Sequence[Chunk], key: str,
+               spans: Group, parts: list[tuple[int, int, int]]) -> None:
+    """Give ``key`` (a cut sentence, or a reading of one: its ``spans`` in document coordinates) a
+    home in each chunk holding some of it (``parts``, from :func:`_split`); :func:`late_vectors`
+    averages their vectors by length."""
+    if key in homes or not wanted(key):
+        return
+    found = []
+    for chunk, a, b in parts:
+        inside = tuple((max(s, a), min(e, b)) for s, e in spans if max(s, a) < min(e, b))
+        if inside:
+            start = chunks[chunk].start
+            found.append(Home(key, chunk, tuple((s - start, e - start) for s, e in inside)))
+    if found:
+        homes[key] = found
 
 
 def late_vectors(chunks: Sequence[Chunk], run: Sequence[int], homes: Sequence[Home], embed_late,
@@ -154,7 +205,8 @@ def late_vectors(chunks: Sequence[Chunk], run: Sequence[int], homes: Sequence[Ho
     (an embedder's ``embed_late``: passages and the groups of spans to pool in each), shortest
     first, ``batch`` chunks a call so progress moves. Returns the vectors of the ``run`` chunks by
     index and the homed texts' vectors by text (one the model's length cut off is left out: it is
-    embedded alone). Spans are moved past a chunk's context line (cartqa.corpus.chunking.passage).
+    embedded alone; one with a home in several chunks averages them by length). Spans are moved
+    past a chunk's context line (cartqa.corpus.chunking.passage).
 
     >>> cs = [Chunk("d", "One. Two.", 0, 9, context="T")]
     >>> fake = lambda texts, groups: (np.ones((len(texts), 2)), [[np.full(2, float(g[0][0])) for g in gs] for gs in groups])
@@ -168,7 +220,7 @@ def late_vectors(chunks: Sequence[Chunk], run: Sequence[int], homes: Sequence[Ho
     order = sorted(spans, key=lambda i: len(passage(chunks[i])))
     wanted = set(run)
     vectors: dict[int, np.ndarray] = {}
-    sentences: dict[str, np.ndarray] = {}
+    pieces: dict[str, list[tuple[int, np.ndarray | None]]] = {}  # a text's parts: (characters, vector)
     for b in range(0, len(order), batch):
         step(b, len(order))
         ids = order[b:b + batch]
@@ -178,8 +230,15 @@ def late_vectors(chunks: Sequence[Chunk], run: Sequence[int], homes: Sequence[Ho
         for i, v, vs in zip(ids, chunk_vectors, parts):
             if i in wanted:
                 vectors[i] = v
-            sentences.update((h.text, s) for h, s in zip(spans[i], vs) if s is not None)
+            for h, v in zip(spans[i], vs):
+                pieces.setdefault(h.text, []).append((sum(e - s for s, e in h.spans), v))
     step(len(order), len(order))
+    sentences: dict[str, np.ndarray] = {}
+    for text, found in pieces.items():
+        if any(v is None for _, v in found):
+            continue
+        # A text cut across chunks: its parts' vectors averaged by their length.
+        sentences[text] = found[0][1] if len(found) == 1 else _unit(sum(w * v for w, v in found))
     return vectors, sentences
 
 

@@ -51,7 +51,8 @@ from cartqa.records import Chunk
 # 4: the corpus's word counts, whole and per document (cartqa.corpus.wordstats), and the BM25 index.
 # 5: the sentence table also holds each list member read with its lead (cartqa.corpus.enumerations).
 # 6: sentence and reading vectors read off their chunk's tokens where the embedder can (cartqa.index.late).
-FORMAT_VERSION = 6
+# 7: a sentence or reading cut across chunks read from each chunk's part, not embedded alone.
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 WORDS, DOCUMENT_WORDS = "words.json", "document-words"
 
