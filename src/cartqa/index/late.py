@@ -108,8 +108,8 @@ class Home:
 def sentence_homes(chunks: Sequence[Chunk], wanted: Callable[[str], bool],
                    docs: Collection[str] | None = None) -> list[Home]:
     """A home for each distinct sentence (cartqa.index.annotate.sentence_texts) and list member's
-    reading (cartqa.corpus.enumerations.list_readings) that ``wanted`` accepts and a chunk holds
-    whole; document order. ``docs``: only the sentences of these documents (a build's changed
+    reading (cartqa.corpus.enumerations.list_readings) that ``wanted`` accepts, in document order:
+    the chunk that holds it whole, or, for one cut across chunks, each chunk holding a part of it. ``docs``: only the sentences of these documents (a build's changed
     files: at 1,000 documents, splitting every document again cost seconds of a one-file change).
 
     >>> cs = [Chunk("d", "One. Two.", 0, 9), Chunk("d", "Two. Three.", 5, 16), Chunk("d", "Three.", 10, 16)]
