@@ -180,19 +180,21 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
             fresh.extend(new_chunks)
         entries[file.doc] = FileEntry(file.sha256, file.size, file.mtime_ns, len(new_chunks), error)
     step(BuildProgress("reading", len(changed), len(changed), "files"))
+    upgrading = any(s is not None and s.manifest.format_version < LATE_SENTENCES for s in [stored, *reused])
     # Asked only when there is something to embed: a build that only removes files loads no model.
-    upgrading = [s for s in [stored, *reused] if s and s.manifest.format_version < LATE_SENTENCES]
     late = bool(fresh or upgrading) and _late_chunking(model)
-    if stored and late and stored.manifest.format_version < LATE_SENTENCES:
-        # Its sentence vectors were embedded alone: a build must not mix them with late-chunked
-        # ones. Everything else (chunk vectors, words, parses, counts) it keeps.
-        stored = replace(stored, sentence_vectors=EMPTY)
-    reused = [replace(r, sentence_vectors=EMPTY) if late and r.manifest.format_version < LATE_SENTENCES else r
-              for r in reused]
+
+    def current(build: StoredIndex | None) -> StoredIndex | None:
+        # An earlier format's sentence vectors (some or all embedded alone) must not be mixed with
+        # late-chunked ones; everything else it holds (chunk vectors, words, parses, counts) is kept.
+        old = build is not None and late and build.manifest.format_version < LATE_SENTENCES
+        return replace(build, sentence_vectors=EMPTY) if old else build
+
+    stored, reused = current(stored), [current(r) for r in reused]
     cache = Cache([*([stored] if stored else []), *reused])
     first_fresh = len(chunks)
     chunks.extend(fresh)
-    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, bool(upgrading), step)
+    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, upgrading, step)
     # A chunk embedded without context is a sentence's vector too, when it is one sentence.
     whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded and not c.context}
     tables = _tables(chunks, {**whole, **late_sentences}, cache, model, step)

@@ -116,11 +116,10 @@ def sentence_homes(chunks: Sequence[Chunk], wanted: Callable[[str], bool],
     >>> [(h.text, h.chunk, h.spans) for h in sentence_homes(cs, lambda t: True)]
     [('One.', 0, ((0, 4),)), ('Two.', 0, ((5, 9),)), ('Three.', 2, ((0, 6),))]
     """
-    whole: dict[str, int] = {}
-    for i, c in enumerate(chunks):  # a sentence that is a whole chunk takes that chunk's vector
-        whole.setdefault(c.text, i)
+    whole: dict[str, int] = {}  # a sentence that is a whole chunk takes that chunk's vector
     by_doc: dict[str, list[int]] = {}
     for i, c in enumerate(chunks):
+        whole.setdefault(c.text, i)
         by_doc.setdefault(c.doc, []).append(i)
     homes: dict[str, list[Home]] = {}
     texts = document_texts(chunks)

@@ -68,16 +68,10 @@ class NumpyMiniLM:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 rows, one per text."""
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            encodings = self.tokenizer.encode_batch([t.strip() for t in texts])
-        # Similar lengths together, as sentence-transformers batches them: less padding to compute.
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         out = np.zeros((len(texts), self.dim), np.float32)
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
-            out[rows] = self._encoded([encodings[i] for i in rows])
+        for rows, _, hidden, mask in self._passes([t.strip() for t in texts]):
+            pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return out
 
     def encode_late(self, texts: Sequence[str], groups: Sequence[Sequence]) -> tuple[np.ndarray, list[list]]:
@@ -86,19 +80,28 @@ class NumpyMiniLM:
         from cartqa.index.late import late_pass, stripped
 
         fed = [stripped(t, g) for t, g in zip(texts, groups)]
-        with self._lock:
-            encodings = self.tokenizer.encode_batch([t for t, _ in fed])
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         vectors = np.zeros((len(texts), self.dim), np.float32)
         parts: list[list] = [[] for _ in texts]
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
-            hidden, mask = self._hidden([encodings[i] for i in rows])
-            offsets = [encodings[i].offsets + [(0, 0)] * (mask.shape[1] - len(encodings[i].offsets)) for i in rows]
+        for rows, encodings, hidden, mask in self._passes([t for t, _ in fed]):
+            offsets = [e.offsets + [(0, 0)] * (mask.shape[1] - len(e.offsets)) for e in encodings]
             found, pooled = late_pass(hidden, mask, offsets, [fed[i][0] for i in rows], [fed[i][1] for i in rows])
             for i, v, p in zip(rows, found, pooled):
                 vectors[i], parts[i] = v, p
         return vectors, parts
+
+    def _passes(self, texts: Sequence[str]):
+        """Tokenize ``texts`` and run them in batches of similar length (as sentence-transformers
+        batches them: less padding to compute); yields each batch's rows (indices into ``texts``),
+        encodings, last-layer output tokens and mask."""
+        if not texts:
+            return
+        with self._lock:
+            encodings = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            batch = [encodings[i] for i in rows]
+            yield (rows, batch, *self._hidden(batch))
 
     def _hidden(self, encodings: list) -> tuple[np.ndarray, np.ndarray]:
         """The last layer's output tokens of a batch, padded to its longest, and their mask."""
@@ -112,11 +115,6 @@ class NumpyMiniLM:
         # process holds the other core (a question took up to 1.3 s instead of ~15 ms).
         with self._blas.limit(limits=1, user_api="blas"):
             return self._forward(ids, mask), mask
-
-    def _encoded(self, encodings: list) -> np.ndarray:
-        hidden, mask = self._hidden(encodings)
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
-        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w, n = self.w, ids.shape[1]
