@@ -32,6 +32,9 @@ SHORT_TEXT = 64  # characters: texts up to this long are embedded in big batches
 # over two threads it gains ~2 ms of ~13, and when another process holds one of the cores, each
 # layer waits for the descheduled thread: a question's vector took 50-500 ms instead of ~30.
 FEW_CHARS = 2_000
+# ... and at most this many texts: a build's batch of 256 corpus words (~1,700 characters) ran on
+# one thread, 4.4x slower than packed on two (cartqa.index.packing).
+FEW_TEXTS = 64
 # Characters: a call up to this size goes to the model's numpy twin when it has one
 # (cartqa.index.minilm) and torch's model is not loaded: answering then never imports torch's
 # model stack (5-12 s), and a question's sentences (up to ~100) embed about as fast. Index
@@ -125,11 +128,17 @@ class SentenceTransformerEmbedder:
         twin = self.twin() if chars <= TWIN_CHARS and self._model is None else None
         if twin is not None:
             return twin.encode(texts)
-        few = chars <= FEW_CHARS
+        few = chars <= FEW_CHARS and len(texts) <= FEW_TEXTS
+        short = max(map(len, texts)) <= SHORT_TEXT
+        model = self.model
+        if short and not few:
+            from cartqa.index import packing
+
+            if packing.supports(model):  # a build's corpus words: ~2x faster packed
+                return packing.encode(model, texts)
         # Words and short phrases go in big batches: for a few tokens each, the per-batch overhead
         # dominates (5,000 corpus words: ~4x faster at 256 than at 32).
-        size = 256 if max(map(len, texts)) <= SHORT_TEXT else 32
-        model = self.model
+        size = 256 if short else 32
         with _one_thread() if few else contextlib.nullcontext():
             vectors = model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
                                    show_progress_bar=False)
