@@ -247,3 +247,30 @@ def test_the_doubt_threshold_turns_unsure_rule_answers_into_passages_only_where_
     right = [_ruled(True, True, 0.9)] * 20 + [_ruled(True, True, 0.2)] * 10
     *_, doubt, _ = train._rules_thresholds([q for q, _ in right], [o for _, o in right], [{} for _ in right])
     assert doubt == 0.0
+
+
+def test_thresholds_that_answer_too_many_unanswerable_questions_are_ruled_out():
+    from dataclasses import replace
+
+    def wiki(case, n):
+        q, o = case
+        return [(replace(q, gold=replace(q.gold, kind="wiki")), o)] * n
+
+    def cases(answered):
+        nothing = train.Question(GoldQuestion("q", "?", "en", False, (), "", "", "doc", "wiki"), "doc", [])
+        return (wiki(_ruled(True, True, 0.9), 20) + wiki(_ruled(True, False, 0.9), 5) + wiki(_ruled(True, True, 0.3), 9)
+                + wiki(_ruled(True, False, 0.3), 1) + wiki(_ruled(False, False, 0.3), answered)
+                + [(nothing, np.array([]))] * (20 - answered))
+
+    def doubt_of(answered):
+        both = cases(answered)
+        *_, doubt, figures = train._rules_thresholds([q for q, _ in both], [o for _, o in both], [{} for _ in both])
+        return doubt, figures["rules_by_kind"]["wiki/en"]
+
+    # Doubting the unsure picks costs more right answers than it saves (value -1.2), but leaves 4 of
+    # 20 unanswerable questions answered: 80% refused, under the floor.
+    doubt, outcomes = doubt_of(4)
+    assert doubt > 0.3 and outcomes["passage_unanswerable"] == 4 and outcomes["answered_unanswerable"] == 0
+    # With the floor met (2 of 20 answered: 90% refused) the unsure picks stand.
+    doubt, outcomes = doubt_of(2)
+    assert doubt <= 0.3 and outcomes["answered_unanswerable"] == 2 and outcomes["right"] == 29
