@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cartqa.reading.italian import alignment
-from cartqa.reading.italian.alignment import Aligner, cached_vectors
+from cartqa.reading.italian.alignment import Aligner
 from cartqa.reading.italian.crosslingual import (
     CONTEXT_CANDIDATES,
     LEXICON_FLOOR,
@@ -22,6 +22,7 @@ from cartqa.reading.italian.crosslingual import (
     to_english,
 )
 from cartqa.reading.italian.vocabulary import Vocabulary
+from cartqa.reading.italian.wordvectors import WordVectors
 from cartqa.records import Chunk, Hit
 
 CORPUS = [
@@ -242,7 +243,7 @@ def one_hot(words):
 
 def test_aligner_nearest_and_exclusion():
     vocab = Vocabulary.of(["beds year blood"])
-    a = Aligner(vocab, one_hot(vocab.targets), one_hot)
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot)
     assert a.nearest(["letti"], k=1) == [[("beds", 1.0)]]
     assert a.nearest(["letti"], exclude=["beds"], k=1)[0][0][0] != "beds"
     assert a.nearest([]) == []
@@ -253,7 +254,9 @@ def test_aligner_nearest_ranks_as_a_full_sort_and_remembers_each_words_answer():
     vocab = Vocabulary.of([" ".join(f"word{i}" for i in range(300))])
     vectors = rng.standard_normal((len(vocab.targets), 8)).astype(np.float32)
     asked = {w: rng.standard_normal(8).astype(np.float32) for w in ("uno", "due")}
-    a = Aligner(vocab, vectors, lambda words: np.stack([asked[w] for w in words]))
+    row = {t: i for i, t in enumerate(vocab.targets)}
+    store = WordVectors(None, lambda words: vectors[[row[w] for w in words]], "fake")
+    a = Aligner(vocab, store, lambda words: np.stack([asked[w] for w in words]))
     banned = frozenset(vocab.targets[:50])
     got = a.nearest(["uno", "due", "uno"], exclude=banned, k=5)
     for word, row in zip(["uno", "due", "uno"], got):
@@ -282,7 +285,7 @@ def test_aligner_translated_finds_corpus_forms_of_dictionary_lemmas():
     vocab = Vocabulary.of(["departments beds year Ospedale"], is_english=lambda w: w != "ospedale")
     lemma = {"departments": "department", "beds": "bed"}.get
     dictionary = {"reparti": ("ward", "department"), "letti": ("bed", "riverbed"), "ospedali": ("ospedale",)}
-    a = Aligner(vocab, one_hot(vocab.targets), one_hot, translate=lambda w, noun=False: dictionary.get(w, ()),
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot, translate=lambda w, noun=False: dictionary.get(w, ()),
                 lemma=lambda w: lemma(w) or w)
     out = a.translated(["reparti", "letti", "anni", "ospedali"], exclude=vocab.foreign)
     assert [[w for w, _ in row] for row in out] == [["departments"], ["beds"], [], []]
@@ -297,7 +300,7 @@ def test_question_words_are_embedded_once():
         return one_hot(words)
 
     vocab = Vocabulary.of(["beds year"])
-    a = Aligner(vocab, one_hot(vocab.targets), embed)
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), embed)
     a.nearest(["letti", "anno"])
     a.nearest(["anno", "letti", "anno"])
     assert calls == [["letti", "anno"]]
@@ -315,7 +318,7 @@ def test_a_question_is_embedded_in_the_same_call_as_its_words():
         return one_hot(texts)
 
     vocab = Vocabulary.of(["beds year"])
-    a = Aligner(vocab, one_hot(vocab.targets), alone, embed_question=alone, embed_sentences=one_hot,
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), alone, embed_question=alone, embed_sentences=one_hot,
                 embed_together=together)
     a.nearest(["letti", "anno"], along="Quanti letti?")
     a.sentence_similarity("Quanti letti?", ["beds"])
@@ -325,32 +328,69 @@ def test_a_question_is_embedded_in_the_same_call_as_its_words():
 
 
 def test_sentence_similarity():
-    a = Aligner(Vocabulary.of(["beds"]), one_hot(["beds"]), one_hot, embed_question=one_hot, embed_sentences=one_hot)
+    a = Aligner(Vocabulary.of(["beds"]), WordVectors(None, one_hot, "fake"), one_hot, embed_question=one_hot, embed_sentences=one_hot)
     assert a.sentence_similarity("letti", ["beds", "year"]) == pytest.approx([1.0, 0.0])
     assert a.sentence_similarity("letti", []) == []
 
 
-def test_vocabulary_vectors_are_cached_per_build(tmp_path):
+def test_nearest_among_the_words_of_the_passages_near_the_question():
+    vocab = Vocabulary.of(["beds year blood"])
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot)
+    assert a.nearest(["letti"], k=1, among=frozenset({"year", "blood"}))[0][0][0] != "beds"
+    assert a.nearest(["letti"], k=1, among=frozenset({"beds", "year"})) == [[("beds", 1.0)]]
+    assert a.nearest(["letti"], among=frozenset({"elsewhere"})) == [[]]  # not a corpus word: never a target
+
+
+def test_corpus_words_are_embedded_when_first_needed_and_kept_for_every_later_process(tmp_path):
     calls = []
 
     def embed(words):
         calls.append(list(words))
         return one_hot(words)
 
-    first = cached_vectors(tmp_path, "b1", ["beds", "year"], embed)
-    assert calls == [["beds", "year"]] and (tmp_path / alignment.CACHE_FILE).exists()
-    again = cached_vectors(tmp_path, "b1", ["beds", "year"], embed)
-    assert len(calls) == 1 and np.allclose(first, again)
-    cached_vectors(tmp_path, "b2", ["beds", "year", "blood"], embed)  # a new build: only its new word
-    assert calls[-1] == ["blood"]
+    path = tmp_path / alignment.CACHE_FILE
+    store = WordVectors(path, embed, "model A")
+    assert not path.exists()  # made, nothing read or embedded
+    first = store.vectors(["beds", "year"])
+    assert calls == [["beds", "year"]] and path.exists()
+    assert np.allclose(store.vectors(["year", "beds", "beds"]), first[[1, 0, 0]]) and len(calls) == 1
+    later = WordVectors(path, embed, "model A")  # a new process, or a new build of the same corpus
+    later.vectors(["beds", "blood"])
+    assert calls[-1] == ["blood"] and len(later) == 3
+    WordVectors(path, embed, "model B").vectors(["beds"])  # another model's vectors are not these
+    assert calls[-1] == ["beds"]
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_a_damaged_cache_is_rebuilt(tmp_path, caplog):
+def test_a_damaged_word_vector_file_is_embedded_again(tmp_path, caplog):
     (tmp_path / alignment.CACHE_FILE).write_bytes(b"not an npz")
     with caplog.at_level(logging.WARNING):
-        vectors = cached_vectors(tmp_path, "b1", ["beds"], one_hot)
+        vectors = WordVectors(tmp_path / alignment.CACHE_FILE, one_hot, "fake").vectors(["beds"])
     assert vectors.shape[0] == 1 and "unreadable" in caplog.text
+
+
+def test_question_words_align_only_to_words_of_the_passages_the_rough_translation_and_the_question_find(monkeypatch):
+    near_text, far_text = "INT has 464 inpatient beds.", "The garden has flower beds and sunflowers."
+    chunks = {"near": Chunk("d", near_text, 0, len(near_text)), "far": Chunk("e", far_text, 0, len(far_text))}
+    searched = []
+
+    def search(question, k):
+        searched.append(question)
+        return [Hit(chunks["near"], 1.0, 1)]
+
+    vocab = Vocabulary.of([near_text, far_text])
+    engine = SimpleNamespace(retriever=SimpleNamespace(search=search, sentence_similarity=lambda q, texts: [0.0] * len(texts)),
+                             view=SimpleNamespace(sentences={}))
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot, embed_question=one_hot, embed_sentences=one_hot,
+                translate=lambda word, noun=False: {"letti": ("bed",)}.get(word, ()), lemma=lambda w: w.rstrip("s"))
+    monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: a)
+    asked = []
+    real = a.nearest
+    object.__setattr__(a, "nearest", lambda words, **kw: asked.append(kw.get("among")) or real(words, **kw))
+    english = prepare("Quanti letti per i degenti ha l'INT?", engine, "index")
+    assert searched[:2] == ["How many beds for degenti has INT?", "Quanti letti per i degenti ha l'INT?"]
+    assert asked and all(among == {"beds", "inpatient", "int"} & a.targets for among in asked)
+    assert "sunflowers" not in english and english.startswith("How many beds")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -377,7 +417,8 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     engine = SimpleNamespace(retriever=SimpleNamespace(search=lambda question, k: [Hit(chunk, 1.0, 1)]),
                              view=SimpleNamespace(sentences={"d": [SimpleNamespace(start=0, end=len(text), text=text)]}))
     aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
-                              nearest=lambda words, exclude=(), along="": near(words, exclude),
+                              nearest=lambda words, exclude=(), along="", among=None: near(words, exclude),
+                              targets=frozenset(Vocabulary.of([text]).targets),
                               translated=lambda words, exclude=(), nouns=(): [[] for _ in words],
                               translate=lambda word, noun=False: (),
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
@@ -515,7 +556,7 @@ def test_the_italian_reader_is_made_in_the_background_only_where_italian_was_ask
     made, loaded = [], []
     monkeypatch.setattr(engines, "_WARMED", {"dictionaries"})  # the dictionaries are not this test's
     monkeypatch.setattr(engines, "_WARMERS", [])
-    aligner = SimpleNamespace(index_lemmas=lambda: made.append("lemmas"))
+    aligner = SimpleNamespace(index_lemmas=lambda: made.append("lemmas"), vectors=[])
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: made.append(index_dir) or aligner)
     monkeypatch.setattr(alignment, "_on_e5_thread", lambda call: loaded.append(call(None)))
     monkeypatch.setattr(lexicon, "warm", lambda: None)

@@ -137,7 +137,6 @@ def test_the_italian_readers_vocabulary_is_read_from_the_counts_and_equals_readi
     assert stored.foreign == {"ospedale", "maggiore"} and "car-t" not in stored.targets
     if not alignment.available():
         return
-    monkeypatch.setattr(alignment, "cached_vectors", lambda index_dir, build, words: None)
     monkeypatch.setattr(Vocabulary, "of", classmethod(lambda cls, *a: pytest.fail("read every chunk")))
     aligner = alignment.for_engine(loaded, index)
     assert aligner.vocabulary == Vocabulary.from_written(loaded.view.stored_counts.written, alignment.is_english)

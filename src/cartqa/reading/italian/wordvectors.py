@@ -1,0 +1,89 @@
+"""Corpus words' e5 vectors, embedded the first time a question needs them and kept in a file.
+
+The Italian reader used to embed the whole corpus vocabulary at the first Italian question of
+each new build: 32,405 words, ~200 s at 1,000 documents, and more with every document. It now
+asks only for the words of the passages near the question (a few hundred), so the vectors are
+kept per word, whatever build they came from: a word's vector depends on the model alone.
+
+>>> one_hot = lambda words: np.eye(2, dtype=np.float32)[[0 if w == "beds" else 1 for w in words]]
+>>> store = WordVectors(None, one_hot, model_id="fake")
+>>> store.vectors(["year", "beds"]).tolist(), len(store)
+([[0.0, 1.0], [1.0, 0.0]], 2)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+BATCH = 256  # words per model call
+
+
+class WordVectors:
+    """Vectors of words, embedded by ``embed`` when first asked for; with a ``path``, read from it
+    at first use and written back (atomically, float16) whenever new words were embedded."""
+
+    def __init__(self, path: Path | None, embed: Embed, model_id: str) -> None:
+        self.path = path
+        self.embed = embed
+        self.model_id = model_id
+        self._known: dict[str, np.ndarray] | None = None  # read lazily: constructing reads no file
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._read())
+
+    def vectors(self, words: Sequence[str]) -> np.ndarray:
+        """One row per word (float32), embedding those not yet known in one go."""
+        with self._lock:
+            known = self._read()
+            missing = list(dict.fromkeys(w for w in words if w not in known))
+        if missing:
+            t0 = time.perf_counter()
+            fresh = [np.asarray(self.embed(missing[i:i + BATCH]), np.float32) for i in range(0, len(missing), BATCH)]
+            with self._lock:
+                known.update(zip(missing, np.concatenate(fresh)))
+                self._write(known)
+            log.info("cross-lingual: embedded %d corpus words in %.2f s", len(missing), time.perf_counter() - t0)
+        if not words:
+            return np.zeros((0, 0), np.float32)
+        return np.stack([known[w] for w in words])
+
+    def _read(self) -> dict[str, np.ndarray]:
+        if self._known is None:
+            self._known = {}
+            if self.path is not None:
+                try:
+                    with np.load(self.path, allow_pickle=False) as data:
+                        if str(data["model"]) == self.model_id:
+                            self._known = dict(zip(data["words"].tolist(), data["vectors"].astype(np.float32)))
+                except FileNotFoundError:
+                    pass
+                except (OSError, ValueError, KeyError) as exc:
+                    log.warning("%s is unreadable (%s); its words are embedded again.", self.path, exc)
+        return self._known
+
+    def _write(self, known: dict[str, np.ndarray]) -> None:
+        if self.path is None:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                # float16 halves the file; cosines move by less than 1e-3.
+                np.savez(fh, model=np.str_(self.model_id), words=np.array(list(known), dtype=str),
+                         vectors=np.stack(list(known.values())).astype(np.float16))
+            os.replace(tmp, self.path)
+        except OSError as exc:  # a read-only index still answers; it embeds again next process
+            log.warning("could not keep the cross-lingual word vectors in %s (%s)", self.path, exc)
+            tmp.unlink(missing_ok=True)
