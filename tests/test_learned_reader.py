@@ -274,3 +274,17 @@ def test_thresholds_that_answer_too_many_unanswerable_questions_are_ruled_out():
     # With the floor met (2 of 20 answered: 90% refused) the unsure picks stand.
     doubt, outcomes = doubt_of(2)
     assert doubt <= 0.3 and outcomes["answered_unanswerable"] == 2 and outcomes["right"] == 29
+
+
+def test_the_seeds_floor_comes_before_the_bound_on_unanswerable_questions():
+    from dataclasses import replace
+
+    # Doubting the unsure picks would refuse all the development corpus's unanswerable questions,
+    # but drop the seed's right short answers to 85%: the seed's floor wins, and the bound stays broken.
+    seed = [_ruled(True, True, 0.9)] * 17 + [_ruled(True, True, 0.4)] * 3
+    wiki = [(replace(q, gold=replace(q.gold, kind="wiki")), o)
+            for q, o in [_ruled(True, True, 0.9)] * 20 + [_ruled(False, False, 0.4)] * 10]
+    cases = seed + wiki
+    *_, doubt, figures = train._rules_thresholds([q for q, _ in cases], [o for _, o in cases], [{} for _ in cases])
+    assert doubt <= 0.4 and figures["rules_by_kind"]["seed/en"]["right"] == 20
+    assert figures["rules_by_kind"]["wiki/en"]["answered_unanswerable"] == 10
