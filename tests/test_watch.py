@@ -50,11 +50,17 @@ def test_describe_names_each_file_once():
     assert describe(changes, "/c") == "a.md modified, sub/new.pdf added"
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """The command as a terminal starts it. Run from a background job (``make test &``), the tests
+    inherit SIGINT ignored, so would the command, and Ctrl-C would never reach it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_command_cleanly(tiny_corpus, tmp_path):
     env = {**os.environ, "CARTQA_EMBEDDER": "hash", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "cartqa.app.cli", "index", "--watch", "--corpus", str(tiny_corpus),
                              "--index", str(tmp_path / "index")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+                            text=True, env=env, preexec_fn=_ctrl_c_as_at_a_terminal)
     try:
         assert proc.stdout.readline().startswith("added 2")
         assert proc.stdout.readline().startswith("watching ")
