@@ -327,6 +327,25 @@ def test_a_question_is_embedded_in_the_same_call_as_its_words():
     assert calls[-1] == ("alone", ["Quale anno?"])  # a question never seen with its words
 
 
+def test_a_question_whose_words_the_dictionary_embeds_first_goes_in_the_same_call():
+    calls = []
+
+    def together(words, question):
+        calls.append(("together", list(words), question))
+        return one_hot(words), one_hot([question])[0]
+
+    def alone(texts):
+        calls.append(("alone", list(texts)))
+        return one_hot(texts)
+
+    vocab = Vocabulary.of(["beds year"])
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), alone, embed_question=alone, embed_sentences=one_hot,
+                embed_together=together, translate=lambda w, noun=False: {"letti": ("beds",)}.get(w, ()))
+    a.translated(["letti"], along="Quanti letti?")
+    a.sentence_similarity("Quanti letti?", ["beds"])
+    assert calls == [("together", ["letti"], "Quanti letti?")]
+
+
 def test_sentence_similarity():
     a = Aligner(Vocabulary.of(["beds"]), WordVectors(None, one_hot, "fake"), one_hot, embed_question=one_hot, embed_sentences=one_hot)
     assert a.sentence_similarity("letti", ["beds", "year"]) == pytest.approx([1.0, 0.0])
@@ -419,7 +438,7 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
                               nearest=lambda words, exclude=(), along="", among=None: near(words, exclude),
                               targets=frozenset(Vocabulary.of([text]).targets),
-                              translated=lambda words, exclude=(), nouns=(): [[] for _ in words],
+                              translated=lambda words, exclude=(), nouns=(), along="": [[] for _ in words],
                               translate=lambda word, noun=False: (),
                               sentence_similarity=lambda question, texts: [1.0] * len(texts))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)

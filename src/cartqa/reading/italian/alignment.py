@@ -221,10 +221,11 @@ class Aligner:
                         self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
 
     def translated(self, words: Sequence[str], exclude: Iterable[str] = (),
-                   nouns: Iterable[str] = ()) -> list[list[tuple[str, float]]]:
+                   nouns: Iterable[str] = (), along: str = "") -> list[list[tuple[str, float]]]:
         """For each of ``words``, the corpus words its dictionary translations are forms of, best cosine first.
 
-        Words in ``nouns`` are translated as nouns only (they follow an article).
+        Words in ``nouns`` are translated as nouns only (they follow an article). ``along`` as for
+        :meth:`nearest`: the first call to embed a question's words embeds the question with them.
 
         >>> fake = lambda words: np.eye(2, dtype=np.float32)[[{"beds": 0, "letti": 0}.get(w, 1) for w in words]]
         >>> a = Aligner(Vocabulary.of(["beds years"]), WordVectors(None, fake, "fake"), fake,
@@ -241,7 +242,7 @@ class Aligner:
         wanted = list(dict.fromkeys(t for targets in candidates for t in targets))
         row = {t: v for t, v in zip(wanted, self.vectors.vectors(wanted))}
         out = []
-        for vector, targets in zip(self._word_vectors(words), candidates):
+        for vector, targets in zip(self._word_vectors(words, along), candidates):
             scored = [(t, float(row[t] @ vector)) for t in targets]
             out.append(sorted(scored, key=lambda ts: -ts[1]))
         return out
