@@ -135,13 +135,43 @@ def test_new_chunking_keeps_the_sentence_and_word_vectors_and_parses(tiny_corpus
     seen = []
     real = embedder.embed_passages
     monkeypatch.setattr(embedder, "embed_passages", lambda texts: seen.extend(texts) or real(texts))
-    monkeypatch.setattr(building, "_parse", lambda texts: pytest.fail(f"parsed again: {texts[:3]}"))
+    monkeypatch.setattr(building.parsing, "SharedParse",
+                        lambda texts, **kw: pytest.fail(f"parsed again: {list(texts)[:3]}"))
     r = build_index(tiny_corpus, index, embedder=embedder, chunking=ChunkSettings(max_tokens=10))
     after = load_stored(index, read_manifest(index))
     assert r.updated == 2 and [c.text for c in after.chunks] != [c.text for c in before.chunks]
     # only the chunks cut anew are embedded: every sentence and word was in the old build
     assert seen and set(seen) <= {passage(c) for c in after.chunks}
     assert set(after.sentence_vectors.keys) == set(before.sentence_vectors.keys)
+
+
+def test_the_build_starts_parsing_before_it_embeds_the_chunks(tiny_corpus, tmp_path, monkeypatch):
+    """The sentences no build parsed go to an idle-priority parse first, so it runs beside the embedding."""
+    from cartqa.corpus import parsing
+    from cartqa.index import build as building
+    from cartqa.index.embedders import HashEmbedder
+
+    if not parsing.available():
+        pytest.skip("no English parser")
+    events, embedder, real = [], HashEmbedder(), parsing.SharedParse
+
+    class Recorded(real):
+        def __init__(self, texts, **kwargs):
+            events.append(("parse", len(texts), kwargs.get("idle")))
+            super().__init__(texts, **kwargs)
+
+        def result(self):
+            events.append(("parsed",))
+            return super().result()
+
+    monkeypatch.setattr(building.parsing, "SharedParse", Recorded)
+    real_embed = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages", lambda texts: events.append(("embed",)) or real_embed(texts))
+    build_index(tiny_corpus, tmp_path / "i", embedder=embedder)
+    stored = load_stored(tmp_path / "i", read_manifest(tmp_path / "i"))
+    kinds = [e[0] for e in events]
+    assert kinds[0] == "parse" and events[0][1:] == (len(stored.parses), True)
+    assert kinds.index("parsed") > kinds.index("embed")
 
 
 def test_staleness_follows_content_not_timestamps(tiny_corpus, tmp_path):

@@ -4,6 +4,7 @@ the helper's failure absorbed (fakes); the same parses as one process (spaCy, sl
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
@@ -23,9 +24,11 @@ class FakeHelper:
 
     sent: list[int] = []
     lives = 1_000
+    command: list[str] = []
+    killed = False
 
-    def __init__(self, *args, **kwargs) -> None:
-        FakeHelper.sent = []
+    def __init__(self, command, *args, **kwargs) -> None:
+        FakeHelper.sent, FakeHelper.command, FakeHelper.killed = [], list(command), False
         self.stdin, self.stdout, self.last = self, self, None
 
     def write(self, line: bytes) -> None:
@@ -45,6 +48,12 @@ class FakeHelper:
 
     def wait(self) -> int:
         return 0
+
+    def poll(self) -> int | None:
+        return None
+
+    def kill(self) -> None:
+        FakeHelper.killed = True
 
 
 def slow_parse(texts):
@@ -92,6 +101,57 @@ def test_a_helper_that_cannot_start_leaves_it_all_here(fakes, monkeypatch):
 
     monkeypatch.setattr(parsing.subprocess, "Popen", cannot)
     assert parsing.parse_corpus(TEXTS) == fake_parse(TEXTS)
+
+
+def test_a_helper_stuck_on_a_share_is_not_waited_for(fakes, monkeypatch):
+    """An idle-priority helper on a busy machine may never finish its share: it is parsed here."""
+    release = threading.Event()
+
+    class Stuck(FakeHelper):
+        def readline(self) -> bytes:
+            if len(FakeHelper.sent) >= 2:  # its second share never comes back until it is killed
+                release.wait(10)
+                return b""
+            return super().readline()
+
+        def kill(self) -> None:
+            super().kill()
+            release.set()
+
+    monkeypatch.setattr(parsing.subprocess, "Popen", Stuck)
+    t0 = time.perf_counter()
+    assert parsing.parse_corpus(TEXTS) == fake_parse(TEXTS)
+    assert time.perf_counter() - t0 < 5 and FakeHelper.killed
+
+
+def test_an_early_helper_parses_before_result_is_asked(fakes):
+    started = parsing.SharedParse(TEXTS, idle=True)
+    deadline = time.time() + 5
+    while len(FakeHelper.sent) < 6 and time.time() < deadline:  # all 6 shares, none parsed here yet
+        time.sleep(0.01)
+    assert FakeHelper.sent == [3, 4, 4, 4, 4, 4], "the helper takes shares from the end, alone"
+    assert "--idle" in FakeHelper.command
+    assert started.result() == fake_parse(TEXTS)
+
+
+def test_close_stops_the_helper(fakes):
+    started = parsing.SharedParse(TEXTS)
+    started.close()
+    assert FakeHelper.killed or FakeHelper.sent == []
+
+
+def test_the_idle_helper_runs_at_idle_priority():
+    """Its own process lowers itself (not a preexec_fn: unsafe in a process with torch's threads)."""
+    import os
+    import subprocess
+    import sys
+
+    if not hasattr(os, "SCHED_IDLE"):
+        pytest.skip("no SCHED_IDLE on this system")
+    code = ("import os; from cartqa.corpus.parse_helper import lower_priority; "
+            "print(lower_priority(), os.sched_getscheduler(0) == os.SCHED_IDLE)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["idle", "True"]
 
 
 @pytest.mark.parametrize("texts, processes", [(TEXTS[:9], 2), (TEXTS, 1), ([], 2)])

@@ -116,12 +116,10 @@ def vectors_for(texts: list[str], old, embed: Callable[[list[str]], np.ndarray],
     return keys, matrix
 
 
-def parses_for(sentences: list[str], old: Mapping[str, object],
-               parse: Callable[[list[str]], list[object]] | None) -> dict[str, object]:
-    """Each sentence's stored parse, reusing ``old``; empty without a parser."""
-    if parse is None:
-        return {}
-    keys = list(dict.fromkeys(sentences))
-    missing = [t for t in keys if t not in old]
-    fresh = dict(zip(missing, parse(missing))) if missing else {}
-    return {t: fresh[t] if t in fresh else old[t] for t in keys}
+def parses_for(sentences: list[str], old: Mapping[str, object], fresh: Mapping[str, object]) -> dict[str, object]:
+    """Each sentence's stored parse: ``fresh`` (this build's) where it has one, else ``old``'s.
+
+    >>> parses_for(["A.", "B.", "A."], {"A.": "old"}, {"B.": "new"})
+    {'A.': 'old', 'B.': 'new'}
+    """
+    return {t: fresh[t] if t in fresh else old[t] for t in dict.fromkeys(sentences)}

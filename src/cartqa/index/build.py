@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -194,10 +194,18 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     cache = Cache([*([stored] if stored else []), *reused])
     first_fresh = len(chunks)
     chunks.extend(fresh)
-    embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, upgrading, step)
-    # A chunk embedded without context is a sentence's vector too, when it is one sentence.
-    whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded and not c.context}
-    tables = _tables(chunks, {**whole, **late_sentences}, cache, model, step)
+    sentences = sentence_texts(chunks)
+    # Parsed by a second process at idle priority while the chunks are embedded (parsing.SharedParse).
+    unparsed = _unparsed(sentences, cache.parses) if parsing.available() else None
+    parse = parsing.SharedParse(unparsed, idle=True) if unparsed else None
+    try:
+        embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, upgrading, step)
+        # A chunk embedded without context is a sentence's vector too, when it is one sentence.
+        whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded and not c.context}
+        tables = _tables(chunks, sentences, {**whole, **late_sentences}, cache, model, step, parse)
+    finally:
+        if parse is not None:
+            parse.close()
     step(BuildProgress("writing", len(changed), len(changed), "files"))
     manifest = write_stored(index_dir, _with_files(wanted, entries), chunks, embedded,
                             stored.dense if stored else None, tables, store)
@@ -248,11 +256,13 @@ def _late_chunking(model: Embedder) -> bool:
     return bool(can and can())
 
 
-def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder, step) -> Tables:
+def _tables(chunks: list[Chunk], sentences: list[str], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder,
+            step, parse: parsing.SharedParse | None) -> Tables:
     """Sentence vectors, phrase vectors, parses and word counts; only texts the earlier builds lack are computed.
-    ``fresh``: sentence vectors this build already has, by text: the chunks it embedded or borrowed
-    (a one-sentence chunk's vector is its sentence's), and the late-chunked sentences and readings."""
-    sentences = sentence_texts(chunks)
+    ``sentences``: the chunks' (:func:`sentence_texts`). ``fresh``: sentence vectors this build already
+    has, by text: the chunks it embedded or borrowed (a one-sentence chunk's vector is its sentence's),
+    and the late-chunked sentences and readings. ``parse``: the parse of those no earlier build
+    parsed (:func:`_unparsed`), begun; None without a parser or when there are none."""
     # Only what no earlier build has and this build's chunks did not give is embedded alone here
     # (an unchanged chunk's sentences are in the old table already).
     known = _Known(cache.sentence_vectors, fresh)
@@ -264,10 +274,10 @@ def _tables(chunks: list[Chunk], fresh: dict[str, np.ndarray], cache: Cache, mod
     phrase_table = vectors_for(warm_words(sentences), cache.phrase_vectors,
                                model.embed_passages, model.dim,
                                lambda done, total: step(BuildProgress("embedding", done, total, "words")))
-    old_parses = cache.parses
-    todo = len({s for s in sentences if s not in old_parses})
+    todo = len(parse.texts) if parse else 0
     step(BuildProgress("parsing", 0, todo, "sentences"))
-    parses = parses_for(sentences, old_parses, _parse if parsing.available() else None)
+    fresh_parses = dict(zip(parse.texts, (p.to_json() for p in parse.result()))) if parse else {}
+    parses = parses_for(sentences, cache.parses, fresh_parses) if parsing.available() else {}
     step(BuildProgress("parsing", todo, todo, "sentences"))
     per_document, corpus = word_counts(chunks, cache.document_words)
     return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms), per_document, corpus)
@@ -286,8 +296,9 @@ class _Known:
         return self.extra[text] if text in self.extra else self.table.get(text)
 
 
-def _parse(texts: list[str]) -> list[object]:
-    return [p.to_json() for p in parsing.parse_corpus(texts)]
+def _unparsed(sentences: list[str], old: Mapping[str, object]) -> list[str]:
+    """The sentences, once each, that no earlier build parsed."""
+    return [t for t in dict.fromkeys(sentences) if t not in old]
 
 
 def _keep(stored: StoredIndex | None, kept: set[str], files: list[CorpusFile]):
