@@ -192,6 +192,26 @@ def test_a_relative_clause_ends_the_wh_phrase():
     assert got.startswith("What is the name of project on CAR-T which ")
 
 
+def test_only_words_the_dictionary_does_not_settle_ask_for_their_nearest_corpus_words():
+    """The corpus words near a question are embedded when a word first asks (~4 ms each): a word with
+    a dictionary translation in the corpus does not ask, unless it is a participle and none of its
+    translations is one."""
+    dictionary = {"letti": [("beds", 0.95)], "fondato": [("foundation", 0.95)]}
+    asked: list[str] = []
+
+    def nearest(words, exclude=()):
+        asked.extend(words)
+        return [TABLE.get(w, []) for w in words]
+
+    def translated(words, exclude=(), nouns=()):
+        return [dictionary.get(w, []) for w in words]
+
+    assert to_english("Quanti letti ha l'INT?", VOCAB, nearest, translated=translated) == "How many beds has INT?"
+    assert asked == []
+    got = to_english("Quanti letti ha l'INT, fondato quando?", VOCAB, nearest, translated=translated)
+    assert asked == ["fondato"] and "established" in got  # e5's participle, before the dictionary's noun
+
+
 def test_a_participle_aligns_to_a_participle():
     table = {"fondato": [("foundation", 0.93), ("established", 0.92)]}
     got = to_english("Quando è stato fondato l'INT?", VOCAB, lambda words, exclude=(): [table[w] for w in words])
@@ -445,7 +465,11 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"
 
 
-def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading():
+@pytest.mark.parametrize("candidates", [4, 8])
+def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading(monkeypatch, candidates):
+    from cartqa.reading.italian import crosslingual
+
+    monkeypatch.setattr(crosslingual, "CONTEXT_CANDIDATES", candidates)
     sentences = [f"Sentence {i} of the document." for i in range(12)]
     text = " ".join(sentences)
     chunk = Chunk("d", text, 0, len(text))
@@ -458,7 +482,7 @@ def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading():
         search=lambda question, k: [Hit(chunk, 1.0, 1)],
         sentence_similarity=lambda question, texts: [minilm[t] for t in texts]), view=SimpleNamespace(sentences={"d": view_sentences}))
     asked = []
-    first = 12 - CONTEXT_CANDIDATES  # the first sentence e5 ranks
+    first = 12 - candidates  # the first sentence e5 ranks
     favourite = first + 1
 
     def e5(question, texts):
@@ -468,9 +492,24 @@ def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading():
     context = _context("Domanda?", "Question?", engine, e5)
     assert asked == [sentences[first:]]  # in document order
     assert str(favourite) in context and str(first - 1) not in context  # e5's nearest; one MiniLM left out
-    few = SimpleNamespace(retriever=engine.retriever, view=SimpleNamespace(sentences={"d": view_sentences[:3]}))
-    _context("Domanda?", "Question?", few, e5)
-    assert asked[-1] == sentences[:3]  # few enough: e5 ranks them all
+
+
+def test_e5_ranks_nothing_when_every_candidate_is_kept():
+    """No more candidates than CONTEXT_SENTENCES: all are the context, and e5 (~28 ms a sentence) is not asked."""
+    sentences = [f"Sentence {i} of the document." for i in range(12)]
+    text = " ".join(sentences)
+    chunk = Chunk("d", text, 0, len(text))
+    view_sentences, start = [], 0
+    for t in sentences:
+        view_sentences.append(SimpleNamespace(start=start, end=start + len(t), text=t))
+        start += len(t) + 1
+    minilm = {t: float(i) for i, t in enumerate(sentences)}  # the later, the nearer
+    engine = SimpleNamespace(retriever=SimpleNamespace(
+        search=lambda question, k: [Hit(chunk, 1.0, 1)],
+        sentence_similarity=lambda question, texts: [minilm[t] for t in texts]), view=SimpleNamespace(sentences={"d": view_sentences}))
+    context = _context("Domanda?", "Question?", engine, lambda q, texts: pytest.fail("e5 asked"))
+    kept = {str(i) for i in range(12) if str(i) in context}
+    assert kept == {str(i) for i in range(12 - CONTEXT_CANDIDATES, 12)}  # MiniLM's nearest
 
 
 def test_importing_loads_no_model():

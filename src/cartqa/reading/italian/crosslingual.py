@@ -65,14 +65,13 @@ CONTEXT_HITS = 4
 # the dictionary alone translates it, and as many by the question as typed (median 197 words on the
 # read Italian questions, at most 649).
 NEAR_HITS = 10
-# e5 ranks only this many of those hits' sentences, the nearest by the engine's stored MiniLM
-# vectors to the first-pass English question, not every sentence of the four hits: e5 takes ~28 ms
-# a sentence, most of an Italian answer (ranking all the hits' sentences, 8 took a warm Italian
-# answer at 1,000 documents from ~390 to ~330 ms). On the read Italian questions (the development
-# corpus's 239, the seed's 374), short right and unanswerables refused, and p50 on the development
-# corpus, one index: 8: 22.9 / 95.7, 94.4 / 100, 528 ms; 4: the same, 429 ms (30 of the seed's
-# pseudo-questions change, no answer's rightness); MiniLM alone (no e5): 22.9 / 95.7, 93.7 / 100, 276 ms.
-CONTEXT_CANDIDATES = 4
+# The sentences whose words make the context: this many of those hits' sentences, the nearest by the
+# engine's stored MiniLM vectors to the first-pass English question, ranked again by e5 when more than
+# CONTEXT_SENTENCES (e5 takes ~28 ms a sentence, most of a warm Italian answer). On the read Italian
+# questions (the development corpus's 239, the seed's 374), short right / with a sentence / unanswerables
+# refused: 4 ranked by e5: 25.9 / 42.9 / 88.4 and 92.5 / 95.5 / 100, p50 641 ms on the development corpus
+# (words embedded anew); 3, MiniLM's alone: 25.9 / 43.5 / 91.3 and the same, 493 ms. 8 answered as 4 did.
+CONTEXT_CANDIDATES = 3
 
 # Question frames on the folded question start: (Italian, English opening, English ending,
 # the verb goes last). First match wins, so longer frames come first.
@@ -284,12 +283,19 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
     asked = list(dict.fromkeys(w.lower() for w, k in zip(rest, kinds) if k in ("align", "name?")))
     names = {w.lower() for w, k in zip(rest, kinds) if k == "name?"}
     found: dict[str, str] = {}
-    near = nearest(asked, exclude=vocabulary.foreign) if asked else []
     dictionary = (translated(asked, exclude=vocabulary.foreign, nouns=nouns) if asked and translated
                   else [[] for _ in asked])
-    for word, matches, translations in zip(asked, near, dictionary):
-        passing = [m for m, score in translations if score >= LEXICON_FLOOR]
-        passing += [m for m, score in matches if m not in passing and (
+    translations = {word: [m for m, score in scored if score >= LEXICON_FLOOR] for word, scored in zip(asked, dictionary)}
+    # Only a word its dictionary translations do not settle asks e5 for its nearest corpus words: one
+    # with none in the corpus, or a participle none of whose translations is one. The first time a
+    # question asks, the corpus words near it are embedded (~4 ms a word), so a question every word
+    # of which the dictionary settles embeds none of them.
+    unsettled = [w for w in asked if not translations[w]
+                 or (_PARTICIPLE.search(w) and not any(ENGLISH_PARTICIPLE.search(m) for m in translations[w]))]
+    near = dict(zip(unsettled, nearest(unsettled, exclude=vocabulary.foreign))) if unsettled else {}
+    for word in asked:
+        passing = list(translations[word])
+        passing += [m for m, score in near.get(word, ()) if m not in passing and (
                     score >= threshold
                     or (word not in names and m in context and score >= context_threshold)
                     or (word not in names and score >= COGNATE_THRESHOLD and _cognate(word, m)))]
@@ -473,5 +479,7 @@ def _context(question: str, english: str, engine, similarity) -> frozenset[str]:
         near = engine.retriever.sentence_similarity(english, texts)
         kept = {t for _, t in sorted(zip(near, texts), key=lambda st: -st[0])[:CONTEXT_CANDIDATES]}
         texts = [t for t in texts if t in kept]
-    ranked = sorted(zip(similarity(question, texts), texts), key=lambda st: -st[0])
-    return frozenset(fold(w) for _, text in ranked[:CONTEXT_SENTENCES] for w in TOKEN.findall(text))
+    if len(texts) > CONTEXT_SENTENCES:  # else all of them are kept, and e5 (~28 ms a sentence) need not rank them
+        ranked = sorted(zip(similarity(question, texts), texts), key=lambda st: -st[0])
+        texts = [t for _, t in ranked[:CONTEXT_SENTENCES]]
+    return frozenset(fold(w) for text in texts for w in TOKEN.findall(text))
