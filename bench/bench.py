@@ -12,7 +12,8 @@ figure comes from a fresh process, as a user would meet it:
 - full build, and the raw encode of the same chunks (their ratio is the build's overhead);
 - one file changed / added / removed (incremental builds);
 - index size on disk, peak memory of the build and of the serving process;
-- new process to first answer; warm answer p50 / p95, and retrieval alone;
+- new process to first answer; warm answer p50 / p95, and retrieval alone; warm answers again in
+  a later process, with the e5 vectors of the words the first one's Italian questions needed kept;
 - recall@3 of the seed's evidence among the answer's sources.
 
 The peers are measured on the same corpus folder, on retrieval (they have no reader of ours).
@@ -70,6 +71,10 @@ def measure(corpus: Path, index: Path) -> dict:
     row.pop("peak_mb")
     row["index_mb"] = size_mb(index)
     row |= probe(corpus, index)
+    # A later process over the same index: the e5 vectors of the corpus words the first one's Italian
+    # questions needed are kept in the index (cartqa.reading.italian.wordvectors), as they are for a user.
+    later = probe(corpus, index)
+    row |= {"later_answer_p50_ms": later["answer_p50_ms"], "later_answer_p95_ms": later["answer_p95_ms"]}
     row |= {k: v for k, v in child(str(HERE / "steps.py"), "change", str(corpus), str(index)).items() if k != "peak_mb"}
     return row
 
