@@ -465,11 +465,8 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"
 
 
-@pytest.mark.parametrize("candidates", [4, 8])
-def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading(monkeypatch, candidates):
-    from cartqa.reading.italian import crosslingual
-
-    monkeypatch.setattr(crosslingual, "CONTEXT_CANDIDATES", candidates)
+def _one_hit_of_twelve_sentences():
+    """The sentences of one hit, and an engine whose MiniLM puts the later ones nearer the question."""
     sentences = [f"Sentence {i} of the document." for i in range(12)]
     text = " ".join(sentences)
     chunk = Chunk("d", text, 0, len(text))
@@ -481,6 +478,15 @@ def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading(monke
     engine = SimpleNamespace(retriever=SimpleNamespace(
         search=lambda question, k: [Hit(chunk, 1.0, 1)],
         sentence_similarity=lambda question, texts: [minilm[t] for t in texts]), view=SimpleNamespace(sentences={"d": view_sentences}))
+    return sentences, engine
+
+
+@pytest.mark.parametrize("candidates", [4, 8])
+def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading(monkeypatch, candidates):
+    from cartqa.reading.italian import crosslingual
+
+    monkeypatch.setattr(crosslingual, "CONTEXT_CANDIDATES", candidates)
+    sentences, engine = _one_hit_of_twelve_sentences()
     asked = []
     first = 12 - candidates  # the first sentence e5 ranks
     favourite = first + 1
@@ -496,17 +502,7 @@ def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading(monke
 
 def test_e5_ranks_nothing_when_every_candidate_is_kept():
     """No more candidates than CONTEXT_SENTENCES: all are the context, and e5 (~28 ms a sentence) is not asked."""
-    sentences = [f"Sentence {i} of the document." for i in range(12)]
-    text = " ".join(sentences)
-    chunk = Chunk("d", text, 0, len(text))
-    view_sentences, start = [], 0
-    for t in sentences:
-        view_sentences.append(SimpleNamespace(start=start, end=start + len(t), text=t))
-        start += len(t) + 1
-    minilm = {t: float(i) for i, t in enumerate(sentences)}  # the later, the nearer
-    engine = SimpleNamespace(retriever=SimpleNamespace(
-        search=lambda question, k: [Hit(chunk, 1.0, 1)],
-        sentence_similarity=lambda question, texts: [minilm[t] for t in texts]), view=SimpleNamespace(sentences={"d": view_sentences}))
+    sentences, engine = _one_hit_of_twelve_sentences()
     context = _context("Domanda?", "Question?", engine, lambda q, texts: pytest.fail("e5 asked"))
     kept = {str(i) for i in range(12) if str(i) in context}
     assert kept == {str(i) for i in range(12 - CONTEXT_CANDIDATES, 12)}  # MiniLM's nearest
