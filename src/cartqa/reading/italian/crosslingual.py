@@ -285,7 +285,8 @@ def _align(rest: list[str], kinds: list[str], vocabulary: Vocabulary, nearest: N
     found: dict[str, str] = {}
     dictionary = (translated(asked, exclude=vocabulary.foreign, nouns=nouns) if asked and translated
                   else [[] for _ in asked])
-    translations = {word: [m for m, score in scored if score >= LEXICON_FLOOR] for word, scored in zip(asked, dictionary)}
+    translations = {word: [m for m, score in scored if score >= LEXICON_FLOOR]
+                    for word, scored in zip(asked, dictionary)}
     # Only a word its dictionary translations do not settle asks e5 for its nearest corpus words: one
     # with none in the corpus, or a participle none of whose translations is one. The first time a
     # question asks, the corpus words near it are embedded (~4 ms a word), so a question every word
