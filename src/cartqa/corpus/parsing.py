@@ -169,13 +169,14 @@ def parse_corpus(texts: Sequence[str], processes: int = 2) -> list[Parsed]:
 class SharedParse:
     """:func:`parse_corpus` in two steps: made, the second process starts taking shares; :meth:`result`
     has this process parse the rest with it. With ``idle``, the second process runs at idle priority
-    (``SCHED_IDLE``): made before a build embeds its chunks, it parses on the core time torch leaves
-    (tokenising, between batches), and torch takes the core back at once.
+    (``SCHED_IDLE``): made before a build embeds its chunks, it parses on the core time torch leaves,
+    and torch takes the core back at once.
 
     Measured on 2,000 chunks of the 1,000-document bench (3 runs each way): the embedding took 47.4 s
     alone and 51.8 s with the helper beside it, which meanwhile parsed 8,704 sentences (18.5 s of one
-    process, 470 sentences a second). At nice 19 instead, the embedding took ~20 s longer: torch's
-    threads wait for each other, and nice still gives the helper whole time slices.
+    process, 470 sentences a second). At nice 19 instead (2,500 chunks, 2 runs each way), the embedding
+    took 54-58 s alone and 72-80 s beside it: torch's threads wait for each other, and nice still
+    gives the helper whole time slices.
 
     >>> SharedParse([]).result()
     []
