@@ -297,14 +297,19 @@ def _thresholds(questions, oof, s_oof) -> tuple[float, float, dict]:
     return a, p, {"answer_threshold": a, "passage_threshold": p, "out_of_fold": counts, "by_kind": by_kind}
 
 
+def rule_pick(q: Question) -> int | None:
+    """The row of the rules' own pick, or None when they refused."""
+    return next((i for i, (f, *_) in enumerate(q.rows) if f.get("rule_exact")), None)
+
+
 def rules_outcome(q: Question, probs: np.ndarray, s: Summary, answer_t: float, passage_t: float,
-                  override_t: float, doubt_t: float = 0.0) -> str:
+                  override_t: float, doubt_t: float = 0.0, pick: int | None = -1) -> str:
     """The outcome reading by the rules: their pick when they have one (unless the scorer rates
     another candidate at ``override_t`` or more; its sentence as a passage when the scorer rates the
-    pick under ``doubt_t``), else the scorer's, at the rules' thresholds."""
-    picks = [i for i, (f, *_) in enumerate(q.rows) if f.get("rule_exact")]
-    if picks:
-        i = picks[0]
+    pick under ``doubt_t``), else the scorer's, at the rules' thresholds. ``pick``: :func:`rule_pick`
+    of ``q`` when the caller has it (a threshold search asks for each question hundreds of times)."""
+    i = rule_pick(q) if pick == -1 else pick
+    if i is not None:
         if len(probs) and probs.max() >= override_t and int(probs.argmax()) != i:
             i = int(probs.argmax())
         if len(probs) and probs[i] < doubt_t:
@@ -330,8 +335,10 @@ def _rules_thresholds(questions, oof, s_oof, override: bool = False) -> tuple[fl
     grid = [round(float(x), 3) for x in np.arange(0.05, 0.96, 0.025)]
     n_ans = max(1, sum(q.gold.answerable for q in questions))
 
+    picks = [rule_pick(q) for q in questions]
+
     def outcomes(a, p, o, d=0.0):
-        return [rules_outcome(q, pr, s, a, p, o, d) for q, pr, s in zip(questions, oof, summaries)]
+        return [rules_outcome(q, pr, s, a, p, o, d, i) for q, pr, s, i in zip(questions, oof, summaries, picks)]
 
     # the corpora the rules alone serve well enough to be kept at MIN_SHORT_RIGHT_KEPT
     kept = {k for k, share in _short_right(questions, outcomes(NEVER, NEVER, NEVER)).items()
