@@ -38,6 +38,29 @@ def test_features_set_the_asked_type_against_the_spans_kind():
     assert f["in_question"] == 0.0 and f["year"] == 1.0
 
 
+def _features(question: str, sentence: str) -> dict[str, dict[str, float]]:
+    from cartqa.reading.candidates import analyse as parse
+
+    q = analyse(question)
+    view = SentenceView(parse(sentence)[0], 0.9, 0.8, True, 0, False)
+    return {c.text: features(c, view, q.answer_type, wh_word(q.text), frozenset(q.terms), q.focus, None,
+                             alternatives=q.alternatives) for c in propose(sentence)}
+
+
+def test_a_closed_questions_choice_is_a_feature_of_the_span_that_says_it():
+    f = _features("Did Toscanini record it in 1945 or in 1953?", "In 1945, Toscanini recorded the music in Carnegie Hall.")
+    assert f["1945"]["closed"] == 1.0 and f["1945"]["choice"] == 1.0 and f["1945"]["choice_unique"] == 1.0
+    assert f["Carnegie Hall"]["choice"] == 0.0
+    assert "closed" not in _features("When did Toscanini record it?", "In 1945, Toscanini recorded it.")["1945"]
+
+
+def test_the_clause_that_says_the_questions_words_holds_the_answer():
+    f = _features("When did she become a citizen?",
+                  "She became a resident in July 1929, and became a citizen on March 3, 1931.")
+    assert f["March 3, 1931"]["clause_terms"] > f["July 1929"]["clause_terms"]
+    assert f["March 3, 1931"]["tree_near"] > f["July 1929"]["tree_near"]
+
+
 def _choose(model: Model, rule=None):
     q = analyse("When was the National Cancer Institute of Milan established?")
     return choose(q, [Ranked(SENTENCE, 0.9, 0.8, True)], rule, model, keep=True)

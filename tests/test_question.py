@@ -397,3 +397,24 @@ def test_a_word_between_what_and_a_determiner_is_a_verb():
 ])
 def test_a_query_of_nouns_asks_for_its_last(query, noun):
     assert analyse(query).asked_noun == noun
+
+
+def test_choices_the_parser_finds_make_a_closed_question():
+    q = analyse("In 1974, did Ayn Rand have surgery for lung cancer or for breast cancer?")
+    assert q.alternatives == ()  # the word patterns miss a choice after a fronted phrase
+    closed = with_parse(q, QuestionParse(choices=("for lung cancer", "for breast cancer")))
+    assert closed.alternatives == ("for lung cancer", "for breast cancer")
+    # a sentence says one choice: the words telling them apart are no terms; the shared head still is
+    assert "lung" not in closed.term_words and "breast" not in closed.term_words and "cancer" in closed.term_words
+
+
+@pytest.mark.slow
+def test_the_parser_reads_the_choices_of_a_closed_question():
+    from cartqa.reading.syntax import Parser
+
+    parser = Parser()
+    assert parser.question("Of the Constitutional Court judges, does the President appoint four or two?").choices == (
+        "four", "two")
+    assert parser.question("Among the alkali metals, which is less dense: sodium or potassium?").choices == (
+        "sodium", "potassium")
+    assert parser.question("How many buildings were destroyed or damaged by fire?").choices == ()  # no choice asked

@@ -74,7 +74,8 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
         tokens = analyse(r.sentence.text)[0] if r.sentence.text.strip() else ()
         view = SentenceView(tokens, r.coverage, r.similarity, r.grounded, rank, own is not None)
         for c in propose(r.sentence.text, span):
-            found.append((r.sentence, c, features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun)))
+            f = features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun, q.alternatives)
+            found.append((r.sentence, c, f))
     relative([f for *_, f in found])
     rows = [Row(s, c, f, p) for (s, c, f), p in zip(found, model.probabilities([f for *_, f in found]))]
     if not rows:

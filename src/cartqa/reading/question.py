@@ -202,6 +202,8 @@ def with_parse(q: Question, parsed) -> Question:
     # after the wh-phrase, whose subject it is, whatever a parser makes of "region counts"
     classed = _CLASSED_AMONG.search(folded)
     classed_subject = bool(classed) and bool(re.match(r"(?:which|what)(?: [\w-]+){1,3}$", folded[:classed.start()].strip()))
+    if not q.alternatives and parsed.choices:
+        q = _offering(q, tuple(fold(c).lower() for c in parsed.choices))
     return replace(q, focus=focus_words[-1] if focus_words else "", focus_words=focus_words,
                    wh_subject=(parsed.subject or classed_subject) and not _OBJECT_OF_INFINITIVE.search(folded),
                    subject_verb="" if verb in _FRAME or classed_subject else verb,
@@ -209,6 +211,16 @@ def with_parse(q: Question, parsed) -> Question:
                    # whatever the parser attaches "what" to
                    object_of=q.object_of or ("" if classed_subject else fold(parsed.object_of).lower()),
                    event=fold(parsed.event))
+
+
+def _offering(q: Question, alternatives: tuple[str, ...]) -> Question:
+    """``q`` as a closed question offering ``alternatives``: the words that tell them apart are not
+    terms a sentence must say (it says one choice), as :func:`analyse` leaves them out."""
+    chosen = [set(words(a)) - STOPWORDS for a in alternatives]
+    offered = set.union(*chosen) - set.intersection(*chosen)
+    kept = [(t, w) for t, w in zip(q.terms, q.term_words) if w not in offered]
+    return replace(q, alternatives=alternatives, terms=tuple(t for t, _ in kept), term_words=tuple(w for _, w in kept),
+                   entities=tuple(e for e in q.entities if not set(e) <= offered))
 
 
 # A word in -s between the wh-word and a determiner is a verb whose subject the wh-word is: no noun stands

@@ -128,8 +128,9 @@ def kind(c: Candidate, tokens: tuple[Token, ...]) -> str:
 
 
 def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: frozenset[str], focus: str,
-             rule: tuple[int, int] | None, asked: str = "") -> dict[str, float]:
-    """The named features of candidate ``c`` (see the module docstring)."""
+             rule: tuple[int, int] | None, asked: str = "", alternatives: tuple[str, ...] = ()) -> dict[str, float]:
+    """The named features of candidate ``c`` (see the module docstring); ``alternatives`` are the
+    choices a closed question offers ("in 1945 or in 1953?")."""
     tokens = s.tokens
     k = kind(c, tokens)
     f: dict[str, float] = {f"lab={lab}": 1.0 for lab in c.labels}
@@ -156,6 +157,9 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
     f["one_word"] = float(n == 1)
     f["year"] = float(bool(_YEAR.search(c.text)))
     f["parenthesised"] = float(c.start > 0 and "(" in c.text[:1] or c.text.endswith(")"))
+    if alternatives:  # a closed question is answered by saying one of its choices, not the others
+        f["closed"] = 1.0
+        f.update(_choice(own, alternatives))
     if tokens:
         stems = [stem(t.lemma) for t in tokens]
         marks = [i for i, st in enumerate(stems) if st in terms and not (c.first <= i <= c.last)]
@@ -168,6 +172,13 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
         after = [stem(t.lemma) for t in tokens[c.last + 1:c.last + 3]]
         f["focus_after"] = float(bool(focus) and focus in after)
         f["position"] = c.first / max(len(tokens), 1)
+        f[f"wh={wh}|dep={tokens[c.root].dep}"] = 1.0
+        # Where a sentence joins clauses ("resident in July 1929, and became a citizen on March 3,
+        # 1931"), the answer sits in the clause that says the question's words, near them in the parse.
+        heads = _clause_heads(tokens)
+        said = {stems[i] for i, h in enumerate(heads) if h == heads[c.root] and not (c.first <= i <= c.last)}
+        f["clause_terms"] = len(said & terms) / len(terms) if terms else 0.0
+        f["tree_near"] = 1.0 / (1 + min((_tree_distance(tokens, c.root, i) for i in marks), default=len(tokens)))
         if asked:  # "which *city*": WordNet says whether the span's head names one
             kind_of = _is_a(tokens[c.root].lemma.lower(), asked)
             f["asked_is_a"] = float(kind_of is True)
@@ -175,6 +186,54 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
             f["asked_inside"] = float(stem(asked) in own)
         f["sentence_words"] = min(len(tokens), 60) / 60
     return f
+
+
+def _choice(own: list[str], alternatives: tuple[str, ...]) -> dict[str, float]:
+    """How much of the best-matching choice the span says, and whether it says that one more than the others.
+
+    >>> _choice(["1945"], ("1945", "1953"))
+    {'choice': 1.0, 'choice_unique': 1.0}
+    """
+    said = set(own)
+    shares = sorted((len(said & set(ws)) / len(ws) for ws in (_stems(a) for a in alternatives) if ws), reverse=True)
+    best = shares[0] if shares else 0.0
+    return {"choice": best, "choice_unique": float(best > (shares[1] if len(shares) > 1 else 0.0))}
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in re.findall(r"[\w'-]+", text.lower()) if w not in STOPWORDS]
+
+
+@functools.lru_cache(maxsize=256)
+def _clause_heads(tokens: tuple[Token, ...]) -> tuple[int, ...]:
+    """For each token, the verb whose clause holds it: its nearest verbal ancestor (itself for a
+    verb), else the sentence's root. Clauses joined by "and" have their own heads."""
+
+    def head(i: int) -> int:
+        for _ in range(len(tokens)):
+            if tokens[i].pos in ("VERB", "AUX") or tokens[i].head == i:
+                return i
+            i = tokens[i].head
+        return i
+
+    return tuple(head(i) for i in range(len(tokens)))
+
+
+def _tree_distance(tokens: tuple[Token, ...], a: int, b: int) -> int:
+    """Edges between tokens ``a`` and ``b`` in the parse."""
+    up: dict[int, int] = {}
+    for d in range(len(tokens) + 1):
+        up.setdefault(a, d)
+        if tokens[a].head == a:
+            break
+        a = tokens[a].head
+    for d in range(len(tokens) + 1):
+        if b in up:
+            return up[b] + d
+        if tokens[b].head == b:
+            break
+        b = tokens[b].head
+    return len(tokens)  # different sentences' roots: as far as can be
 
 
 def _is_a(word: str, kind: str) -> bool | None:
@@ -186,7 +245,7 @@ def _is_a(word: str, kind: str) -> bool | None:
 def relative(rows: list[dict[str, float]]) -> None:
     """Add, in place, how each candidate compares with the question's other candidates: its
     sentence's coverage and similarity, and its nearness to question words, against the best."""
-    for name in ("coverage", "similarity", "near", "in_question"):
+    for name in ("coverage", "similarity", "near", "in_question", "clause_terms", "tree_near"):
         best = max((f.get(name, 0.0) for f in rows), default=0.0)
         for f in rows:
             f[f"rel_{name}"] = f.get(name, 0.0) - best

@@ -36,6 +36,7 @@ class QuestionParse:
     verb: str = ""  # what the wh-subject does, as written: "coordinates" in "Which institution coordinates X?"
     object_of: str = ""  # the verb the wh-phrase is the object of: "provide" in "What does INT provide?"
     event: str = ""  # the main verb, with its particle, unless light: "kick off" in "When did the project kick off?"
+    choices: tuple[str, ...] = ()  # what a closed question offers: "for lung cancer", "for breast cancer"
 
 
 class Parser:
@@ -74,11 +75,37 @@ class Parser:
                    and (t.i < 3 or (fronted and doc[t.i - 1].text == ","
                                     and not any(u.tag_ in ("WDT", "WP", "WP$", "WRB") for u in doc[:t.i])))), None)
         if wh is None:
-            return QuestionParse()
+            return QuestionParse(choices=_choices(doc))
         subject = _wh_subject(doc, wh)
         head = _phrase_head(wh)
         object_of = head.head.text if head.dep_ == "dobj" and head.head.pos_ == "VERB" else ""
-        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "", object_of, _event(doc))
+        return QuestionParse(subject, _wh_head(wh), _subject_verb(wh) if subject else "", object_of, _event(doc),
+                             _choices(doc))
+
+
+def _choices(doc) -> tuple[str, ...]:
+    """The conjuncts an "or" joins in a closed question: one opening with an auxiliary ("*Did* she have
+    surgery for lung cancer or for breast cancer?", after a fronted phrase too: "In 1974, did ...") or
+    offering its choices after a colon ("which is less dense: sodium or potassium?"). The documents
+    answer it by saying one of them; "how many were destroyed or damaged" offers no choice.
+    """
+    start = 0
+    if len(doc) and doc[0].pos_ in ("ADP", "ADV", "SCONJ"):  # "According to Diakonoff, was ..."
+        start = next((t.i + 1 for t in doc[:12] if t.text == ","), 0)
+    opens_closed = start < len(doc) and doc[start].pos_ == "AUX"
+    colon = next((t.i for t in doc if t.text == ":"), len(doc))
+    for t in doc:
+        if t.lower_ != "or" or t.dep_ != "cc" or not (opens_closed or t.i > colon):
+            continue
+        head = t.head
+        conj = next((c for c in head.children if c.dep_ == "conj" and c.i > t.i), None)
+        if conj is None:
+            continue
+        first = doc[max(head.left_edge.i, colon + 1 if t.i > colon else 0):t.i].text.strip(" ,")
+        second = doc[conj.left_edge.i:conj.right_edge.i + 1].text.strip(" ,?")
+        if first and second and len(first.split()) <= 8 and len(second.split()) <= 8:
+            return first, second
+    return ()
 
 
 _FRAME_NOUNS = frozenset("kind kinds type types sort sorts form forms".split())
