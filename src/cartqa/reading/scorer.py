@@ -204,10 +204,16 @@ def _stems(text: str) -> list[str]:
     return [stem(w) for w in re.findall(r"[\w'-]+", text.lower()) if w not in STOPWORDS]
 
 
-@functools.lru_cache(maxsize=256)
+_last_heads: tuple[tuple[Token, ...], tuple[int, ...]] = ((), ())
+
+
 def _clause_heads(tokens: tuple[Token, ...]) -> tuple[int, ...]:
     """For each token, the verb whose clause holds it: its nearest verbal ancestor (itself for a
     verb), else the sentence's root. Clauses joined by "and" have their own heads."""
+    global _last_heads
+    last = _last_heads  # a sentence's candidates come one after another: kept for the last sentence only
+    if last[0] is tokens:  # by identity: hashing the tokens would cost more than a candidate's features
+        return last[1]
 
     def head(i: int) -> int:
         for _ in range(len(tokens)):
@@ -216,7 +222,9 @@ def _clause_heads(tokens: tuple[Token, ...]) -> tuple[int, ...]:
             i = tokens[i].head
         return i
 
-    return tuple(head(i) for i in range(len(tokens)))
+    heads = tuple(head(i) for i in range(len(tokens)))
+    _last_heads = (tokens, heads)
+    return heads
 
 
 def _tree_distance(tokens: tuple[Token, ...], a: int, b: int) -> int:
