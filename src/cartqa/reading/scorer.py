@@ -148,7 +148,7 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
         union = max(rule[1], c.end) - min(rule[0], c.start)
         f["rule_iou"] = inter / union if union else 0.0
         f["rule_exact"] = float((c.start, c.end) == rule)
-    own = [stem(w) for w in re.findall(r"[\w'-]+", c.text.lower()) if w not in STOPWORDS]
+    own = _stems(c.text)
     f["in_question"] = sum(w in terms for w in own) / len(own) if own else 1.0
     f["all_in_question"] = float(bool(own) and all(w in terms for w in own))
     f["focus_inside"] = float(bool(focus) and focus in own)
