@@ -83,6 +83,18 @@ def test_the_rules_vote_counts_as_the_weights_say():
     assert SENTENCE.text[chosen.start:chosen.end] == "National Cancer Institute of Milan"
 
 
+def test_the_rules_vote_is_told_apart_by_the_rule_that_cast_it():
+    q = analyse("When was the National Cancer Institute of Milan established?")
+    rows = choose(q, [Ranked(SENTENCE, 0.9, 0.8, True)], (SENTENCE, 4, 38), Model({}, 0.0, 0.5, 0.5, {}, 0.0),
+                  keep=True, rule_name="positional").rows
+    picked = [r.features for r in rows if (r.candidate.start, r.candidate.end) == (4, 38)]
+    others = [r.features for r in rows if (r.candidate.start, r.candidate.end) != (4, 38)]
+    assert picked and others
+    assert all(f["rule_by=positional"] == 1.0 for f in picked + others)  # the question's: every candidate's
+    assert [f["rule_exact|by=positional"] for f in picked] == [1.0]
+    assert all(f["rule_exact|by=positional"] == 0.0 for f in others)
+
+
 def _outcome(answerable: bool, answer: Answer) -> Outcome:
     g = GoldQuestion("q", "When?", "en", answerable, ("1928",) if answerable else (), "", "date")
     return Outcome(g, answer, 0.01, None)

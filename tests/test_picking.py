@@ -759,3 +759,31 @@ def test_in_what_the_named_holder_is_expert():
     assert ask("In which procedure are the hematologists of Humanitas expert?") == "stem cell transplant"
     # the holder is named before the unit it belongs to: not the *teams* of nurses
     assert ask("In which procedure are the hematologists of the Humanitas teams expert?") == "stem cell transplant"
+
+
+@pytest.mark.parametrize("question, rule", [
+    ("What does WCC stand for?", "expansion"),
+    ("Name one of the departments of the center.", "list"),
+    ("How many inpatient beds does INT have?", "count"),
+    ("When did Lombardy Region start the Pagencell Project?", "date"),
+    ("What role does INT play in numerous clinical trials?", "predicate_nominal"),
+    ("Which treatment is cited as an example of what Humanitas studies?", "example"),
+    ("Who launched the Pagencell Project?", "positional"),
+])
+def test_an_answer_names_the_rule_that_found_it(ask, question, rule):
+    # the learned scorer weighs each rule's vote by how often that rule is right
+    got = ask(question)
+    assert got.found and got.rule == rule
+
+
+def test_a_refusal_names_no_rule(ask):
+    assert ask("Who won the 1998 World Cup?").rule == ""
+
+
+def test_a_definition_without_a_long_form_is_the_words_beside_the_name():
+    # the expansion rule finds no long form, and the next rule is tried ("What is X?" is no acronym question)
+    text = "Partner of the project is the European consortium EURE-CART."
+    chunk = Chunk("e.txt", text, 0, len(text))
+    view = CorpusView([chunk], ScriptedParser(["the European consortium EURE-CART"]))
+    got = extract("What is EURE-CART?", [Hit(chunk, 1.0, 1)], view, lambda q, s: [0.7] * len(s), related)
+    assert (got.text, got.rule) == ("European consortium", "appositive")

@@ -56,10 +56,11 @@ class Choice:
 
 
 def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int] | None, model: Model,
-           keep: bool = False) -> Choice:
+           keep: bool = False, rule_name: str = "") -> Choice:
     """Score every candidate of the best ``ranked`` sentences and decide among the three outcomes.
 
-    ``rule`` is the rules' answer (its sentence and offsets within it), or None when they refused.
+    ``rule`` is the rules' answer (its sentence and offsets within it), or None when they refused;
+    ``rule_name`` names the rule that found it (``picking.pick_named``).
     ``keep`` returns every scored row (for training), not only the decision.
     """
     top = list(ranked[:SENTENCES])
@@ -74,7 +75,8 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
         tokens = analyse(r.sentence.text)[0] if r.sentence.text.strip() else ()
         view = SentenceView(tokens, r.coverage, r.similarity, r.grounded, rank, own is not None)
         for c in propose(r.sentence.text, span):
-            f = features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun, q.alternatives)
+            f = features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun, q.alternatives,
+                         rule_name)
             found.append((r.sentence, c, f))
     relative([f for *_, f in found])
     rows = [Row(s, c, f, p) for (s, c, f), p in zip(found, model.probabilities([f for *_, f in found]))]

@@ -21,7 +21,7 @@ from cartqa.reading.agents import expert_agent
 from cartqa.reading.candidates import available as candidates_available
 from cartqa.reading.choosing import Choice, Ranked, choose
 from cartqa.reading.grounding import CorpusView, Sentence, covers, refers_back
-from cartqa.reading.picking import ASKED_NOUN_MEANING, pick
+from cartqa.reading.picking import ASKED_NOUN_MEANING, pick_named
 from cartqa.reading.question import Question, analyse, with_parse
 from cartqa.reading.semantic import Related
 from cartqa.reading.sentence_spans import DEMONYM, NAMED_KIND_STEMS, entity_grounded
@@ -61,6 +61,7 @@ class Extraction:
     confidence: float = 0.0
     outcome: str = ""
     rows: tuple = ()
+    rule: str = ""  # the hand-written rule that found the span (see picking.pick_named), when one did
 
     def __post_init__(self) -> None:
         if not self.outcome:
@@ -123,14 +124,14 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
     if learned:
-        return _chosen(choose(q, ranked, span, model, keep=keep))
+        return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule))
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
     # that may answer, shown whole; where they answered, another candidate only when it is surer
     # than rules_override_threshold, and the sentence with the span marked instead of a short
     # answer when the scorer doubts the span (under rules_doubt_threshold).
     if rule.found:
-        choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep)
+        choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep, rule_name=rule.rule)
         overruled = choice.outcome == "answer" and (choice.sentence, choice.start, choice.end) != span
         sure = choice.probability if overruled else choice.rule_probability
         if sure is not None and sure < doubt:
@@ -189,16 +190,17 @@ def _by_rules(q: Question, scored: list[_Scored], view: CorpusView, related: Rel
         positional = (not unknown_focus
                       and (not q.subject_verb or _says(q.subject_verb, cand.context - named, related, spelling=False))
                       and (not q.asked_noun or _says(q.asked_noun, cand.context, related, ASKED_NOUN_MEANING)))
-        span = pick(q, cand.sentence, view, cand.context, related, positional=positional)
-        if span and _names_set_aside(q, span[0].text[span[1]:span[2]]):
+        found = pick_named(q, cand.sentence, view, cand.context, related, positional=positional)
+        if not found:
+            continue
+        name, (sentence, a, b) = found
+        if _names_set_aside(q, sentence.text[a:b]):
             continue  # "which hospital besides Humanitas ...": not "Research Hospital Humanitas"
-        if span:
-            sentence, a, b = span
-            # a span cut before "(in particular ...)" keeps no space at its edge
-            text = sentence.text[a:b]
-            a, b = a + len(text) - len(text.lstrip()), b - len(text) + len(text.rstrip())
-            return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
-                              cand.confidence)
+        # a span cut before "(in particular ...)" keeps no space at its edge
+        text = sentence.text[a:b]
+        a, b = a + len(text) - len(text.lstrip()), b - len(text) + len(text.rstrip())
+        return Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b,
+                          cand.confidence, rule=name)
     return Extraction(False)
 
 

@@ -38,6 +38,7 @@ token helpers in :mod:`~cartqa.reading.sentence_spans`):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from cartqa.corpus.enumerations import list_items
@@ -81,69 +82,113 @@ def pick(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
     ``positional=False`` allows only spans matched to what the question asks for
     (its noun, list or preposition), not the subject, a name or left-out words.
     """
+    found = pick_named(q, s, view, context, related, positional)
+    return found[1] if found else None
+
+
+def pick_named(q: Question, s: Sentence, view: CorpusView, context: frozenset[str],
+               related: Related | None = None, positional: bool = True) -> tuple[str, Span] | None:
+    """:func:`pick`'s span with the name of the rule that found it: the learned scorer weighs each
+    rule's vote by how often that rule is right ("positional" less than "date").
+
+    >>> from cartqa.reading.grounding import CorpusView
+    >>> from cartqa.reading.question import analyse
+    >>> from cartqa.records import Chunk
+    >>> text = "The institute was founded in 1928 in Milan."
+    >>> view = CorpusView([Chunk("d", text, 0, len(text))])
+    >>> s = view.sentences["d"][0]
+    >>> name, (_, a, b) = pick_named(analyse("When was the institute founded?"), s, view, frozenset())
+    >>> name, text[a:b]
+    ('date', '1928')
+    """
+    for name, rule in _rules(q, s, view, context, related, positional):
+        span = rule()
+        if span:
+            return name, span
+        if name in _FINAL:
+            return None
+    return None
+
+
+# Rules after which no later one is tried, even when they found nothing: the question's form says
+# what its answer is ("in 1945 or in 1953?" is answered by a choice or by nothing).
+_FINAL = frozenset({"scope", "excluded", "date", "duration", "count", "manner", "reason", "clause", "coordination",
+                    "appositive", "skill_object", "others", "example"})
+
+
+def _rules(q: Question, s: Sentence, view: CorpusView, context: frozenset[str], related: Related | None,
+           positional: bool) -> Iterator[tuple[str, Callable[[], Span | None]]]:
+    """The rules that apply to ``q``, in the order they are tried, each named (see :func:`pick_named`)."""
     text = s.text
     asked = frozenset(q.terms)
     anchor = anchor_position(text, asked)
     if q.alternatives:
-        return _alternative(q, s) or _scope(q, s, view, anchor)
+        yield "alternative", lambda: _alternative(q, s)
+        yield "scope", lambda: _scope(q, s, view, anchor)
+        return
     if excludes_the_list(q, s):
-        return None
+        yield "excluded", lambda: None
+        return
     if q.answer_type == "DATE":
-        return nearest_span(s, year_spans(text), anchor)
+        yield "date", lambda: nearest_span(s, year_spans(text), anchor)
     if q.answer_type == "DURATION":
-        return nearest_span(s, duration_spans(text), anchor)
+        yield "duration", lambda: nearest_span(s, duration_spans(text), anchor)
     if q.answer_type == "NUMBER":
         # "X is one of how many centres?" -> "6 institutes of excellence" of "one of the 6 institutes ..."
-        member = _ONE_OF_HOW_MANY.search(q.text) and _ONE_OF_NUMBER.search(s.text)
-        if member:
-            return s, member.start(1), member.end()
-        found = count_span(s.text, q, anchor, context, related)
-        return (s, *found) if found else None
+        if _ONE_OF_HOW_MANY.search(q.text):
+            yield "one_of", lambda: (lambda m: (s, m.start(1), m.end()) if m else None)(_ONE_OF_NUMBER.search(text))
+        yield "count", lambda: (lambda found: (s, *found) if found else None)(
+            count_span(text, q, anchor, context, related))
     if q.answer_type == "MANNER":
-        return _manner(s, view, asked, anchor)
+        yield "manner", lambda: _manner(s, view, asked, anchor)
     if q.answer_type == "REASON":  # "Why is it recognized as IRCCS?" -> "for its *research in ...*"
-        return nearest_span(s, reason_spans(text), anchor)
+        yield "reason", lambda: nearest_span(s, reason_spans(text), anchor)
     if q.answer_type == "CLAUSE":
-        span = clause_after(text, 0)
-        return (s, *span) if span else None
+        yield "clause", lambda: (lambda span: (s, *span) if span else None)(clause_after(text, 0))
     if q.items:  # "which three areas": a list the question points into, or that many things said together
-        return _counted(q, list_pick(q, s, asked, related)) or nearest_span(
-            s, coordinations(s, view, q, asked, related), anchor)
+        yield "counted_list", lambda: _counted(q, list_pick(q, s, asked, related))
+        yield "coordination", lambda: nearest_span(s, coordinations(s, view, q, asked, related), anchor)
     if q.expansion or q.definition:
-        found = _expansion(q, s, asked)
-        if found or not q.definition:
-            return found
-        return _appositive(q, s, view, asked)
+        yield "expansion", lambda: _expansion(q, s, asked)
+        if q.definition:
+            yield "appositive", lambda: _appositive(q, s, view, asked)
+        return
     if asks_skill_object(q):  # "what are the doctors experts in dealing with": what they are expert in, or nothing
-        return skill_object(q, s, view, related)
-    passive = _passive_agent(q, s, view)
-    if passive:  # "What characterises the service?": "a service characterized *by* a high level of ..."
-        return passive
-    agent = expert_agent(q, s, view, related)
-    if agent:  # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
-        return agent
-    listed = list_pick(q, s, asked, related)
-    if listed and q.answer_type in ("NAME", "PLACE") and not has_name(listed):
-        listed = None  # "which region": "medical oncology" is a list item, but no place
-    if listed:
-        return listed
+        yield "skill_object", lambda: skill_object(q, s, view, related)
+    # "What characterises the service?": "a service characterized *by* a high level of ..."
+    yield "passive_agent", lambda: _passive_agent(q, s, view)
+    # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
+    yield "expert_agent", lambda: expert_agent(q, s, view, related)
+    yield "list", lambda: _place_or_name_listed(q, list_pick(q, s, asked, related))
     # "which other institutes", "besides San Raffaele, name the other institutes": only a list holds other
     # named things than the one a sentence names (but "besides national ones, what other trials" may be a
     # modifier said beside it: "national and *international* clinical trials")
     if q.others or (q.excluding and q.focus in NAMED_KIND_STEMS and re.search(r"\bothers?\b", q.text, re.I)):
-        return None
+        yield "others", lambda: None
     if q.example:  # "cited as an example": what "such as" introduces, or nothing in this sentence
-        return _example(s, view)
-    return ((_predicate_nominal(s, view, asked) if q.focus in _ROLE_NOUNS else None)
-            or (_based_in(q, s) if q.answer_type == "PLACE" else None)
-            or _relative_antecedent(q, s, view)
-            or (preposition_object(q, s, view, asked, related) if _governed_here(q, s) else None)
-            or _whole_object(focus_phrase(q, s, view, asked, related), q, s, view, asked, related)
-            or _asked_noun_phrase(q, s, view, asked)
-            or preposition_object(q, s, view, asked, related)
-            or _copula_predicate(q, s, view, related)
-            or (positional and _named_if_asked(q, _says_asked_noun(q, positional_answer(q, s, view, asked, anchor),
-                                                                   related))) or None)
+        yield "example", lambda: _example(s, view)
+    if q.focus in _ROLE_NOUNS:
+        yield "predicate_nominal", lambda: _predicate_nominal(s, view, asked)
+    if q.answer_type == "PLACE":
+        yield "based_in", lambda: _based_in(q, s)
+    yield "relative_antecedent", lambda: _relative_antecedent(q, s, view)
+    if _governed_here(q, s):
+        yield "governed_object", lambda: preposition_object(q, s, view, asked, related)
+    yield "focus_phrase", lambda: _whole_object(focus_phrase(q, s, view, asked, related), q, s, view, asked, related)
+    yield "asked_noun_phrase", lambda: _asked_noun_phrase(q, s, view, asked)
+    yield "preposition_object", lambda: preposition_object(q, s, view, asked, related)
+    yield "copula_predicate", lambda: _copula_predicate(q, s, view, related)
+    if positional:
+        yield "positional", lambda: _named_if_asked(q, _says_asked_noun(
+            q, positional_answer(q, s, view, asked, anchor), related))
+
+
+def _place_or_name_listed(q: Question, listed: Span | None) -> Span | None:
+    """A list item, unless the question asks for a name or place and the item names none
+    ("which region": "medical oncology" is a list item, but no place)."""
+    if listed and q.answer_type in ("NAME", "PLACE") and not has_name(listed):
+        return None
+    return listed
 
 
 _ONE_OF_HOW_MANY = re.compile(r"\bone of how many\b", re.I)

@@ -128,9 +128,11 @@ def kind(c: Candidate, tokens: tuple[Token, ...]) -> str:
 
 
 def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: frozenset[str], focus: str,
-             rule: tuple[int, int] | None, asked: str = "", alternatives: tuple[str, ...] = ()) -> dict[str, float]:
+             rule: tuple[int, int] | None, asked: str = "", alternatives: tuple[str, ...] = (),
+             rule_name: str = "") -> dict[str, float]:
     """The named features of candidate ``c`` (see the module docstring); ``alternatives`` are the
-    choices a closed question offers ("in 1945 or in 1953?")."""
+    choices a closed question offers ("in 1945 or in 1953?"); ``rule_name`` names the rule that
+    picked ``rule``: some rules are right more often than others."""
     tokens = s.tokens
     k = kind(c, tokens)
     f: dict[str, float] = {f"lab={lab}": 1.0 for lab in c.labels}
@@ -148,6 +150,9 @@ def features(c: Candidate, s: SentenceView, answer_type: str, wh: str, terms: fr
         union = max(rule[1], c.end) - min(rule[0], c.start)
         f["rule_iou"] = inter / union if union else 0.0
         f["rule_exact"] = float((c.start, c.end) == rule)
+        if rule_name:
+            f[f"rule_by={rule_name}"] = 1.0
+            f[f"rule_exact|by={rule_name}"] = f["rule_exact"]
     own = _stems(c.text)
     f["in_question"] = sum(w in terms for w in own) / len(own) if own else 1.0
     f["all_in_question"] = float(bool(own) and all(w in terms for w in own))
