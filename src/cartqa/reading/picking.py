@@ -105,20 +105,14 @@ def pick_named(q: Question, s: Sentence, view: CorpusView, context: frozenset[st
         span = rule()
         if span:
             return name, span
-        if name in _FINAL:
-            return None
     return None
-
-
-# Rules after which no later one is tried, even when they found nothing: the question's form says
-# what its answer is ("in 1945 or in 1953?" is answered by a choice or by nothing).
-_FINAL = frozenset({"scope", "excluded", "date", "duration", "count", "manner", "reason", "clause", "coordination",
-                    "appositive", "skill_object", "others", "example"})
 
 
 def _rules(q: Question, s: Sentence, view: CorpusView, context: frozenset[str], related: Related | None,
            positional: bool) -> Iterator[tuple[str, Callable[[], Span | None]]]:
-    """The rules that apply to ``q``, in the order they are tried, each named (see :func:`pick_named`)."""
+    """The rules that apply to ``q``, in the order they are tried, each named (see :func:`pick_named`).
+    Where the question's form says what its answer is, no later rule is tried ("in 1945 or in 1953?"
+    is answered by a choice or by nothing): the rules end there."""
     text = s.text
     asked = frozenset(q.terms)
     anchor = anchor_position(text, asked)
@@ -127,27 +121,33 @@ def _rules(q: Question, s: Sentence, view: CorpusView, context: frozenset[str], 
         yield "scope", lambda: _scope(q, s, view, anchor)
         return
     if excludes_the_list(q, s):
-        yield "excluded", lambda: None
         return
     if q.answer_type == "DATE":
         yield "date", lambda: nearest_span(s, year_spans(text), anchor)
+        return
     if q.answer_type == "DURATION":
         yield "duration", lambda: nearest_span(s, duration_spans(text), anchor)
+        return
     if q.answer_type == "NUMBER":
         # "X is one of how many centres?" -> "6 institutes of excellence" of "one of the 6 institutes ..."
         if _ONE_OF_HOW_MANY.search(q.text):
             yield "one_of", lambda: (lambda m: (s, m.start(1), m.end()) if m else None)(_ONE_OF_NUMBER.search(text))
         yield "count", lambda: (lambda found: (s, *found) if found else None)(
             count_span(text, q, anchor, context, related))
+        return
     if q.answer_type == "MANNER":
         yield "manner", lambda: _manner(s, view, asked, anchor)
+        return
     if q.answer_type == "REASON":  # "Why is it recognized as IRCCS?" -> "for its *research in ...*"
         yield "reason", lambda: nearest_span(s, reason_spans(text), anchor)
+        return
     if q.answer_type == "CLAUSE":
         yield "clause", lambda: (lambda span: (s, *span) if span else None)(clause_after(text, 0))
+        return
     if q.items:  # "which three areas": a list the question points into, or that many things said together
         yield "counted_list", lambda: _counted(q, list_pick(q, s, asked, related))
         yield "coordination", lambda: nearest_span(s, coordinations(s, view, q, asked, related), anchor)
+        return
     if q.expansion or q.definition:
         yield "expansion", lambda: _expansion(q, s, asked)
         if q.definition:
@@ -155,6 +155,7 @@ def _rules(q: Question, s: Sentence, view: CorpusView, context: frozenset[str], 
         return
     if asks_skill_object(q):  # "what are the doctors experts in dealing with": what they are expert in, or nothing
         yield "skill_object", lambda: skill_object(q, s, view, related)
+        return
     # "What characterises the service?": "a service characterized *by* a high level of ..."
     yield "passive_agent", lambda: _passive_agent(q, s, view)
     # "who takes care of the side effects": "a team of doctors expert in the treatment of ..."
@@ -164,9 +165,10 @@ def _rules(q: Question, s: Sentence, view: CorpusView, context: frozenset[str], 
     # named things than the one a sentence names (but "besides national ones, what other trials" may be a
     # modifier said beside it: "national and *international* clinical trials")
     if q.others or (q.excluding and q.focus in NAMED_KIND_STEMS and re.search(r"\bothers?\b", q.text, re.I)):
-        yield "others", lambda: None
+        return
     if q.example:  # "cited as an example": what "such as" introduces, or nothing in this sentence
         yield "example", lambda: _example(s, view)
+        return
     if q.focus in _ROLE_NOUNS:
         yield "predicate_nominal", lambda: _predicate_nominal(s, view, asked)
     if q.answer_type == "PLACE":
