@@ -48,7 +48,8 @@ def _features(question: str, sentence: str) -> dict[str, dict[str, float]]:
 
 
 def test_a_closed_questions_choice_is_a_feature_of_the_span_that_says_it():
-    f = _features("Did Toscanini record it in 1945 or in 1953?", "In 1945, Toscanini recorded the music in Carnegie Hall.")
+    f = _features("Did Toscanini record it in 1945 or in 1953?",
+                  "In 1945, Toscanini recorded the music in Carnegie Hall.")
     assert f["1945"]["closed"] == 1.0 and f["1945"]["choice"] == 1.0 and f["1945"]["choice_unique"] == 1.0
     assert f["Carnegie Hall"]["choice"] == 0.0
     assert "closed" not in _features("When did Toscanini record it?", "In 1945, Toscanini recorded it.")["1945"]
