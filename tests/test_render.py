@@ -122,3 +122,14 @@ def test_a_passage_answer_marks_its_likeliest_span_and_offers_no_suggestions():
     assert "closest passage says" in page and "<mark><strong>1928</strong></mark>" in page
     assert "What is INT?" not in page and "refused" not in page.split(">", 1)[0]
     assert 'href="#t1-s1"' in page
+
+
+def test_a_passage_cut_from_a_long_sentence_says_where_it_was_cut():
+    lead = _found().sources[0]
+    window = SENTENCE[SENTENCE.index("Milan"):SENTENCE.index(", is")]  # "Milan (INT), established in 1928"
+    passage = Answer("No short answer is sure; the closest passage says: …", False, [lead], sentence=window,
+                     outcome="passage")
+    line = re.search(r'<p class="answer passage-only">(.*?)</p>', reply_html(passage, "When?", turn=1)).group(1)
+    assert "</span> …Milan (INT), established in <mark><strong>1928</strong></mark>… " in line
+    whole = Answer("…", False, [lead], sentence=SENTENCE, outcome="passage")
+    assert "…" not in re.search(r'<p class="answer passage-only">(.*?)</p>', reply_html(whole, "When?", turn=1)).group(1)

@@ -165,8 +165,13 @@ def answer_html(answer: Answer, question: str, turn: int) -> str:
     if answer.outcome == "passage":  # no short answer is sure: the sentence that answers, its likeliest span marked
         span = sentence_span_of_lead(answer)
         cite = _cite(turn) if answer.sources else ""
+        # a long sentence comes as a window of it (cartqa.reading.window): say where it was cut
+        whole = answer.sources[0].sentence if answer.sources else ""
+        at = whole.find(answer.sentence) if whole and answer.sentence else -1
+        before = "…" if at > 0 and whole[:at].strip() else ""
+        after = "…" if at >= 0 and whole[at + len(answer.sentence):].strip() else ""
         return (f'<p class="answer passage-only"><span class="label">Not sure of a short answer; the closest passage '
-                f'says:</span> {marked(answer.sentence, span)} {cite}</p>')
+                f'says:</span> {before}{marked(answer.sentence, span)}{after} {cite}</p>')
     if not answer.found:
         return (f'<p class="answer refusal">{ICON_INFO}<span>The documents don\'t answer '
                 f'“{esc(question.strip())}”</span></p>')

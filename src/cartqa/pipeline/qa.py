@@ -26,6 +26,7 @@ from cartqa.reading.mending import (
     mend_request,
     mend_wh_word,
 )
+from cartqa.reading.window import window
 from cartqa.records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
@@ -152,8 +153,10 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     if found.sentence is None or found.outcome == "refusal" or (not found.found and found.outcome != "passage"):
         return Answer(text=NOT_FOUND.format(about=_about(question)), found=False, sources=sources)
     s = found.sentence
-    home = next((i for i, h in enumerate(hits)
-                 if h.chunk.doc == s.doc and h.chunk.start <= found.start and found.end <= h.chunk.end), None)
+    # an unmarked passage is all of its sentence: its home passage holds all of it
+    lo, hi = (found.start, found.end) if found.text else (s.start, s.end)
+    home = next((i for i, h in enumerate(hits) if h.chunk.doc == s.doc and h.chunk.start <= lo and hi <= h.chunk.end),
+                None)
     if home is None:  # the span sits in a sentence referred to from outside the passages
         lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text,
                       next((h.chunk.location for h in hits if h.chunk.doc == s.doc and h.chunk.start <= s.start), ""))
@@ -165,7 +168,10 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     if found.outcome == "passage":
         if not found.text:  # the whole sentence may answer: no span of it is marked
             lead = replace(lead, span=None)
-        return Answer(PASSAGE.format(sentence=s.text), False, [lead, *sources], s.text, outcome="passage",
+        # a long sentence is shown as the window of it around its likeliest span
+        a, b = window(s.text, found.start - s.start, found.end - s.start)
+        shown = ("…" if s.text[:a].strip() else "") + s.text[a:b] + ("…" if s.text[b:].strip() else "")
+        return Answer(PASSAGE.format(sentence=shown), False, [lead, *sources], s.text[a:b], outcome="passage",
                       confidence=found.confidence)
     return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text, confidence=found.confidence)
 

@@ -148,10 +148,12 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return _chosen(choice)
     if choice.sentence is None or choice.outcome == "refusal":
         return Extraction(False, outcome="refusal", rows=choice.rows)
-    # no span is sure: the sentence is shown whole, as the passage that may answer, with no span
-    # marked (the rules rejected every span they saw there)
+    # no span is sure: the sentence is shown as the passage that may answer, with no span marked
+    # (the rules rejected every span they saw there); its likeliest span's offsets say where a
+    # long sentence's window is cut (cartqa.reading.window)
     s = choice.sentence
-    return Extraction(False, "", s, s.start, s.end, choice.probability, "passage", choice.rows)
+    return Extraction(False, "", s, s.start + choice.start, s.start + choice.end, choice.probability, "passage",
+                      choice.rows)
 
 
 def _chosen(choice: Choice) -> Extraction:
