@@ -9,8 +9,7 @@ from cartqa.reading.candidates import propose
 from cartqa.reading.choosing import Ranked, choose
 from cartqa.reading.grounding import Sentence
 from cartqa.reading.question import analyse
-from cartqa.reading.scorer import Model, SentenceView, features, relative, wh_word
-from cartqa.reading.trees import Forest
+from cartqa.reading.scorer import Model, SentenceView, features, relative, wh_word, with_candidates
 from cartqa.records import Answer
 
 SENTENCE = Sentence("a.txt", 0, 0, 66, "The National Cancer Institute of Milan was established in 1928.")
@@ -134,7 +133,11 @@ def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
 @pytest.mark.parametrize("method", ["trees", "logistic"])
 def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold(method):
     model, figures = train.fit(_synthetic(200), method=method, override=False)
-    assert (model.forest is not None) == (method == "trees")
+    assert (model.forest is not None) == (model.sentence_forest is not None) == (method == "trees")
+    # the sentence model reads its candidates' probabilities: the sentence of a likely span holds the answer
+    likely, unlikely = model.sentence_probabilities(with_candidates([({"coverage": 0.5}, [0.95]),
+                                                                     ({"coverage": 0.5}, [0.05])]))
+    assert likely > 0.5 > unlikely
     if method == "logistic":
         assert model.weights["good"] > 1.0
     assert model.probability({"good": 2.0}) > 0.5 > model.probability({"good": 0.0})
@@ -162,10 +165,12 @@ def test_a_model_with_trees_survives_its_json_file(tmp_path):
     import json
 
     model, _ = train.fit(_synthetic(120), method="trees")
-    back = json.loads(train._dump(model.to_json()))
-    d = Model(**{k: v for k, v in back.items() if k != "forest"}, forest=Forest.from_json(back["forest"]))
+    back = Model.from_json(json.loads(train._dump(model.to_json())))
     rows = [{"good": 2.0}, {"good": 0.0}, {}]
-    assert np.allclose(d.probabilities(rows), model.probabilities(rows), atol=1e-5)
+    assert np.allclose(back.probabilities(rows), model.probabilities(rows), atol=1e-5)
+    sentences = with_candidates([({"coverage": 0.5}, [0.9, 0.1]), ({"coverage": 0.5}, [0.05])])
+    assert back.sentence_forest is not None
+    assert np.allclose(back.sentence_probabilities(sentences), model.sentence_probabilities(sentences), atol=1e-5)
 
 
 def test_relative_features_compare_a_candidate_with_the_questions_best():

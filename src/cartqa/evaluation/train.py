@@ -28,7 +28,7 @@ import numpy as np
 
 from cartqa.evaluation.metrics import GoldQuestion, contains_answer, load_gold, short_answer_correct
 from cartqa.evaluation.plots import calibration_svg
-from cartqa.reading.scorer import Model
+from cartqa.reading.scorer import Model, with_candidates
 from cartqa.reading.trees import Forest, Tree
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,8 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
     questions (heldout15, 93.8% -> 87.5% short answers right, 2026-12-05); with the trees it kept them
     and won on the development corpus's blind sets (docs/evaluation.md)."""
     names = sorted({k for q in questions for f, *_ in q.rows for k in f})
-    s_names = sorted({k for q in questions for *_, sf, _ in q.rows if sf for k in sf})
+    s_names = sorted({k for q in questions if q.rows for f, _ in _sentences(q, np.zeros(len(q.rows))).values()
+                      for k in f})
     groups = sorted({q.group for q in questions})
     fold_of = {g: i % FOLDS for i, g in enumerate(np.random.default_rng(7).permutation(groups).tolist())}
     qw = question_weights(questions, dev_share)
@@ -172,6 +173,11 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
         return _fit_trees(x, y, w) if method == "trees" else _fit(x, y, c, w)
 
     oof = [np.zeros(len(q.rows)) for q in questions]
+
+    def sentences(idx):  # on the candidates' out-of-fold probabilities, as the reader sees its own
+        x, y = _sentence_stack(questions, idx, oof, s_names)
+        return _fit_trees(x, y) if method == "trees" else _fit(x, y, c)
+
     s_oof: list[dict] = [{} for _ in questions]
     for k in range(FOLDS):
         train = [i for i, q in enumerate(questions) if fold_of[q.group] != k]
@@ -180,19 +186,21 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
         for i in test:
             if questions[i].rows:
                 oof[i] = _proba(model, _matrix([f for f, *_ in questions[i].rows], names))
-        s_model = _fit(*_sentence_stack(questions, train, oof, s_names), c)
+        s_model = sentences(train)
         for i in test:
             s_oof[i] = _sentence_probs(questions[i], oof[i], s_model, s_names)
     cand = candidates(range(len(questions)))
-    sent = _fit(*_sentence_stack(questions, range(len(questions)), oof, s_names), c)
+    sent = sentences(range(len(questions)))
     answer_t, passage_t, figures = _thresholds(questions, oof, s_oof)
     rules_a, rules_t, rules_o, rules_d, rules_figures = _rules_thresholds(questions, oof, s_oof, override)
     figures.update(rules_figures)
     figures["ranked_first"] = _ranked_first(questions, oof)
     forest = export_forest(cand, names) if method == "trees" else None
+    s_forest = export_forest(sent, s_names) if method == "trees" and sent is not None else None
     model = Model({} if forest else _named(cand, names), 0.0 if forest else float(cand.intercept_[0]),
-                  answer_t, passage_t, _named(sent, s_names), float(sent.intercept_[0]) if sent is not None else 0.0,
-                  rules_t, forest, rules_a, rules_o, rules_d)
+                  answer_t, passage_t, {} if s_forest else _named(sent, s_names),
+                  float(sent.intercept_[0]) if sent is not None and not s_forest else 0.0,
+                  rules_t, forest, rules_a, rules_o, rules_d, s_forest)
     figures["calibration"] = _calibration(questions, oof)
     return model, figures
 
@@ -219,31 +227,37 @@ def _stack(questions, idx, names):
     return _matrix(feats, names), np.array(labels)
 
 
-def _leads(q: Question, probs: np.ndarray) -> dict:
-    """Each sentence's best candidate row (by ``probs``): its sentence features and label."""
-    best: dict = {}
+def _sentences(q: Question, probs: np.ndarray) -> dict:
+    """Each sentence of ``q`` (by key): its features with its candidates' probabilities ``probs``
+    (:func:`cartqa.reading.scorer.with_candidates`, as the reader computes them) and its label."""
+    static: dict = {}
+    scores: dict = {}
+    label: dict = {}
     for (f, y, key, sf, sy), p in zip(q.rows, probs):
-        if sf is not None and (key not in best or p > best[key][0]):
-            best[key] = (p, sf, sy)
-    return best
+        scores.setdefault(key, []).append(float(p))
+        label[key] = sy
+        if sf is not None:
+            static[key] = sf
+    keys = [k for k in scores if k in static]
+    full = with_candidates([(static[k], scores[k]) for k in keys])
+    return {k: (f, label[k]) for k, f in zip(keys, full)}
 
 
 def _sentence_stack(questions, idx, oof, s_names):
     feats, labels = [], []
     for i in idx:
-        for p, sf, sy in _leads(questions[i], oof[i]).values():
-            feats.append({**sf, "best_candidate": float(p)})
+        for f, sy in _sentences(questions[i], oof[i]).values():
+            feats.append(f)
             labels.append(sy)
     return _matrix(feats, s_names), np.array(labels)
 
 
 def _sentence_probs(q: Question, probs: np.ndarray, model, s_names) -> dict:
-    leads = _leads(q, probs)
-    if not leads:
+    rows = _sentences(q, probs)
+    if not rows:
         return {}
-    keys = list(leads)
-    x = _matrix([{**leads[k][1], "best_candidate": float(leads[k][0])} for k in keys], s_names)
-    return dict(zip(keys, _proba(model, x)))
+    keys = list(rows)
+    return dict(zip(keys, _proba(model, _matrix([rows[k][0] for k in keys], s_names))))
 
 
 @dataclass(frozen=True)
@@ -407,13 +421,14 @@ def _calibration(questions, oof, bins: int = 10) -> list[dict]:
 
 
 def _dump(d: dict) -> str:
-    forest = d.get("forest")
-    head = json.dumps({k: v for k, v in d.items() if k != "forest"}, indent=1, sort_keys=True)
-    if not forest:
-        return head + "\n"
-    trees = ",\n".join("  " + json.dumps(t, sort_keys=True, separators=(",", ":")) for t in forest["trees"])
-    rest = json.dumps({k: v for k, v in forest.items() if k != "trees"}, sort_keys=True)[1:-1]
-    return head[:-2] + f',\n "forest": {{{rest}, "trees": [\n{trees}\n ]}}\n}}\n'
+    """``d`` as JSON, a forest's trees one per line (a refit's diff stays readable)."""
+    forests = [k for k in ("forest", "sentence_forest") if d.get(k)]
+    text = json.dumps({k: v for k, v in d.items() if k not in forests}, indent=1, sort_keys=True)[:-2]
+    for k in forests:
+        trees = ",\n".join("  " + json.dumps(t, sort_keys=True, separators=(",", ":")) for t in d[k]["trees"])
+        rest = json.dumps({x: v for x, v in d[k].items() if x != "trees"}, sort_keys=True)[1:-1]
+        text += f',\n "{k}": {{{rest}, "trees": [\n{trees}\n ]}}'
+    return text + "\n}\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from cartqa.reading.candidates import Candidate, analyse, propose
 from cartqa.reading.grounding import Sentence
 from cartqa.reading.question import Question
-from cartqa.reading.scorer import Model, SentenceView, features, relative, sentence_features, wh_word
+from cartqa.reading.scorer import (
+    Model,
+    SentenceView,
+    features,
+    relative,
+    sentence_features,
+    wh_word,
+    with_candidates,
+)
 
 SENTENCES = 6  # the best sentences by coverage and meaning whose candidates are scored
 
@@ -56,11 +64,12 @@ class Choice:
 
 
 def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int] | None, model: Model,
-           keep: bool = False, rule_name: str = "") -> Choice:
+           keep: bool = False, rule_name: str = "", translated: bool = False) -> Choice:
     """Score every candidate of the best ``ranked`` sentences and decide among the three outcomes.
 
     ``rule`` is the rules' answer (its sentence and offsets within it), or None when they refused;
-    ``rule_name`` names the rule that found it (``picking.pick_named``).
+    ``rule_name`` names the rule that found it (``picking.pick_named``); ``translated``: the question
+    was read from Italian.
     ``keep`` returns every scored row (for training), not only the decision.
     """
     top = list(ranked[:SENTENCES])
@@ -82,20 +91,24 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
     rows = [Row(s, c, f, p) for (s, c, f), p in zip(found, model.probabilities([f for *_, f in found]))]
     if not rows:
         return Choice("refusal")
-    # the sentence each row's sentence would be as the answer, by its best candidate
+    # each sentence as the answer: its best candidate (the span marked) and all its candidates' probabilities
     leads: dict[tuple[str, int], Row] = {}
+    scores: dict[tuple[str, int], list[float]] = {}
     for row in rows:
         key = (row.sentence.doc, row.sentence.index)
+        scores.setdefault(key, []).append(row.probability)
         if key not in leads or row.probability > leads[key].probability:
             leads[key] = row
-    sentences = []
+    found_leads, statics = [], []
     for rank, r in enumerate(top):
-        lead = leads.get((r.sentence.doc, r.sentence.index))
-        if lead is not None:
+        key = (r.sentence.doc, r.sentence.index)
+        if key in leads:
             view = SentenceView((), r.coverage, r.similarity, r.grounded, rank,
                                 bool(rule and rule[0] == r.sentence))
-            sf = sentence_features(view, lead.probability, q.answer_type)
-            sentences.append((model.sentence_probability(sf), lead, sf))
+            found_leads.append(leads[key])
+            statics.append((sentence_features(view, q.answer_type, translated), scores[key]))
+    full = with_candidates(statics)
+    sentences = list(zip(model.sentence_probabilities(full), found_leads, [sf for sf, _ in statics]))
     if keep:
         by_lead = {id(lead): sf for _, lead, sf in sentences}
         rows = [Row(x.sentence, x.candidate, x.features, x.probability, by_lead.get(id(x))) for x in rows]

@@ -124,14 +124,15 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
     if learned:
-        return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule))
+        return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule, translated=translated))
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
     # that may answer, shown whole; where they answered, another candidate only when it is surer
     # than rules_override_threshold, and the sentence with the span marked instead of a short
     # answer when the scorer doubts the span (under rules_doubt_threshold).
     if rule.found:
-        choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep, rule_name=rule.rule)
+        choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep, rule_name=rule.rule,
+                        translated=translated)
         overruled = choice.outcome == "answer" and (choice.sentence, choice.start, choice.end) != span
         sure = choice.probability if overruled else choice.rule_probability
         if sure is not None and sure < doubt:
@@ -143,7 +144,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return _chosen(choice)
     answer_t = model.rules_answer_threshold if model.rules_answer_threshold is not None else NEVER
     passage_t = model.rules_passage_threshold if model.rules_passage_threshold is not None else model.passage_threshold
-    choice = choose(q, ranked, None, replace(model, answer_threshold=answer_t, passage_threshold=passage_t), keep=keep)
+    choice = choose(q, ranked, None, replace(model, answer_threshold=answer_t, passage_threshold=passage_t), keep=keep,
+                    translated=translated)
     if choice.outcome == "answer":
         return _chosen(choice)
     if choice.sentence is None or choice.outcome == "refusal":

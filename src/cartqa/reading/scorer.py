@@ -18,6 +18,7 @@ import functools
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -63,6 +64,7 @@ class Model:
     # reading by the rules: their answer (or the override's) is shown as its sentence, span marked,
     # when the scorer rates it under this probability
     rules_doubt_threshold: float | None = None
+    sentence_forest: Forest | None = None  # the sentences' trees; the logistic sentence weights when None
 
     def probability(self, features: dict[str, float]) -> float:
         if self.forest is not None:
@@ -76,9 +78,21 @@ class Model:
             return self.forest.probabilities(rows)
         return [self.probability(f) for f in rows]
 
-    def sentence_probability(self, features: dict[str, float]) -> float:
-        z = self.sentence_bias + sum((self.sentence_weights or {}).get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def sentence_probabilities(self, rows: list[dict[str, float]]) -> list[float]:
+        """Each sentence's probability of holding the answer (:func:`with_candidates` rows)."""
+        if self.sentence_forest is not None:
+            return self.sentence_forest.probabilities(rows)
+        return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.sentence_bias + sum(
+            (self.sentence_weights or {}).get(k, 0.0) * v for k, v in f.items()))))) for f in rows]
+
+    @staticmethod
+    def from_json(d: dict) -> Model:
+        """The model :meth:`to_json` wrote (older files lack the later keys)."""
+        return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
+                     d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"),
+                     Forest.from_json(d["forest"]) if d.get("forest") else None, d.get("rules_answer_threshold"),
+                     d.get("rules_override_threshold"), d.get("rules_doubt_threshold"),
+                     Forest.from_json(d["sentence_forest"]) if d.get("sentence_forest") else None)
 
     def to_json(self) -> dict:
         return {"weights": self.weights, "bias": self.bias, "answer_threshold": self.answer_threshold,
@@ -87,7 +101,8 @@ class Model:
                 "forest": self.forest.to_json() if self.forest is not None else None,
                 "rules_answer_threshold": self.rules_answer_threshold,
                 "rules_override_threshold": self.rules_override_threshold,
-                "rules_doubt_threshold": self.rules_doubt_threshold}
+                "rules_doubt_threshold": self.rules_doubt_threshold,
+                "sentence_forest": self.sentence_forest.to_json() if self.sentence_forest is not None else None}
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,11 +111,7 @@ def load() -> Model | None:
     path = resources.files("cartqa.reading") / WEIGHTS
     if not path.is_file():
         return None
-    d = json.loads(path.read_text(encoding="utf-8"))
-    return Model(d["weights"], d["bias"], d["answer_threshold"], d["passage_threshold"],
-                 d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"),
-                 Forest.from_json(d["forest"]) if d.get("forest") else None, d.get("rules_answer_threshold"),
-                 d.get("rules_override_threshold"), d.get("rules_doubt_threshold"))
+    return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
 def wh_word(question: str) -> str:
@@ -267,9 +278,33 @@ def relative(rows: list[dict[str, float]]) -> None:
         f["candidates"] = min(n, 200) / 200
 
 
-def sentence_features(s: SentenceView, best: float, answer_type: str) -> dict[str, float]:
-    """Features of a sentence as the answer: does it answer, even when no span is sure?"""
+def sentence_features(s: SentenceView, answer_type: str, translated: bool = False) -> dict[str, float]:
+    """Features of a sentence as the answer, before its candidates are scored (kept for training):
+    does it answer, even when no span is sure? ``translated``: the question was read from Italian,
+    where the sentences it finds cover fewer of its terms for the same worth."""
     return {"coverage": s.coverage, "similarity": s.similarity, "grounded": float(s.grounded),
             "top_sentence": float(s.rank == 0), "sentence_rank": 1.0 / (1 + s.rank),
-            "rule_sentence": float(s.rule_sentence), "best_candidate": best,
-            f"type={answer_type}": 1.0}
+            "rule_sentence": float(s.rule_sentence), f"type={answer_type}": 1.0, "translated": float(translated)}
+
+
+def with_candidates(sentences: Sequence[tuple[dict[str, float], Sequence[float]]]) -> list[dict[str, float]]:
+    """Each sentence's :func:`sentence_features` with what its candidates' probabilities say: its
+    best and second best, their sum, how far its best falls behind the question's best, its place
+    among the sentences by best candidate, and how many candidates it has. The reader (scored
+    candidates) and the trainer (out-of-fold ones) both call it.
+
+    >>> rows = with_candidates([({"coverage": 1.0}, [0.2, 0.7]), ({"coverage": 0.5}, [0.9])])
+    >>> [(f["best_candidate"], f["second"], round(f["gap"], 2), f["is_best"]) for f in rows]
+    [(0.7, 0.2, 0.2, 0.0), (0.9, 0.0, 0.0, 1.0)]
+    """
+    bests = [max(ps, default=0.0) for _, ps in sentences]
+    top = max(bests, default=0.0)
+    order = sorted(range(len(sentences)), key=lambda i: -bests[i])
+    place = {i: k for k, i in enumerate(order)}
+    out = []
+    for i, (static, ps) in enumerate(sentences):
+        ranked = sorted(ps, reverse=True)
+        out.append({**static, "best_candidate": bests[i], "second": ranked[1] if len(ranked) > 1 else 0.0,
+                    "psum": min(sum(ranked), 3.0), "gap": top - bests[i], "srank": 1.0 / (1 + place[i]),
+                    "is_best": float(place[i] == 0), "n_cands": min(len(ranked), 30) / 30})
+    return out
