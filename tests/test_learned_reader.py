@@ -95,6 +95,15 @@ def test_the_rules_vote_is_told_apart_by_the_rule_that_cast_it():
     assert all(f["rule_exact|by=positional"] == 0.0 for f in others)
 
 
+def test_the_sentence_model_is_told_the_question_was_read_from_italian():
+    q = analyse("When was the National Cancer Institute of Milan established?")
+    ranked = [Ranked(SENTENCE, 0.9, 0.8, True)]
+    for translated in (False, True):
+        rows = choose(q, ranked, None, Model({}, 0.0, 0.5, 0.5, {}, 0.0), keep=True, translated=translated).rows
+        leads = [r.sentence_features for r in rows if r.sentence_features is not None]
+        assert [f["translated"] for f in leads] == [float(translated)]
+
+
 def _outcome(answerable: bool, answer: Answer) -> Outcome:
     g = GoldQuestion("q", "When?", "en", answerable, ("1928",) if answerable else (), "", "date")
     return Outcome(g, answer, 0.01, None)
