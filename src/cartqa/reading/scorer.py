@@ -69,8 +69,7 @@ class Model:
     def probability(self, features: dict[str, float]) -> float:
         if self.forest is not None:
             return self.forest.probabilities([features])[0]
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(self.bias, self.weights, features)
 
     def probabilities(self, rows: list[dict[str, float]]) -> list[float]:
         """Every candidate's probability at once (trees walk all rows together)."""
@@ -82,8 +81,7 @@ class Model:
         """Each sentence's probability of holding the answer (:func:`with_candidates` rows)."""
         if self.sentence_forest is not None:
             return self.sentence_forest.probabilities(rows)
-        return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.sentence_bias + sum(
-            (self.sentence_weights or {}).get(k, 0.0) * v for k, v in f.items()))))) for f in rows]
+        return [_logistic(self.sentence_bias, self.sentence_weights or {}, f) for f in rows]
 
     @staticmethod
     def from_json(d: dict) -> Model:
@@ -103,6 +101,11 @@ class Model:
                 "rules_override_threshold": self.rules_override_threshold,
                 "rules_doubt_threshold": self.rules_doubt_threshold,
                 "sentence_forest": self.sentence_forest.to_json() if self.sentence_forest is not None else None}
+
+
+def _logistic(bias: float, weights: dict[str, float], features: dict[str, float]) -> float:
+    z = bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @functools.lru_cache(maxsize=1)
