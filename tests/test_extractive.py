@@ -402,3 +402,22 @@ def test_a_sentence_is_about_the_title_and_heading_it_sits_under():
     untitled = "We describe a dataset named Linnerrud in what follows.\n\n" + body
     other = Chunk("notes.txt", untitled, 0, len(untitled))
     assert not ask("When were the data of the Linnerrud dataset collected?", other).found
+
+
+def test_a_name_is_known_by_the_words_that_say_which_one():
+    from test_picking import Thesaurus
+
+    from cartqa.reading.extractive import _names_unknown_entity
+    from cartqa.reading.question import analyse
+
+    text = "The clinical centre has 300 beds. The Humanitas Clinic opened in 1996."
+    view = CorpusView([Chunk("c.txt", text, 0, len(text))], None,
+                      Thesaurus(lambda word, kind: kind == "organization" and word == "clinic"))
+    # "clinic" is spelt like "clinical", but a clinic is a kind of organization: "Mayo" says which one
+    assert _names_unknown_entity(analyse("How many beds does the Mayo Clinic have?"), view)
+    assert _names_unknown_entity(analyse("How many beds does the Mayo Hospital have?"), view)
+    assert not _names_unknown_entity(analyse("When did the Humanitas Clinic open?"), view)
+    # a name of kind words alone is known by them
+    assert not _names_unknown_entity(analyse("What does the Clinical Centre do?"), view)
+    # read from Italian, a name may keep its Italian words ("Clinica Mayo" -> "Mayo Clinic"): any word will do
+    assert not _names_unknown_entity(analyse("How many beds does the Mayo Clinic have?"), view, translated=True)

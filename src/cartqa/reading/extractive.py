@@ -101,7 +101,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     """
     q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
-    if not sentences or _names_unknown_entity(q, view):
+    if not sentences or _names_unknown_entity(q, view, translated):
         return Extraction(False)
     # "Quali *paesi* ...": what is asked for stayed Italian, so its kind is not known and no answer is
     # found by its place alone (a list item the question names still is: "Quale struttura *di Bergamo*")
@@ -276,11 +276,26 @@ def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:
     return replace(q, entities=tuple(tuple(r) for r in runs)) if runs else q
 
 
-def _names_unknown_entity(q: Question, view: CorpusView) -> bool:
-    """An English question about a name the corpus never mentions cannot be answered from it."""
+def _names_unknown_entity(q: Question, view: CorpusView, translated: bool = False) -> bool:
+    """An English question about a name the corpus never mentions cannot be answered from it.
+
+    A name is known by the words that say which one it is: "Mayo Clinic" is not mentioned by a
+    corpus that says "clinical" (or "clinic") but never "Mayo". Its words that say what kind of
+    thing it names (a clinic is an organization) count only when it has no other word. A question
+    read from Italian may keep the Italian name ("Security Council of *ONU*" for the UN's): any of
+    its words known will do.
+    """
     if q.language != "en":
         return False
-    return any(not any(covers(w, view.vocabulary) for w in entity) for entity in q.entities)
+    return any(not any(covers(w, view.vocabulary) for w in (entity if translated else _which(entity, view)))
+               for entity in q.entities)
+
+
+def _which(entity: tuple[str, ...], view: CorpusView) -> list[str]:
+    """The words of a name that say which one it is, not what kind ("Mayo" of "Mayo Clinic")."""
+    which = [w for w in entity if w not in STOPWORDS and stem(w) not in NAMED_KIND_STEMS
+             and not view.is_a(w, "organization")]
+    return which or list(entity)
 
 
 def _score(q: Question, s: Sentence, sim: float | None, view: CorpusView, related: Related | None = None) -> _Scored:
