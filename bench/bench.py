@@ -17,7 +17,8 @@ figure comes from a fresh process, as a user would meet it:
 - recall@3 of the seed's evidence among the answer's sources.
 
 The peers are measured on the same corpus folder, on retrieval (they have no reader of ours).
-``BENCH_CARTQA=0`` measures the peers alone. Prints a markdown table. Never a timed test: figures only, from this run.
+``BENCH_CARTQA=0`` measures the peers alone; ``BENCH_PEER_ENCODE=0`` leaves out their raw encode.
+Prints a markdown table. Never a timed test: figures only, from this run.
 """
 
 from __future__ import annotations

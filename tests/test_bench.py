@@ -111,3 +111,27 @@ def test_make_corpus_writes_the_seed_corpus_among_the_documents(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["doc-00000.txt", "doc-00001.txt", "doc-00002.txt", "doc-00003.txt", "doc-00004.txt", "seed.txt"]
     assert len({p.read_text(encoding="utf-8") for p in out.iterdir()}) == 6
+
+
+@pytest.mark.parametrize(("value", "timed"), [(None, True), ("1", True), ("0", False)])
+def test_a_peers_raw_encode_can_be_left_out(monkeypatch, tmp_path, value, timed):
+    import peer_runner
+
+    class Fake:
+        def load(self):
+            pass
+
+        def build(self, records, index):
+            self.records = records
+
+    (tmp_path / "a.txt").write_text("One sentence. Another sentence.", encoding="utf-8")
+    if value is None:
+        monkeypatch.delenv("BENCH_PEER_ENCODE", raising=False)
+    else:
+        monkeypatch.setenv("BENCH_PEER_ENCODE", value)
+    monkeypatch.setattr(peer_runner, "raw_encode", lambda texts: 2.0)
+    out = peer_runner.build(Fake(), tmp_path, tmp_path / "index")
+    assert out["chunks"] == 1 and ("encode_s" in out) == timed
+    row = next(line for line in table([{"system": "txtai", "documents": 1, **out}]).splitlines()
+               if line.startswith("| build / raw encode"))
+    assert row.endswith("(2 s encode) |" if timed else "| n/a |")
