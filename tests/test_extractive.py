@@ -423,3 +423,18 @@ def test_a_name_is_known_by_the_words_that_say_which_one():
     # read from Italian, a name may keep an Italian word ("ONU" for the UN): any of its words will do
     onu = analyse("When did the Security Council of ONU meet?")
     assert _names_unknown_entity(onu, view) and not _names_unknown_entity(onu, view, translated=True)
+
+
+def test_other_readers_spans_are_grounded_as_the_question_was_read():
+    from test_picking import Thesaurus
+
+    from cartqa.reading.extractive import grounded
+
+    text = "The UN Security Council met in New York in 2014."
+    kinds = {"security", "council"}
+    view = CorpusView([Chunk("c.txt", text, 0, len(text))], None,
+                      Thesaurus(lambda word, kind: kind == "organization" and word in kinds))
+    sentence = view.sentences["c.txt"][0]
+    question = "Where did the Security Council of ONU meet in 2014?"  # read from Italian, "ONU" kept
+    assert not grounded(question, sentence, view)
+    assert grounded(question, sentence, view, translated=True)

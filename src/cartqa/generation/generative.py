@@ -71,13 +71,13 @@ class Generated:
 
 
 def generate(question: str, hits: Sequence[Hit], view: CorpusView, fallback: Callable[[], Extraction],
-             generator: Generator, *, checked: bool = True) -> Generated:
+             generator: Generator, *, checked: bool = True, translated: bool = False) -> Generated:
     """Ask ``generator`` over the top passages; keep its reply only if it passes the checks."""
     shown = list(hits[:PASSAGES])
     reply = generator(prompt(question, [h.chunk.text for h in shown])).strip() if shown else ""
     if not checked:
         return Generated("free", reply, Extraction(bool(reply) and not says_unknown(reply), reply))
-    verdict, found = check(question, clean_reply(reply), shown, view)
+    verdict, found = check(question, clean_reply(reply), shown, view, translated)
     log.info("model replied %r: %s", reply, verdict)
     if found is not None:
         return Generated("generative", reply, found)
@@ -93,8 +93,10 @@ def prompt(question: str, passages: Sequence[str]) -> Messages:
             {"role": "user", "content": f"Passages:\n{numbered}\n\nQuestion: {question}"}]
 
 
-def check(question: str, reply: str, hits: Sequence[Hit], view: CorpusView) -> tuple[str, Extraction | None]:
-    """``("accepted", span)`` or ``(reason, None)`` for ``reply`` over the passages of ``hits``."""
+def check(question: str, reply: str, hits: Sequence[Hit], view: CorpusView,
+          translated: bool = False) -> tuple[str, Extraction | None]:
+    """``("accepted", span)`` or ``(reason, None)`` for ``reply`` over the passages of ``hits``
+    (``translated``: the question was read from Italian)."""
     if not re.search(r"\w", reply):
         return "empty", None
     if says_unknown(reply):
@@ -109,7 +111,7 @@ def check(question: str, reply: str, hits: Sequence[Hit], view: CorpusView) -> t
     misfit = _misfit(analyse(question), sentence.text, a, b)
     if misfit:
         return misfit, None
-    if not grounded(question, sentence, view):
+    if not grounded(question, sentence, view, translated):
         return "its sentence does not ground the question", None
     return "accepted", Extraction(True, sentence.text[a:b], sentence, sentence.start + a, sentence.start + b, score)
 

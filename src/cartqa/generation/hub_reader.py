@@ -50,8 +50,10 @@ def best_span(name: str, question: str, context: str, max_tokens: int = 30) -> t
     return best
 
 
-def read_with_model(name: str, question: str, hits: Sequence[Hit], view: CorpusView, top: int = 3) -> Extraction:
-    """Best grounded span the model finds in the top passages, or a refusal."""
+def read_with_model(name: str, question: str, hits: Sequence[Hit], view: CorpusView, top: int = 3,
+                    translated: bool = False) -> Extraction:
+    """Best grounded span the model finds in the top passages, or a refusal (``translated``: the
+    question was read from Italian, see :func:`~cartqa.reading.extractive.grounded`)."""
     best: Extraction | None = None
     with _LOCK:
         spans = [(hit, best_span(name, question, hit.chunk.text)) for hit in hits[:top]]
@@ -60,7 +62,7 @@ def read_with_model(name: str, question: str, hits: Sequence[Hit], view: CorpusV
             continue
         start, end = hit.chunk.start + span[0], hit.chunk.start + span[1]
         sentence = view.sentence_at(hit.chunk.doc, start)
-        if sentence is None or end > sentence.end or not grounded(question, sentence, view):
+        if sentence is None or end > sentence.end or not grounded(question, sentence, view, translated):
             continue
         if best is None or span[2] > best.confidence:
             best = Extraction(True, hit.chunk.text[span[0]:span[1]], sentence, start, end, span[2])

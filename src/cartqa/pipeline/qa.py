@@ -78,7 +78,7 @@ def answer(
         if reader:
             from cartqa.generation.hub_reader import read_with_model
 
-            return read_with_model(reader, resolved, hits, engine.view)
+            return read_with_model(reader, resolved, hits, engine.view, translated=prepared.translated)
         engine.related.warm(question_phrases(resolved))
         return extract(resolved, hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
                        translated=prepared.translated, learned=config.learned_reader())
@@ -86,7 +86,7 @@ def answer(
     try:
         if mode == "extractive":
             return to_answer(read(), hits, resolved)
-        return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm))
+        return _with_model(mode, resolved, hits, engine.view, read, config.llm(llm), prepared.translated)
     finally:
         warm_in_background(engine, config.index_dir(index_dir))  # once the first answer is out
 
@@ -110,11 +110,12 @@ def prepare(text: str, engine, index_dir: Path, history: Sequence[str | dict] | 
     return Prepared(resolved, resolved != followed, engine.retriever.search(resolved, k=k))
 
 
-def _with_model(mode: str, question: str, hits: Sequence[Hit], view, read, llm: str | None) -> Answer:
+def _with_model(mode: str, question: str, hits: Sequence[Hit], view, read, llm: str | None,
+                translated: bool = False) -> Answer:
     from cartqa.generation.generative import generate
     from cartqa.generation.llm import get_generator
 
-    g = generate(question, hits, view, read, get_generator(llm), checked=mode == "generative")
+    g = generate(question, hits, view, read, get_generator(llm), checked=mode == "generative", translated=translated)
     if g.via == "free":
         sources = [_source(h) for h in hits]
         return Answer(g.reply or NOT_FOUND.format(about=_about(question)), g.extraction.found, sources, via="free")

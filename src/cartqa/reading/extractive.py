@@ -476,14 +476,15 @@ def _says(word: str, context: frozenset[str], related: Related | None, threshold
     return bool(related) and related(word, [c for c in context if c not in STOPWORDS]) >= threshold
 
 
-def grounded(question: str, sentence: Sentence, view: CorpusView) -> bool:
+def grounded(question: str, sentence: Sentence, view: CorpusView, translated: bool = False) -> bool:
     """Does ``sentence`` ground ``question`` (entities and key terms covered)?
 
     The checks :func:`extract` applies before its confidence threshold; used on
     spans proposed by other readers (e.g. a Hub QA model), which bring their own score.
+    ``translated``: the question was read from Italian, as for :func:`extract`.
     """
     q = analyse(question)
-    if _names_unknown_entity(q, view):
+    if _names_unknown_entity(q, view, translated):
         return False
     cand = _score(q, sentence, 0.0, view)
     return cand.entities_ok and cand.coverage >= MIN_COVERAGE
