@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from cartqa.reading.window import cut_marks
 from cartqa.records import Answer, Source
 
 # An inline icon: a glyph may be missing from the reader's fonts (an emoji is, in Debian's Chromium).
@@ -168,8 +169,7 @@ def answer_html(answer: Answer, question: str, turn: int) -> str:
         # a long sentence comes as a window of it (cartqa.reading.window): say where it was cut
         whole = answer.sources[0].sentence if answer.sources else ""
         at = whole.find(answer.sentence) if whole and answer.sentence else -1
-        before = "…" if at > 0 and whole[:at].strip() else ""
-        after = "…" if at >= 0 and whole[at + len(answer.sentence):].strip() else ""
+        before, after = cut_marks(whole, at, at + len(answer.sentence)) if at >= 0 else ("", "")
         return (f'<p class="answer passage-only"><span class="label">Not sure of a short answer; the closest passage '
                 f'says:</span> {before}{marked(answer.sentence, span)}{after} {cite}</p>')
     if not answer.found:

@@ -26,7 +26,7 @@ from cartqa.reading.mending import (
     mend_request,
     mend_wh_word,
 )
-from cartqa.reading.window import window
+from cartqa.reading.window import cut_marks, window
 from cartqa.records import Answer, Hit, Source
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,8 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
             lead = replace(lead, span=None)
         # a long sentence is shown as the window of it around its likeliest span
         a, b = window(s.text, found.start - s.start, found.end - s.start)
-        shown = ("…" if s.text[:a].strip() else "") + s.text[a:b] + ("…" if s.text[b:].strip() else "")
+        before, after = cut_marks(s.text, a, b)
+        shown = before + s.text[a:b] + after
         return Answer(PASSAGE.format(sentence=shown), False, [lead, *sources], s.text[a:b], outcome="passage",
                       confidence=found.confidence)
     return Answer(text=found.text, found=True, sources=[lead, *sources], sentence=s.text, confidence=found.confidence)

@@ -127,7 +127,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule, translated=translated))
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
-    # that may answer, shown whole; where they answered, another candidate only when it is surer
+    # that may answer, unmarked (a window of it when long); where they answered, another candidate only when it is surer
     # than rules_override_threshold, and the sentence with the span marked instead of a short
     # answer when the scorer doubts the span (under rules_doubt_threshold).
     if rule.found:

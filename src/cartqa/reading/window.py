@@ -51,3 +51,12 @@ def window(text: str, start: int, end: int, words: int = WORDS) -> tuple[int, in
     after = min(len(spans) - 1 - last, room - before)
     before = min(first, room - after)
     return spans[first - before][0], spans[last + after][1]
+
+
+def cut_marks(text: str, a: int, b: int) -> tuple[str, str]:
+    """The "…" to show before and after ``text[a:b]``: where words of ``text`` were left out.
+
+    >>> cut_marks("one two three four", 4, 7), cut_marks("one two", 0, 7)
+    (('…', '…'), ('', ''))
+    """
+    return ("…" if text[:a].strip() else ""), ("…" if text[b:].strip() else "")
