@@ -41,6 +41,13 @@ def minilm():
     return get_embedder("minilm")
 
 
+@pytest.fixture(autouse=True)
+def float32(monkeypatch):
+    """These tests hold packing to the model's own float32 vectors; a build on a CPU with native
+    bfloat16 runs the forward pass in it (cartqa.index.precision), tested on its own below."""
+    monkeypatch.setenv("CARTQA_PRECISION", "float32")
+
+
 WORDS = ["beds", "a", "Plagencell", "cell factories", "EURE-CART", "1,200", "Ospedale Niguarda Ca' Granda",
          "the National Cancer Institute of Milan", "città", "x" * 60] * 30
 
@@ -77,3 +84,15 @@ def test_a_model_packing_does_not_reproduce_is_embedded_as_before(minilm, monkey
     words = WORDS[:10] * 30
     got = minilm.embed_passages(words)
     assert np.abs(got - minilm.model.encode(words, normalize_embeddings=True)).max() <= 1e-5
+
+
+@pytest.mark.slow
+def test_bfloat16_packed_words_keep_their_meaning(minilm, monkeypatch):
+    want = minilm.model.encode(WORDS[:10], normalize_embeddings=True, convert_to_numpy=True)
+    monkeypatch.setenv("CARTQA_PRECISION", "bfloat16")
+    got = packing.encode(minilm.model, WORDS[:10])
+    assert not np.array_equal(got, want)  # the setting reaches the forward pass
+    assert (got * want).sum(1).min() >= 0.999
+    assert np.abs(packing.encode(minilm.model, WORDS[:10], float32=True) - want).max() <= 1e-5
+    monkeypatch.setattr(packing, "_checked", {})  # asked again under the setting: checked in float32
+    assert packing.supports(minilm.model)

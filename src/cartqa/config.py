@@ -35,6 +35,13 @@ def store(value: str | None = None) -> str:
     return (value or os.environ.get("CARTQA_STORE") or "faiss").strip().lower()
 
 
+def precision(value: str | None = None) -> str:
+    """How a build runs torch's embedder: ``value``, else ``$CARTQA_PRECISION``, else ``auto``
+    (bfloat16 where the CPU computes it natively, float32 elsewhere); ``float32`` or ``bfloat16``
+    to choose. Questions are always embedded in float32 (cartqa.index.minilm)."""
+    return (value or os.environ.get("CARTQA_PRECISION") or "auto").strip().lower()
+
+
 def milvus_uri(value: str | None = None) -> str:
     """The Milvus to use with ``CARTQA_STORE=milvus``: ``value``, else ``$CARTQA_MILVUS_URI``
     (``http://host:19530`` for a server or cluster, or a ``.db`` path for Milvus Lite), else ``""``:

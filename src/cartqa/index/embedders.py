@@ -24,6 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from cartqa.errors import InputError
+from cartqa.index import precision
 
 DEFAULT_EMBEDDER = "minilm"
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -139,7 +140,7 @@ class SentenceTransformerEmbedder:
         # Words and short phrases go in big batches: for a few tokens each, the per-batch overhead
         # dominates (5,000 corpus words: ~4x faster at 256 than at 32).
         size = 256 if short else 32
-        with _one_thread() if few else contextlib.nullcontext():
+        with _one_thread() if few else contextlib.nullcontext(), precision.forward():
             vectors = model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)

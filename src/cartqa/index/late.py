@@ -29,6 +29,7 @@ import numpy as np
 from cartqa.corpus.chunking import document_texts, passage
 from cartqa.corpus.enumerations import reading_spans
 from cartqa.corpus.sentences import sentence_spans
+from cartqa.index import precision
 from cartqa.records import Chunk
 
 # Spans of one text whose tokens make one vector: a sentence is one span, a reading two.
@@ -269,7 +270,7 @@ def encode(model, texts: Sequence[str], groups: Sequence[Sequence[Group]],
         features = model.tokenizer([t for t, _ in fed], padding=True, truncation="longest_first",
                                    max_length=model.max_seq_length, return_offsets_mapping=True, return_tensors="pt")
         offsets = features.pop("offset_mapping").tolist()
-        with torch.inference_mode():
+        with torch.inference_mode(), precision.forward():  # bfloat16 where native: cartqa.index.precision
             hidden = model[0].auto_model(**features).last_hidden_state.float().numpy()
         mask = features["attention_mask"].numpy().astype(np.float32)
         found, pooled = late_pass(hidden, mask, offsets, [t for t, _ in fed], [g for _, g in fed])

@@ -18,9 +18,12 @@ vector. On those words: 2.7 s instead of 5.5 s.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import numpy as np
+
+from cartqa.index import precision
 
 BUDGET = 96  # tokens per row: on development words 64-128 were equally fast, 256-512 slower
 ROWS = 16  # rows per forward pass
@@ -62,9 +65,10 @@ def layout(lengths: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     return positions, slots
 
 
-def encode(model, texts: Sequence[str], budget: int = BUDGET, rows: int = ROWS) -> np.ndarray:
+def encode(model, texts: Sequence[str], budget: int = BUDGET, rows: int = ROWS, float32: bool = False) -> np.ndarray:
     """L2-normalised vectors of ``texts`` as ``model.encode(texts, normalize_embeddings=True)``
-    gives them, for a model that :func:`supports` packing."""
+    gives them, for a model that :func:`supports` packing; the forward pass in the build's
+    precision (cartqa.index.precision), or in float32 with ``float32``."""
     import torch
 
     ids = model.tokenizer(list(texts), truncation="longest_first", max_length=model.max_seq_length)["input_ids"]
@@ -83,9 +87,10 @@ def encode(model, texts: Sequence[str], budget: int = BUDGET, rows: int = ROWS) 
         allowed = (slot[:, :, None] == slot[:, None, :]) | torch.eye(slot.shape[1], dtype=torch.bool)
         mask = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)[:, None]
         with torch.inference_mode():
-            hidden = bert(input_ids=torch.from_numpy(tokens), attention_mask=mask,
-                          position_ids=torch.from_numpy(positions),
-                          token_type_ids=torch.zeros_like(slot)).last_hidden_state.float()
+            with contextlib.nullcontext() if float32 else precision.forward():  # the pooling stays float32
+                hidden = bert(input_ids=torch.from_numpy(tokens), attention_mask=mask,
+                              position_ids=torch.from_numpy(positions),
+                              token_type_ids=torch.zeros_like(slot)).last_hidden_state.float()
             most = max(len(row) for row in group)
             member = (slot[:, None, :] == torch.arange(most)[None, :, None]).float()  # (rows, texts, tokens)
             means = torch.bmm(member / member.sum(-1, keepdim=True).clamp(min=1), hidden)
@@ -105,7 +110,7 @@ def supports(model) -> bool:
         ok = False
         if late.supports(model):
             try:
-                got = encode(model, _PROBE)
+                got = encode(model, _PROBE, float32=True)  # the packing is checked, not the precision
                 want = model.encode(_PROBE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
                 ok = bool(np.abs(got - want).max() < 1e-4)
             except (TypeError, ValueError, RuntimeError):  # a model whose forward takes no 4-D mask or positions
