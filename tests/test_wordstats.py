@@ -57,8 +57,9 @@ def test_idf_counts_sentences_and_names_are_words_no_document_writes_in_lower_ca
 def test_a_document_twice_counts_twice(tmp_path):
     from cartqa.index.annotate import word_counts
 
-    per_document, corpus = word_counts(chunks({"a.txt": "INT has beds.", "b.txt": "INT has beds."}), {})
+    per_document, corpus, records = word_counts(chunks({"a.txt": "INT has beds.", "b.txt": "INT has beds."}), {})
     assert len(per_document) == 1 and corpus["sentences"] == 2 and corpus["df"]["bed"] == 2
+    assert len(records) == 2 and records[0] is records[1]
 
 
 def test_the_build_stores_the_counts_and_reuses_an_unchanged_documents_share(tiny_corpus, tmp_path, monkeypatch):
@@ -78,6 +79,29 @@ def test_the_build_stores_the_counts_and_reuses_an_unchanged_documents_share(tin
     assert counted == [["Humanitas has a CAR-T unit."]], "only the new document is counted"
     stored = load_stored(index, read_manifest(index))
     assert "humanitas" in stored.words.vocabulary and "int" in stored.words.aliases
+
+
+def test_an_unchanged_documents_word_forms_and_list_readings_are_read_not_worked_out(tiny_corpus, tmp_path,
+                                                                                     monkeypatch):
+    from cartqa.index import annotate
+
+    index = tmp_path / "i"
+    build_index(tiny_corpus, index, embedder="hash")
+    listed = "The units are: A in Pavia, B in Bergamo."
+    (tiny_corpus / "new.txt").write_text(listed, encoding="utf-8")
+    seen = []
+    real = annotate.list_readings
+    monkeypatch.setattr(annotate, "list_readings", lambda s: seen.append(s) or real(s))
+    build_index(tiny_corpus, index, embedder="hash")
+    assert seen == [listed], "only the new document's sentences"
+    monkeypatch.undo()
+    full = tmp_path / "full"
+    build_index(tiny_corpus, full, embedder="hash")
+    incremental, fresh = (load_stored(i, read_manifest(i)) for i in (index, full))
+    assert incremental.phrase_vectors.keys == fresh.phrase_vectors.keys
+    assert "pavia" in incremental.phrase_vectors and "bergamo" in incremental.phrase_vectors
+    assert incremental.sentence_vectors.keys == fresh.sentence_vectors.keys
+    assert "The units are: A in Pavia" in incremental.sentence_vectors
 
 
 def test_a_new_process_reads_the_counts_instead_of_counting(tiny_corpus, tmp_path, monkeypatch):

@@ -20,11 +20,11 @@ import numpy as np
 
 from cartqa.corpus import parsing
 from cartqa.corpus.chunking import ChunkSettings, chunk_document, passage
-from cartqa.corpus.enumerations import list_readings
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
-from cartqa.index.annotate import Tables, chunk_terms, parses_for, sentence_texts, vectors_for, warm_words, word_counts
+from cartqa.index.annotate import (Tables, chunk_terms, parses_for, recorded_words, sentence_texts, vectors_for,
+                                   word_counts)
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from cartqa.index.late import late_vectors, sentence_homes
 from cartqa.index.progress import progress_bars
@@ -266,12 +266,13 @@ def _tables(chunks: list[Chunk], sentences: list[str], fresh: dict[str, np.ndarr
     # Only what no earlier build has and this build's chunks did not give is embedded alone here
     # (an unchanged chunk's sentences are in the old table already).
     known = _Known(cache.sentence_vectors, fresh)
+    per_document, corpus, records = word_counts(chunks, cache.document_words)
     # A list's members, each read with what announces it, are compared with a question as sentences
     # (cartqa.reading.extractive): embedded on the fly, a long list's took ~0.4 s of a warm answer.
-    readings = [r for s in sentences for r in list_readings(s)]
+    readings = [r for record in records for r in record["readings"]]
     sentence_table = vectors_for([*sentences, *readings], known, model.embed_passages, model.dim,
                                  lambda done, total: step(BuildProgress("embedding", done, total, "sentences")))
-    phrase_table = vectors_for(warm_words(sentences), cache.phrase_vectors,
+    phrase_table = vectors_for(recorded_words(records), cache.phrase_vectors,
                                model.embed_passages, model.dim,
                                lambda done, total: step(BuildProgress("embedding", done, total, "words")))
     todo = len(parse.texts) if parse else 0
@@ -279,7 +280,6 @@ def _tables(chunks: list[Chunk], sentences: list[str], fresh: dict[str, np.ndarr
     fresh_parses = dict(zip(parse.texts, (p.to_json() for p in parse.result()))) if parse else {}
     parses = parses_for(sentences, cache.parses, fresh_parses) if parsing.available() else {}
     step(BuildProgress("parsing", todo, todo, "sentences"))
-    per_document, corpus = word_counts(chunks, cache.document_words)
     return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms), per_document, corpus)
 
 
