@@ -314,3 +314,18 @@ def test_no_chunk_passes_the_real_embedders_input_limit(tmp_path, capfd):
     chunks = load_stored(tmp_path / "i", read_manifest(tmp_path / "i")).chunks
     assert len(chunks) > 1 and all(model.count_tokens(c.text) <= 128 for c in chunks)
     assert "Token indices sequence length" not in capfd.readouterr().err
+
+
+def test_an_unknown_precision_is_one_line_before_anything_is_built(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.errors import InputError
+
+    index = tmp_path / "i"
+    build_index(tiny_corpus, index, embedder="hash")
+    before = read_manifest(index).build_id
+    (tiny_corpus / "new.txt").write_text("Humanitas has a CAR-T unit.", encoding="utf-8")
+    monkeypatch.setenv("CARTQA_PRECISION", "half")
+    with pytest.raises(InputError, match="Unknown precision 'half' .*'auto', 'float32' or 'bfloat16'"):
+        build_index(tiny_corpus, index, embedder="hash")  # the fake embedder never asks torch
+    assert read_manifest(index).build_id == before
+    monkeypatch.setenv("CARTQA_PRECISION", "float32")
+    assert build_index(tiny_corpus, index, embedder="hash").added == 1

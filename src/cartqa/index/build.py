@@ -23,6 +23,7 @@ from cartqa.corpus.chunking import ChunkSettings, chunk_document, passage
 from cartqa.corpus.loaders import CorpusFile, read_document, scan_corpus, scan_folder
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.errors import CorpusError, IndexFormatError, InputError, StoreError
+from cartqa.index import precision
 from cartqa.index.annotate import (Tables, chunk_terms, parses_for, recorded_words, sentence_texts, vectors_for,
                                    word_counts)
 from cartqa.index.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
@@ -76,6 +77,7 @@ def build_index(
     ``shard``: (I, N) to build only the files of shard I of N; ``reuse``: index folders (shards)
     whose vectors, parses and terms are taken instead of computed (cartqa.index.shards).
     """
+    precision.checked()  # a bad setting is refused before anything is read (a small build never asks torch)
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
     name = embedder if isinstance(embedder, str) else model.model_id
     settings = chunking or ChunkSettings()

@@ -37,6 +37,19 @@ def native_bfloat16() -> bool:
         return False
 
 
+def checked(value: str | None = None) -> str:
+    """The setting (:func:`cartqa.config.precision`), refused when it is none of :data:`CHOICES`;
+    ``auto`` left as it is, so nothing imports torch (a build asks before it reads any file).
+
+    >>> checked("BFloat16")
+    'bfloat16'
+    """
+    want = config.precision(value)
+    if want not in CHOICES:
+        raise InputError(f"Unknown precision {want!r} (CARTQA_PRECISION): use 'auto', 'float32' or 'bfloat16'.")
+    return want
+
+
 def chosen(value: str | None = None, native: bool | None = None) -> str:
     """``float32`` or ``bfloat16``: the setting (:func:`cartqa.config.precision`), ``auto``
     resolved by ``native`` (default: :func:`native_bfloat16`).
@@ -47,9 +60,7 @@ def chosen(value: str | None = None, native: bool | None = None) -> str:
     Traceback (most recent call last):
     cartqa.errors.InputError: Unknown precision 'half' (CARTQA_PRECISION): use 'auto', 'float32' or 'bfloat16'.
     """
-    want = config.precision(value)
-    if want not in CHOICES:
-        raise InputError(f"Unknown precision {want!r} (CARTQA_PRECISION): use 'auto', 'float32' or 'bfloat16'.")
+    want = checked(value)
     if want == "auto":
         return "bfloat16" if (native_bfloat16() if native is None else native) else "float32"
     return want
