@@ -140,7 +140,9 @@ class SentenceTransformerEmbedder:
         # Words and short phrases go in big batches: for a few tokens each, the per-batch overhead
         # dominates (5,000 corpus words: ~4x faster at 256 than at 32).
         size = 256 if short else 32
-        with _one_thread() if few else contextlib.nullcontext(), precision.forward():
+        # A few texts (a question, its words) stay float32 in a process that built and kept torch's
+        # model, as numpy's twin embeds them elsewhere; a build's batches run in its precision.
+        with _one_thread() if few else precision.forward():
             vectors = model.encode(list(texts), batch_size=size, normalize_embeddings=True, convert_to_numpy=True,
                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)

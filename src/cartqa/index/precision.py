@@ -5,8 +5,9 @@ On a CPU with AVX512-BF16 or AMX, running their matrix products in bfloat16 (tor
 took 4.6-5.0 s instead of 8.5-9.4 s for 344 chunks of the 1,000-document bench, and the vectors
 kept a cosine of 0.99999 with float32's (min 0.99995). Without native support bfloat16 is
 emulated and slower, so ``auto`` keeps float32 there. Only the forward pass runs in it: the
-pooling, the mean of a text's tokens, stays in float32. Questions are embedded by numpy in
-float32 whatever the build used (cartqa.index.minilm).
+pooling, the mean of a text's tokens, stays in float32. Questions are embedded in float32
+whatever the build used: by numpy's twin (cartqa.index.minilm), or, in a process that built and
+kept torch's model, by torch on one thread (cartqa.index.embedders.FEW_CHARS).
 
 >>> import os; os.environ["CARTQA_PRECISION"] = "float32"
 >>> chosen()
