@@ -145,6 +145,38 @@ def test_new_chunking_keeps_the_sentence_and_word_vectors_and_parses(tiny_corpus
     assert set(after.sentence_vectors.keys) == set(before.sentence_vectors.keys)
 
 
+def test_a_removed_file_loads_no_parser_and_the_kept_records_are_copied_as_stored(tiny_corpus, tmp_path,
+                                                                                  monkeypatch):
+    """Removing a file parses nothing, so spaCy is not loaded (~1.2 s); the kept sentences' parses and
+    the kept documents' word records are written as the old build stored them, not decoded again."""
+    from cartqa.index import build as building
+    from cartqa.index.store import DOCUMENT_WORDS
+
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    before = load_stored(index, read_manifest(index))
+    if not before.parses:
+        pytest.skip("spaCy's English parser is not installed")
+    # An earlier writer's spelling of the same JSON (no spaces): a kept line is copied, so it stays.
+    compact = {}
+    for name in ("parses", DOCUMENT_WORDS):
+        path = before.folder / f"{name}.jsonl"
+        lines = [json.dumps(json.loads(line), separators=(",", ":")) for line in path.read_text().splitlines()]
+        path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        compact[name] = lines
+    kept = [t for t in before.parses if t in (tiny_corpus / "int.txt").read_text(encoding="utf-8")]
+    monkeypatch.setattr(building.parsing, "available", lambda: pytest.fail("loaded the parser"))
+    (tiny_corpus / "ieo.md").unlink()
+    assert build(tiny_corpus, index).removed == 1
+    monkeypatch.undo()
+    after = load_stored(index, read_manifest(index))
+    assert sorted(after.parses) == sorted(kept) and kept
+    assert after.parses[kept[0]] == before.parses[kept[0]]
+    for name in ("parses", DOCUMENT_WORDS):
+        written = (after.folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        assert written and set(written) <= set(compact[name]), name
+
+
 def test_the_build_starts_parsing_before_it_embeds_the_chunks(tiny_corpus, tmp_path, monkeypatch):
     """The sentences no build parsed go to an idle-priority parse first, so it runs beside the embedding."""
     from cartqa.corpus import parsing

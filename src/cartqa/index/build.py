@@ -41,7 +41,7 @@ from cartqa.index.store import (
     write_manifest,
     write_stored,
 )
-from cartqa.index.tables import EMPTY, VectorTable
+from cartqa.index.tables import EMPTY, VectorTable, rows_of
 from cartqa.index.vectorstore import VectorStore, chunk_key
 from cartqa.records import BuildProgress, Chunk, IndexReport
 
@@ -198,8 +198,9 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     chunks.extend(fresh)
     sentences = sentence_texts(chunks)
     # Parsed by a second process at idle priority while the chunks are embedded (parsing.SharedParse).
-    unparsed = _unparsed(sentences, cache.parses) if parsing.available() else None
-    parse = parsing.SharedParse(unparsed, idle=True) if unparsed else None
+    # spaCy is loaded only when a sentence needs it: ~1.2 s of a build that removes a file.
+    unparsed = _unparsed(sentences, cache.parses)
+    parse = parsing.SharedParse(unparsed, idle=True) if unparsed and parsing.available() else None
     try:
         embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, upgrading, step)
         # A chunk embedded without context is a sentence's vector too, when it is one sentence.
@@ -280,7 +281,9 @@ def _tables(chunks: list[Chunk], sentences: list[str], fresh: dict[str, np.ndarr
     todo = len(parse.texts) if parse else 0
     step(BuildProgress("parsing", 0, todo, "sentences"))
     fresh_parses = dict(zip(parse.texts, (p.to_json() for p in parse.result()))) if parse else {}
-    parses = parses_for(sentences, cache.parses, fresh_parses) if parsing.available() else {}
+    # Stored when every sentence has one: without a parser, new sentences have none.
+    complete = parse is not None or not _unparsed(sentences, cache.parses)
+    parses = parses_for(sentences, cache.parses, fresh_parses) if complete else {}
     step(BuildProgress("parsing", todo, todo, "sentences"))
     return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms), per_document, corpus)
 
@@ -296,6 +299,16 @@ class _Known:
 
     def get(self, text: str) -> np.ndarray | None:
         return self.extra[text] if text in self.extra else self.table.get(text)
+
+    def rows(self, texts: Sequence[str], dim: int) -> np.ndarray:
+        out = np.zeros((len(texts), dim), np.float32)
+        stored = [n for n, t in enumerate(texts) if t not in self.extra]
+        if stored:
+            out[stored] = rows_of(self.table, [texts[n] for n in stored], dim)
+        for n, t in enumerate(texts):
+            if t in self.extra:
+                out[n] = self.extra[t]
+        return out
 
 
 def _unparsed(sentences: list[str], old: Mapping[str, object]) -> list[str]:

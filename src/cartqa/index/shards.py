@@ -90,3 +90,13 @@ class _Tables:
             if text in t:
                 return t.get(text)
         return None
+
+    def rows(self, texts: Sequence[str], dim: int) -> np.ndarray:
+        """The vectors of ``texts`` (all present), stacked: one read from each table that has some."""
+        out = np.zeros((len(texts), dim), np.float32)
+        which = [next(i for i, t in enumerate(self.tables) if text in t) for text in texts]
+        for i, table in enumerate(self.tables):
+            at = [n for n, w in enumerate(which) if w == i]
+            if at:
+                out[at] = table.rows([texts[n] for n in at], dim)
+        return out
