@@ -98,7 +98,17 @@ def test_docx_sections_sit_under_their_headings():
     parts = docx_parts(make_docx(), "club.docx").parts
     assert [p.location for p in parts] == ["Fleet", "Training"]
     assert "hangar near Varese" in parts[0].text
-    assert "45 flights" in parts[1].text and "Licence  2400 euros" in parts[1].text  # table rows kept
+    assert "45 flights" in parts[1].text and "\n\nLicence | 2400 euros" in parts[1].text  # a row, its cells apart
+
+
+def test_a_web_or_markdown_tables_rows_are_paragraphs_and_its_cells_stay_apart():
+    """Run together, a table was one sentence ("Hospital Beds INT 464 IEO 300") and its cells one word
+    ("INT464"): no reader could tell which figure goes with which name."""
+    page = ("<p>Beds:</p><table><tr><th>Hospital</th><th>Beds</th></tr><tr><td>INT</td><td>464</td></tr>"
+            "<tr><td><p>IEO</p><p>Milan</p></td><td> </td><td>300</td></tr></table><p>End.</p>")
+    assert html_parts(page).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | 464\n\nIEO Milan | 300\n\nEnd."
+    markdown = "Beds:\n\n| Hospital | Beds |\n|---|---:|\n| INT | 464 |\n| IEO | 300 |\n"
+    assert markdown_parts(markdown).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | 464\n\nIEO | 300"
 
 
 def test_broken_docx_is_named():

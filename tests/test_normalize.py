@@ -30,6 +30,45 @@ def test_seed_text_is_repaired_not_edited():
     assert "\u00a0" not in text and "Bergamo\nIRCCS" in text and "Pavia\nIRCCS" in text
 
 
+RST = """Data Set Characteristics:
+
+=================   ============
+Classes                        7
+Samples total             581012
+Features          real, between 0 and 1
+=================   ============
+
+Each sample has 54 features."""
+
+
+@pytest.mark.parametrize("raw, rows", [
+    (RST, ["Classes | 7", "Samples total | 581012", "Features | real, between 0 and 1"]),
+    ("| Hospital | Beds |\n|:---|---:|\n| INT | 464 |", ["Hospital | Beds", "INT | 464"]),
+    ("+------+-----+\n| INT  | 464 |\n+======+=====+\n| IEO  | 300 |\n+------+-----+", ["INT | 464", "IEO | 300"]),
+])
+def test_a_tables_rows_are_sentences_of_their_own(raw, rows):
+    """Joined as prose lines are, a table read "Classes 7 Samples total 581012 ...": one sentence."""
+    text = normalize_text(raw)
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert [s for s in sentences if "|" in s] == rows
+    assert not any(set(s) <= set("=-+|: ") for s in sentences), "the rules are dropped"
+
+
+@pytest.mark.parametrize("raw", [
+    "Iris plants dataset\n===================\n\nIt has  150 samples.",  # a heading's underline is one run
+    "The river  rises in the Alps.\nIt flows  east.",  # double spaces in prose
+])
+def test_text_that_is_not_a_table_is_joined_as_prose(raw):
+    assert "|" not in normalize_text(raw)
+
+
+def test_a_tables_rows_are_not_headings():
+    from cartqa.corpus.headings import Headings
+
+    text = normalize_text("Forest\n------\n\n" + RST)
+    assert Headings.of(text).texts == ("Forest",)
+
+
 def test_fold_drops_accents_and_case():
     assert fold("Città È") == "citta e"
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from cartqa.corpus.tables import row
 from cartqa.errors import CorpusError
 
 
@@ -104,11 +105,14 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that end a paragraph, and those that end only a line (joined by a space later, as in text files).
 _BLOCKS = frozenset("p div section article main header aside blockquote pre table ul ol dl figure figcaption "
                     "address details summary hr body html".split()) | frozenset(_HEADINGS)
-_LINES = frozenset("li tr dt dd br caption".split())
-# Where a paragraph or a line ends, marked by characters no text keeps (normalize makes them spaces anyway),
-# so white space between tags ("</li>\n<li>") does not add breaks of its own.
-_PARA, _LINE = "\x1e", "\x1f"
-_MARKS = re.compile("[\x1e\x1f]")
+_LINES = frozenset("li dt dd br caption".split())
+# A table's row is a paragraph of its own and its cells are kept apart (cartqa.corpus.tables.row):
+# run together, "<tr><td>INT</td><td>464</td></tr>" read "INT464", and a table one sentence.
+_CELLS = frozenset(("td", "th"))
+# Where a paragraph, a line or a cell ends, marked by characters no text keeps (normalize makes them
+# spaces anyway), so white space between tags ("</li>\n<li>") does not add breaks of its own.
+_PARA, _LINE, _CELL = "\x1e", "\x1f", "\x1d"
+_MARKS = re.compile("[\x1d\x1e\x1f]")
 
 
 def html_parts(html: str | bytes) -> Extracted:
@@ -125,7 +129,7 @@ def html_parts(html: str | bytes) -> Extracted:
         tag.decompose()
     sections: list[tuple[str, list[str]]] = [("", [])]
 
-    def walk(node, pre: bool) -> None:
+    def walk(node, pre: bool, cell: bool) -> None:
         for child in node.children:
             if isinstance(child, NavigableString):
                 # Its subclasses (comments, doctypes, CDATA, processing instructions) are markup, not text.
@@ -139,20 +143,23 @@ def html_parts(html: str | bytes) -> Extracted:
                 if heading:
                     sections.append((heading, [heading, _PARA]))
                 continue
-            brk = _PARA if name in _BLOCKS else _LINE if name in _LINES else ""
+            brk = _PARA if name in _BLOCKS or name == "tr" else _LINE if name in _LINES else ""
+            brk = " " if cell and brk else brk  # a paragraph inside a cell stays in its row
             sections[-1][1].append(brk)
-            walk(child, pre or name == "pre")
-            sections[-1][1].append(brk)
+            walk(child, pre or name == "pre", cell or name in _CELLS)
+            sections[-1][1].append(_CELL if name in _CELLS else brk)
 
-    walk(soup, False)
+    walk(soup, False, False)
     parts = (Part(_tidy("".join(pieces)), location) for location, pieces in sections)
     return Extracted(tuple(p for p in parts if p.text))
 
 
 def _tidy(text: str) -> str:
-    """Paragraph and line marks, with the white space around them, become one blank line or one line break."""
+    """Paragraph and line marks, with the white space around them, become one blank line or one line
+    break; the cells of a paragraph (a table's row) are joined as :func:`cartqa.corpus.tables.row` joins them."""
     text = re.sub(rf"\s*{_PARA}[\s{_PARA}{_LINE}]*", "\n\n", text)
-    return re.sub(rf"[^\S\n]*{_LINE}\s*", "\n", text).strip()
+    text = re.sub(rf"[^\S\n]*{_LINE}\s*", "\n", text).strip()
+    return "\n\n".join(row(p.split(_CELL)) if _CELL in p else p for p in text.split("\n\n"))
 
 
 def docx_parts(data: bytes, name: str) -> Extracted:
@@ -168,8 +175,8 @@ def docx_parts(data: bytes, name: str) -> Extracted:
     sections: list[tuple[str, list[str]]] = [("", [])]
     for block in blocks:
         if isinstance(block, Table):
-            rows = ("  ".join(_unique(cell.text.strip() for cell in row.cells)) for row in block.rows)
-            sections[-1][1].append("\n".join(r for r in rows if r.strip()))
+            rows = (row(_unique(cell.text.strip() for cell in r.cells)) for r in block.rows)
+            sections[-1][1].append("\n\n".join(r for r in rows if r))  # one paragraph a row: cartqa.corpus.tables
             continue
         text = block.text.strip()
         style = (block.style.name if block.style is not None else "") or ""

@@ -7,12 +7,16 @@ module returns; the source file is never rewritten.
 'in Bergamo\\nIRCCS Policlinico San Matteo'
 >>> normalize_text("treat-\\nment of “toxic” effects")
 'treatment of "toxic" effects'
+>>> normalize_text("Beds:\\n\\n====  ===\\nINT   464\\nIEO   300\\n====  ===")
+'Beds:\\n\\nINT | 464\\n\\nIEO | 300'
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from cartqa.corpus.tables import rows_kept
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
@@ -38,6 +42,7 @@ def normalize_text(raw: str) -> str:
     of whitespace become one space.
     """
     text = unicodedata.normalize("NFKC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = rows_kept(text)  # a table's rows stay rows (their line breaks are meaning, not layout)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = text.translate(_QUOTES).translate(_DASHES)
