@@ -62,6 +62,15 @@ def test_text_that_is_not_a_table_is_joined_as_prose(raw):
     assert "|" not in normalize_text(raw)
 
 
+def test_evidence_quoted_across_a_tables_rows_is_found_in_them():
+    """A question set quotes the document, where cells are apart by spaces only: the bars the
+    indexed text puts between cells do not hide it (recall@3 fell 95 -> 80 on the dataset set)."""
+    from cartqa.evaluation.metrics import contains_answer
+
+    assert contains_answer(normalize_text(RST), ["Classes 7 Samples total 581012"])
+    assert not contains_answer(normalize_text(RST), ["Classes 581012"])
+
+
 def test_a_tables_rows_are_not_headings():
     from cartqa.corpus.headings import Headings
 
