@@ -107,6 +107,9 @@ def test_a_web_or_markdown_tables_rows_are_paragraphs_and_its_cells_stay_apart()
     page = ("<p>Beds:</p><table><tr><th>Hospital</th><th>Beds</th></tr><tr><td>INT</td><td>464</td></tr>"
             "<tr><td><p>IEO</p><p>Milan</p></td><td> </td><td>300</td></tr></table><p>End.</p>")
     assert html_parts(page).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | 464\n\nIEO Milan | 300\n\nEnd."
+    nested = ("<table><tr><td><h4>INT</h4><p>Milan</p></td><td>464</td></tr><tr><td><pre>IEO\n\nMilan</pre></td>"
+              "<td><table><tr><td>300</td><td>beds</td></tr></table></td></tr></table>")
+    assert html_parts(nested).parts[0].text == "INT Milan | 464\n\nIEO Milan | 300 beds"  # all in its row
     markdown = "Beds:\n\n| Hospital | Beds |\n|---|---:|\n| INT | 464 |\n| IEO | 300 |\n"
     assert markdown_parts(markdown).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | 464\n\nIEO | 300"
 

@@ -111,6 +111,21 @@ class _FakeE5:
         return np.ones(384, np.float32)
 
 
+def test_a_build_parses_again_a_parse_cut_short_instead_of_copying_it(built):
+    """A build copies a kept record's stored line (cartqa.index.tables.Picked): a line cut short is
+    worked out again, so the next build that reads the corpus repairs it."""
+    corpus, index = built
+    if not load_stored(index, read_manifest(index)).parses:
+        pytest.skip("spaCy's English parser is not installed")
+    _damage_a_parse(index)
+    (corpus / "new.txt").write_text("Humanitas has a CAR-T unit.", encoding="utf-8")
+    build_index(corpus, index, embedder="hash")
+    stored = load_stored(index, read_manifest(index))
+    assert "INT has 464 inpatient beds." in stored.parses
+    assert stored.parses["INT has 464 inpatient beds."] is not None  # decodes: whole again
+    assert answer("When was INT established?", corpus, index, embedder="hash").found
+
+
 def test_e5_embedding_does_not_take_its_lock_twice():
     # embed_passages held the lock and then read .model, which took the same lock: a hang at 0% CPU
     e5 = E5Embedder()

@@ -54,12 +54,31 @@ def test_a_tables_rows_are_sentences_of_their_own(raw, rows):
     assert not any(set(s) <= set("=-+|: ") for s in sentences), "the rules are dropped"
 
 
-@pytest.mark.parametrize("raw", [
-    "Iris plants dataset\n===================\n\nIt has  150 samples.",  # a heading's underline is one run
-    "The river  rises in the Alps.\nIt flows  east.",  # double spaces in prose
+@pytest.mark.parametrize("raw, text", [
+    ("Iris plants dataset\n===================\n\nIt has  150 samples.",  # a heading's underline: one run
+     "Iris plants dataset ===================\n\nIt has 150 samples."),
+    ("The river  rises in the Alps.\nIt flows  east.", "The river rises in the Alps. It flows east."),  # prose
 ])
-def test_text_that_is_not_a_table_is_joined_as_prose(raw):
-    assert "|" not in normalize_text(raw)
+def test_text_that_is_not_a_table_is_joined_as_prose(raw, text):
+    assert normalize_text(raw) == text
+
+
+@pytest.mark.parametrize("raw, rows", [
+    # columns where the rule's runs are: a one-space gap, a cell with two spaces, a cell run past its start
+    ("=== ====  =====\nINT 464   Milan  x\nIEO 300   Milan\n=== ====  =====", ["INT | 464 | Milan x", "IEO | 300 | Milan"]),
+    ("=====  =====\nINT    National\n       cancer institute\n=====  =====", ["INT | National cancer institute"]),
+    ("+-----+----------+\n| INT | National |\n|     | cancer   |\n+-----+----------+", ["INT | National cancer"]),
+    ("   ====  ===\n   INT   464\n   ====  ===", ["INT | 464"]),  # indented, as Python docstrings write them
+    ("====\t===\r\nINT\t464\r\n====\t===", ["INT | 464"]),
+])
+def test_a_simple_or_grid_tables_cells_are_read_by_column(raw, rows):
+    text = normalize_text(raw)
+    assert text.split("\n\n") == rows
+
+
+def test_prose_touching_a_table_stays_prose():
+    text = normalize_text("The beds are\nlisted below:\n| Hospital | Beds |\n|---|---|\n| INT | 464 |\nThat is all.")
+    assert text.split("\n\n") == ["The beds are listed below:", "Hospital | Beds", "INT | 464", "That is all."]
 
 
 def test_evidence_quoted_across_a_tables_rows_is_found_in_them():

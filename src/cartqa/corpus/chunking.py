@@ -32,7 +32,7 @@ class ChunkSettings:
     # 3: a sentence longer than max_tokens is cut at words, so no chunk passes the embedder's limit.
     # 4: chunks carry their location and stay inside one page or section.
     # 5: chunks carry their document's title and heading (``Chunk.context``), embedded and indexed with them.
-    # 6: a table's rows stay rows (cartqa.corpus.tables): the text of documents with tables changed.
+    # 6: a table's rows stay rows (cartqa.corpus.tabular): the text of documents with tables changed.
     algorithm: int = 6
 
     def __post_init__(self) -> None:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from cartqa.corpus.tables import row
+from cartqa.corpus.tabular import row
 from cartqa.errors import CorpusError
 
 
@@ -106,7 +106,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = frozenset("p div section article main header aside blockquote pre table ul ol dl figure figcaption "
                     "address details summary hr body html".split()) | frozenset(_HEADINGS)
 _LINES = frozenset("li dt dd br caption".split())
-# A table's row is a paragraph of its own and its cells are kept apart (cartqa.corpus.tables.row):
+# A table's row is a paragraph of its own and its cells are kept apart (cartqa.corpus.tabular.row):
 # run together, "<tr><td>INT</td><td>464</td></tr>" read "INT464", and a table one sentence.
 _CELLS = frozenset(("td", "th"))
 # Where a paragraph, a line or a cell ends, marked by characters no text keeps (normalize makes them
@@ -135,19 +135,20 @@ def html_parts(html: str | bytes) -> Extracted:
                 # Its subclasses (comments, doctypes, CDATA, processing instructions) are markup, not text.
                 if type(child) is NavigableString:
                     text = _MARKS.sub(" ", str(child))
-                    sections[-1][1].append(text if pre else re.sub(r"\s+", " ", text))
+                    sections[-1][1].append(text if pre and not cell else re.sub(r"\s+", " ", text))
                 continue
             name = child.name
-            if name in _HEADINGS:
+            if name in _HEADINGS and not cell:
                 heading = " ".join(child.get_text(" ").split())
                 if heading:
                     sections.append((heading, [heading, _PARA]))
                 continue
             brk = _PARA if name in _BLOCKS or name == "tr" else _LINE if name in _LINES else ""
-            brk = " " if cell and brk else brk  # a paragraph inside a cell stays in its row
+            # Inside a cell everything stays in its row: paragraphs, headings, a table nested in it.
+            brk = " " if cell and (brk or name in _HEADINGS) else brk
             sections[-1][1].append(brk)
             walk(child, pre or name == "pre", cell or name in _CELLS)
-            sections[-1][1].append(_CELL if name in _CELLS else brk)
+            sections[-1][1].append((" " if cell else _CELL) if name in _CELLS else brk)
 
     walk(soup, False, False)
     parts = (Part(_tidy("".join(pieces)), location) for location, pieces in sections)
@@ -156,7 +157,7 @@ def html_parts(html: str | bytes) -> Extracted:
 
 def _tidy(text: str) -> str:
     """Paragraph and line marks, with the white space around them, become one blank line or one line
-    break; the cells of a paragraph (a table's row) are joined as :func:`cartqa.corpus.tables.row` joins them."""
+    break; the cells of a paragraph (a table's row) are joined as :func:`cartqa.corpus.tabular.row` joins them."""
     text = re.sub(rf"\s*{_PARA}[\s{_PARA}{_LINE}]*", "\n\n", text)
     text = re.sub(rf"[^\S\n]*{_LINE}\s*", "\n", text).strip()
     return "\n\n".join(row(p.split(_CELL)) if _CELL in p else p for p in text.split("\n\n"))
@@ -176,7 +177,7 @@ def docx_parts(data: bytes, name: str) -> Extracted:
     for block in blocks:
         if isinstance(block, Table):
             rows = (row(_unique(cell.text.strip() for cell in r.cells)) for r in block.rows)
-            sections[-1][1].append("\n\n".join(r for r in rows if r))  # one paragraph a row: cartqa.corpus.tables
+            sections[-1][1].append("\n\n".join(r for r in rows if r))  # one paragraph a row: cartqa.corpus.tabular
             continue
         text = block.text.strip()
         style = (block.style.name if block.style is not None else "") or ""

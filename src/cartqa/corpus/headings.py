@@ -25,7 +25,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from cartqa.corpus.tables import CELL
+from cartqa.corpus.tabular import CELL
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 _UNDERLINE = re.compile(r"\s+([-=~^*#+`'\"_])\1{2,}\s*$")
@@ -77,11 +77,12 @@ def heading(paragraph: str) -> str | None:
     ('Linnerrud dataset', 'Mental health', '1 Introduction')
     >>> heading("It consists of three variables."), heading(":Number of Instances: 20"), heading("Source URL: http://x")
     (None, None, None)
-    >>> heading("Samples total | 581012")
+    >>> heading("Samples total | 581012") is None  # a table's row
+    True
     """
     label = _MARKDOWN_HASHES.sub("", _UNDERLINE.sub("", " ".join(paragraph.split())))
     if (not label or not (label[0].isupper() or label[0].isdigit()) or label[-1] in ".!?,;:"
-            or _FIELD.search(label) or CELL in label):  # a table's row (cartqa.corpus.tables) is not a label
+            or _FIELD.search(label) or CELL in label):  # a table's row (cartqa.corpus.tabular) is not a label
         return None
     n = len(label.split())
     return label if n <= _MAX_WORDS and any(c.isalpha() for c in label) else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from cartqa.corpus.tables import rows_kept
+from cartqa.corpus.tabular import rows_kept
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
@@ -42,10 +42,10 @@ def normalize_text(raw: str) -> str:
     of whitespace become one space.
     """
     text = unicodedata.normalize("NFKC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = rows_kept(text)  # a table's rows stay rows (their line breaks are meaning, not layout)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = text.translate(_QUOTES).translate(_DASHES)
+    text = rows_kept(text)  # a table's rows stay rows (their line breaks are meaning, not layout)
     text = _HYPHEN_BREAK.sub("", text)
     text = _GLUED_SENTENCE.sub(" ", text)
     text = _SPACES.sub(" ", text)

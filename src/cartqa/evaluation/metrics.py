@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cartqa.corpus.normalize import normalize_text
-from cartqa.corpus.tables import CELL
+from cartqa.corpus.tabular import CELL
 from cartqa.errors import InputError
 from cartqa.records import Answer
 
@@ -65,7 +65,7 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
 
 
 def _squash(text: str) -> str:
-    # A table's cells are joined by a bar in the indexed text (cartqa.corpus.tables), where the
+    # A table's cells are joined by a bar in the indexed text (cartqa.corpus.tabular), where the
     # document (and so the evidence quoted from it) has only white space between them.
     return " ".join(normalize_text(text).replace(CELL, " ").lower().split())
 

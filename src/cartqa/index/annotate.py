@@ -28,7 +28,7 @@ from cartqa.corpus.enumerations import list_readings
 from cartqa.corpus.sentences import sentence_spans
 from cartqa.corpus.text import terms, word_forms
 from cartqa.corpus.wordstats import DocumentWords, merge, of_document
-from cartqa.index.tables import Picked, rows_of
+from cartqa.index.tables import Picked, intact, rows_of
 from cartqa.records import BuildProgress, Chunk
 
 # A reader without stored vectors warms this many of the corpus's words at load (sorted).
@@ -84,7 +84,7 @@ def word_counts(chunks: Iterable[Chunk], old: Mapping[str, dict]) -> tuple[Picke
     for doc, text in documents(chunks).items():
         # the chunks make the document's text, its sentences and the words the Italian reader sees
         key = hashlib.sha256(json.dumps([[c.start, c.end, c.text] for c in parts[doc]]).encode()).hexdigest()
-        record = fresh[key] if key in fresh else old[key] if key in old else None
+        record = fresh[key] if key in fresh else old[key] if intact(old, key) else None
         if record is None or "forms" not in record:  # new, or kept by a build before forms were
             sentences = [text[s:e] for s, e in sentence_spans(text)]
             record = fresh[key] = {**(record or of_document(sentences, [c.text for c in parts[doc]]).to_json()),

@@ -41,7 +41,7 @@ from cartqa.index.store import (
     write_manifest,
     write_stored,
 )
-from cartqa.index.tables import EMPTY, VectorTable, rows_of
+from cartqa.index.tables import EMPTY, VectorTable, intact, rows_of
 from cartqa.index.vectorstore import VectorStore, chunk_key
 from cartqa.records import BuildProgress, Chunk, IndexReport
 
@@ -205,7 +205,7 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
         embedded, late_sentences = _embed_chunks(chunks, first_fresh, cache, stored, model, late, upgrading, step)
         # A chunk embedded without context is a sentence's vector too, when it is one sentence.
         whole = {c.text: embedded[chunk_key(c)] for c in fresh if chunk_key(c) in embedded and not c.context}
-        tables = _tables(chunks, sentences, {**whole, **late_sentences}, cache, model, step, parse)
+        tables = _tables(chunks, sentences, {**whole, **late_sentences}, cache, model, step, parse, bool(unparsed))
     finally:
         if parse is not None:
             parse.close()
@@ -260,12 +260,13 @@ def _late_chunking(model: Embedder) -> bool:
 
 
 def _tables(chunks: list[Chunk], sentences: list[str], fresh: dict[str, np.ndarray], cache: Cache, model: Embedder,
-            step, parse: parsing.SharedParse | None) -> Tables:
+            step, parse: parsing.SharedParse | None, unparsed: bool) -> Tables:
     """Sentence vectors, phrase vectors, parses and word counts; only texts the earlier builds lack are computed.
     ``sentences``: the chunks' (:func:`sentence_texts`). ``fresh``: sentence vectors this build already
     has, by text: the chunks it embedded or borrowed (a one-sentence chunk's vector is its sentence's),
     and the late-chunked sentences and readings. ``parse``: the parse of those no earlier build
-    parsed (:func:`_unparsed`), begun; None without a parser or when there are none."""
+    parsed (:func:`_unparsed`), begun; None without a parser or when there are none. ``unparsed``:
+    are there such sentences (without a parser, their parses are not stored: none is)."""
     # Only what no earlier build has and this build's chunks did not give is embedded alone here
     # (an unchanged chunk's sentences are in the old table already).
     known = _Known(cache.sentence_vectors, fresh)
@@ -282,7 +283,7 @@ def _tables(chunks: list[Chunk], sentences: list[str], fresh: dict[str, np.ndarr
     step(BuildProgress("parsing", 0, todo, "sentences"))
     fresh_parses = dict(zip(parse.texts, (p.to_json() for p in parse.result()))) if parse else {}
     # Stored when every sentence has one: without a parser, new sentences have none.
-    complete = parse is not None or not _unparsed(sentences, cache.parses)
+    complete = parse is not None or not unparsed
     parses = parses_for(sentences, cache.parses, fresh_parses) if complete else {}
     step(BuildProgress("parsing", todo, todo, "sentences"))
     return Tables(sentence_table, phrase_table, parses, chunk_terms(chunks, cache.terms), per_document, corpus)
@@ -312,8 +313,8 @@ class _Known:
 
 
 def _unparsed(sentences: list[str], old: Mapping[str, object]) -> list[str]:
-    """The sentences, once each, that no earlier build parsed."""
-    return [t for t in dict.fromkeys(sentences) if t not in old]
+    """The sentences, once each, that no earlier build parsed (or whose stored parse is cut short)."""
+    return [t for t in dict.fromkeys(sentences) if not intact(old, t)]
 
 
 def _keep(stored: StoredIndex | None, kept: set[str], files: list[CorpusFile]):

@@ -101,7 +101,7 @@ def write_records(folder: Path, name: str, records: Mapping[str, object]) -> Non
 
 def stored_line(records: Mapping[str, object], text: str) -> str | None:
     """The line ``text``'s record has in an earlier build's file, when ``records`` took it from one
-    unchanged (a :class:`Records`, a :class:`Picked`, or a ChainMap of them); else None.
+    unchanged (a :class:`Records`, a :class:`Picked`, or a ChainMap of them) and it is whole; else None.
 
     >>> stored_line({"a": 1}, "a") is None
     True
@@ -112,11 +112,24 @@ def stored_line(records: Mapping[str, object], text: str) -> str | None:
     return line(text) if line is not None else None
 
 
+def intact(records: Mapping[str, object], text: str) -> bool:
+    """Does ``records`` hold ``text``'s record, whole where it was read from a file? A build works
+    out again a record cut short (a damaged file) instead of copying its line.
+
+    >>> intact({"a": 1}, "a"), intact({"a": 1}, "b")
+    (True, False)
+    """
+    if isinstance(records, ChainMap):
+        return next((intact(m, text) for m in records.maps if text in m), False)
+    return text in records and (not isinstance(records, Records) or records.line(text) is not None)
+
+
 class Records(LazyMapping[str, object]):
     """A stored records table (:func:`read_records`): each record decoded when first asked for,
-    and its line in the file (:meth:`line`) for a build that keeps it unchanged."""
+    and its line in the file (:meth:`line`, None when it is cut short) for a build that keeps it."""
 
-    def __init__(self, keys: Iterable[str], make: Callable[[str], object], line: Callable[[str], str]) -> None:
+    def __init__(self, keys: Iterable[str], make: Callable[[str], object],
+                 line: Callable[[str], str | None]) -> None:
         super().__init__(keys, make)
         self.line = line
 
@@ -138,6 +151,9 @@ class Picked(Mapping[str, object]):
         if key not in self._keys:
             raise KeyError(key)
         return self._fresh[key] if key in self._fresh else self._old[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -182,9 +198,10 @@ def read_records(folder: Path, name: str) -> Mapping[str, object]:
     except (OSError, ValueError) as exc:
         raise IndexFormatError(f"index table {path} is damaged ({exc})") from exc
 
-    def line(text: str) -> str:
-        start, _, end = places[text]
-        return data[start:end].rstrip()
+    def line(text: str) -> str | None:
+        start, after, end = places[text]
+        pair = data[after:end].rstrip()
+        return data[start:end].rstrip() if pair.startswith(",") and pair.endswith("]") else None
 
     def record(text: str) -> object:
         _, after, end = places[text]
