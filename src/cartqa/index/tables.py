@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Protocol
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,17 @@ class VectorTable:
 EMPTY = VectorTable([], np.zeros((0, 0), np.float32))
 
 
-def rows_of(table, texts: Sequence[str], dim: int) -> np.ndarray:
+class TextVectors(Protocol):
+    """What a build reads vectors by text from: a :class:`VectorTable`, several (the shards'), an old
+    table with a build's fresh vectors beside it, or a plain dict. One with ``rows(texts, dim)``
+    reads them together (:func:`rows_of`)."""
+
+    def __contains__(self, text: object) -> bool: ...
+
+    def get(self, text: str) -> np.ndarray | None: ...
+
+
+def rows_of(table: TextVectors, texts: Sequence[str], dim: int) -> np.ndarray:
     """The vectors of ``texts`` (all in ``table``), stacked: read together where ``table`` can
     (its ``rows``), else one ``get`` at a time.
 
