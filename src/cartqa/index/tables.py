@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Protocol
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -209,16 +209,20 @@ def read_records(folder: Path, name: str) -> Mapping[str, object]:
     except (OSError, ValueError) as exc:
         raise IndexFormatError(f"index table {path} is damaged ({exc})") from exc
 
-    def line(text: str) -> str | None:
-        start, after, end = places[text]
+    def rest(text: str) -> str | None:
+        """What follows the text on its line (``, <record>]``), None when the line is cut short."""
+        _, after, end = places[text]
         pair = data[after:end].rstrip()
-        return data[start:end].rstrip() if pair.startswith(",") and pair.endswith("]") else None
+        return pair if pair.startswith(",") and pair.endswith("]") else None
+
+    def line(text: str) -> str | None:
+        start, _, end = places[text]
+        return data[start:end].rstrip() if rest(text) is not None else None
 
     def record(text: str) -> object:
-        _, after, end = places[text]
         try:
-            pair = data[after:end].rstrip()
-            if not (pair.startswith(",") and pair.endswith("]")):
+            pair = rest(text)
+            if pair is None:
                 raise ValueError("not a [text, record] pair")
             return json.loads(pair[1:-1])
         except ValueError as exc:  # the file's name only: the message may reach a web user
