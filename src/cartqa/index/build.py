@@ -41,7 +41,7 @@ from cartqa.index.store import (
     write_manifest,
     write_stored,
 )
-from cartqa.index.tables import EMPTY, VectorTable, intact, rows_of
+from cartqa.index.tables import EMPTY, VectorTable, all_intact, intact, rows_of
 from cartqa.index.vectorstore import VectorStore, chunk_key
 from cartqa.records import BuildProgress, Chunk, IndexReport
 
@@ -160,7 +160,8 @@ def _update(index_dir: Path, files: list[CorpusFile], wanted: Manifest, stored: 
     changed = [f for f in files if f.doc not in kept]
     removed = sorted(previous - {f.doc for f in files})
     if (stored and not changed and not removed and stored.manifest.store == store.place
-            and stored.manifest.format_version == wanted.format_version):
+            and stored.manifest.format_version == wanted.format_version
+            and all_intact(stored.parses) and all_intact(stored.document_words())):
         # Only timestamps may differ (e.g. a touched file): refresh them, keep the build.
         entries = {f.doc: FileEntry(f.sha256, f.size, f.mtime_ns, old_files[f.doc].chunks, old_files[f.doc].error)
                    for f in files}

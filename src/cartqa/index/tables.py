@@ -135,6 +135,16 @@ def intact(records: Mapping[str, object], text: str) -> bool:
     return text in records and (not isinstance(records, Records) or records.line(text) is not None)
 
 
+def all_intact(records: Mapping[str, object]) -> bool:
+    """Is every record of ``records`` :func:`intact`? A build that finds one cut short cannot keep
+    the table as it is, even when no file changed.
+
+    >>> all_intact({"a": 1})
+    True
+    """
+    return all(intact(records, text) for text in records)
+
+
 class Records(LazyMapping[str, object]):
     """A stored records table (:func:`read_records`): each record decoded when first asked for,
     and its line in the file (:meth:`line`, None when it is cut short) for a build that keeps it."""
