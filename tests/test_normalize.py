@@ -43,8 +43,8 @@ Each sample has 54 features."""
 
 @pytest.mark.parametrize("raw, rows", [
     (RST, ["Classes | 7", "Samples total | 581012", "Features | real, between 0 and 1"]),
-    ("| Hospital | Beds |\n|:---|---:|\n| INT | 464 |", ["Hospital | Beds", "INT | 464"]),
-    ("+------+-----+\n| INT  | 464 |\n+======+=====+\n| IEO  | 300 |\n+------+-----+", ["INT | 464", "IEO | 300"]),
+    ("| Hospital | Beds |\n|:---|---:|\n| INT | 464 |", ["Hospital | Beds", "INT | Beds: 464"]),
+    ("+------+-----+\n| INT  | 464 |\n+------+-----+\n| IEO  | 300 |\n+------+-----+", ["INT | 464", "IEO | 300"]),
 ])
 def test_a_tables_rows_are_sentences_of_their_own(raw, rows):
     """Joined as prose lines are, a table read "Classes 7 Samples total 581012 ...": one sentence."""
@@ -58,6 +58,9 @@ def test_a_tables_rows_are_sentences_of_their_own(raw, rows):
     ("Iris plants dataset\n===================\n\nIt has  150 samples.",  # a heading's underline: one run
      "Iris plants dataset ===================\n\nIt has 150 samples."),
     ("The river  rises in the Alps.\nIt flows  east.", "The river rises in the Alps. It flows east."),  # prose
+    # a line's trailing or leading spaces do not double the space that joins it to the next
+    ("The matrix is \n   stored in data and\n\tthe target in target. \n\n  Next.",
+     "The matrix is stored in data and the target in target.\n\nNext."),
 ])
 def test_text_that_is_not_a_table_is_joined_as_prose(raw, text):
     assert normalize_text(raw) == text
@@ -78,7 +81,36 @@ def test_a_simple_or_grid_tables_cells_are_read_by_column(raw, rows):
 
 def test_prose_touching_a_table_stays_prose():
     text = normalize_text("The beds are\nlisted below:\n| Hospital | Beds |\n|---|---|\n| INT | 464 |\nThat is all.")
-    assert text.split("\n\n") == ["The beds are listed below:", "Hospital | Beds", "INT | 464", "That is all."]
+    assert text.split("\n\n") == ["The beds are listed below:", "Hospital | Beds", "INT | Beds: 464", "That is all."]
+
+
+@pytest.mark.parametrize("raw, rows", [
+    # a simple table's header: the rows above its second rule of three; the row labels' column has no name
+    ("======  ===  ====\n        Min  Mean\n======  ===  ====\nwidth:  2.0  3.05\n======  ===  ====",
+     ["Min | Mean", "width: | Min: 2.0 | Mean: 3.05"]),
+    ("| Hospital | Beds | Founded: |\n|---|---|---|\n| INT | 464 | 1928 |",
+     ["Hospital | Beds | Founded:", "INT | Beds: 464 | Founded: 1928"]),
+    ("+----------+------+\n| Hospital | Beds |\n+==========+======+\n| IEO      | 300  |\n+----------+------+",
+     ["Hospital | Beds", "IEO | Beds: 300"]),
+    ("====  ===\nINT   464\nIEO   300\n====  ===", ["INT | 464", "IEO | 300"]),  # two rules: no header
+])
+def test_a_tables_header_names_the_cells_of_its_later_rows(raw, rows):
+    """A row read alone ("width: | 2.0 | 3.05") does not say which figure is the mean."""
+    assert normalize_text(raw).split("\n\n") == rows
+
+
+@pytest.mark.parametrize("raw, paragraphs", [
+    (":Number of Instances: 150\n:Attribute Information:\n    - sepal length\n    - class\n:Creator: R.A. Fisher",
+     [":Number of Instances: 150", ":Attribute Information: - sepal length - class", ":Creator: R.A. Fisher"]),
+    ("Report on beds\nDate: July, 1988\nAuthor: the board of\n  directors",
+     ["Report on beds", "Date: July, 1988", "Author: the board of directors"]),
+    # one colon in prose, a time and an address: no record
+    ("The result was clear: INT\nhas 464 beds at 10:30\nsee https://x.org now.",
+     ["The result was clear: INT has 464 beds at 10:30 see https://x.org now."]),
+])
+def test_a_records_name_value_lines_are_paragraphs_of_their_own(raw, paragraphs):
+    """Joined as prose lines are, ":Creator: R.A. Fisher :Donor: Michael Marshall :Date: July, 1988"."""
+    assert normalize_text(raw).split("\n\n") == paragraphs
 
 
 def test_evidence_quoted_across_a_tables_rows_is_found_in_them():

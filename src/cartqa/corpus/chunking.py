@@ -33,7 +33,9 @@ class ChunkSettings:
     # 4: chunks carry their location and stay inside one page or section.
     # 5: chunks carry their document's title and heading (``Chunk.context``), embedded and indexed with them.
     # 6: a table's rows stay rows (cartqa.corpus.tabular): the text of documents with tables changed.
-    algorithm: int = 6
+    # 7: a record's "Name: value" lines are paragraphs (cartqa.corpus.fields), a table's header names its
+    #    cells, initials ("R.A.") end no sentence, and a line's edge spaces no longer double a space.
+    algorithm: int = 7
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cartqa.corpus.fields import fields_kept
 from cartqa.corpus.tabular import rows_kept
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
@@ -46,12 +47,13 @@ def normalize_text(raw: str) -> str:
     text = _CONTROL.sub(" ", text)
     text = text.translate(_QUOTES).translate(_DASHES)
     text = rows_kept(text)  # a table's rows stay rows (their line breaks are meaning, not layout)
+    text = fields_kept(text)  # so do a record's "Name: value" lines
     text = _HYPHEN_BREAK.sub("", text)
     text = _GLUED_SENTENCE.sub(" ", text)
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n\n", text)
     # Single line breaks inside a paragraph are layout, not meaning.
-    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+    text = re.sub(r" *(?<!\n)\n(?!\n) *", " ", text)
     text = re.sub(r" *\n\n *", "\n\n", text)
     text = _RUN_TOGETHER.sub("\n", text)
     return text.strip()

@@ -27,14 +27,19 @@ _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 LONGEST = 3000
 
 
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "R.A." (Fisher), "J.R.R." (Tolkien)
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    """Is the word before the full stop at ``dot`` an initial or a common abbreviation?
+    """Is the word before the full stop at ``dot`` an initial (or initials) or a common abbreviation?
 
     >>> _is_abbreviation("Founded by G. Lanzani", 12), _is_abbreviation("in 1928. It", 7)
     (True, False)
+    >>> _is_abbreviation("by R.A. Fisher", 6)
+    True
     """
     token = _word_before(text, dot).lower().rstrip(".")
-    return bool(token) and (len(token) == 1 or token in _ABBREVIATIONS)
+    return bool(token) and (len(token) == 1 or token in _ABBREVIATIONS or bool(_INITIALS.fullmatch(token)))
 
 
 def _word_before(text: str, end: int) -> str:
