@@ -106,12 +106,38 @@ def test_a_web_or_markdown_tables_rows_are_paragraphs_and_its_cells_stay_apart()
     ("INT464"): no reader could tell which figure goes with which name."""
     page = ("<p>Beds:</p><table><tr><th>Hospital</th><th>Beds</th></tr><tr><td>INT</td><td>464</td></tr>"
             "<tr><td><p>IEO</p><p>Milan</p></td><td> </td><td>300</td></tr></table><p>End.</p>")
-    assert html_parts(page).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | 464\n\nIEO Milan | 300\n\nEnd."
+    # a cell is named by its column's header; a third column has none
+    assert html_parts(page).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | Beds: 464\n\nIEO Milan | 300\n\nEnd."
     nested = ("<table><tr><td><h4>INT</h4><p>Milan</p></td><td>464</td></tr><tr><td><pre>IEO\n\nMilan</pre></td>"
               "<td><table><tr><td>300</td><td>beds</td></tr></table></td></tr></table>")
     assert html_parts(nested).parts[0].text == "INT Milan | 464\n\nIEO Milan | 300 beds"  # all in its row
     markdown = "Beds:\n\n| Hospital | Beds |\n|---|---:|\n| INT | 464 |\n| IEO | 300 |\n"
-    assert markdown_parts(markdown).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | 464\n\nIEO | 300"
+    assert markdown_parts(markdown).parts[0].text == "Beds:\n\nHospital | Beds\n\nINT | Beds: 464\n\nIEO | Beds: 300"
+    spans = ("<table><tr><th>Hospital</th><th colspan='2'>Beds and city</th><th>Founded</th></tr>"
+             "<tr><td>INT</td><td>464</td><td>Milan</td><td>1928</td></tr></table>"
+             "<table><tr><th>Hospital</th><th>Beds</th></tr><tr><td rowspan='2'>INT</td><td>464</td></tr>"
+             "<tr><td>300</td></tr></table>")  # a cell over two rows: the next row's columns are a guess
+    assert html_parts(spans).parts[0].text == ("Hospital | Beds and city | Founded\n\n"
+                                               "INT | Beds and city: 464 | Beds and city: Milan | Founded: 1928\n\n"
+                                               "Hospital | Beds\n\nINT | 464\n\n300")
+
+
+def test_a_word_tables_header_row_names_the_cells_below_it():
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for marked in (True, False):
+        table = document.add_table(rows=2, cols=2)
+        for (r, c), text in {(0, 0): "Course", (0, 1): "Price", (1, 0): "Licence", (1, 1): "2400 euros"}.items():
+            table.cell(r, c).text = text
+        if marked:  # "repeat as header row"
+            table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    out = io.BytesIO()
+    document.save(out)
+    text = docx_parts(out.getvalue(), "prices.docx").parts[0].text
+    assert text.split("\n\n") == ["Course | Price", "Licence | Price: 2400 euros", "Course | Price", "Licence | 2400 euros"]
 
 
 def test_broken_docx_is_named():

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from cartqa.corpus.tabular import row
+from cartqa.corpus.tabular import labelled, row
 from cartqa.errors import CorpusError
 
 
@@ -127,6 +127,8 @@ def html_parts(html: str | bytes) -> Extracted:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(_DROP):
         tag.decompose()
+    for table in soup("table"):
+        _name_cells(table, NavigableString)
     sections: list[tuple[str, list[str]]] = [("", [])]
 
     def walk(node, pre: bool, cell: bool) -> None:
@@ -155,6 +157,34 @@ def html_parts(html: str | bytes) -> Extracted:
     return Extracted(tuple(p for p in parts if p.text))
 
 
+def _name_cells(table, text_node) -> None:
+    """Each cell of a table's body starts with its column's name from the header row (all ``th``), as
+    :func:`cartqa.corpus.tabular.labelled` names a text table's: "INT | Beds: 464". Not where a cell
+    spans rows: which column a later cell is in is then a guess."""
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    cells = [r.find_all(_CELLS, recursive=False) for r in rows]
+    if not cells or not cells[0] or any(c.name != "th" for c in cells[0]) \
+            or any(c.get("rowspan", "1") != "1" for row_cells in cells for c in row_cells):
+        return
+    names = [" ".join(c.get_text(" ").split()) for c in cells[0] for _ in range(_span(c))]
+    for row_cells in cells[1:]:
+        if all(c.name == "th" for c in row_cells):  # another header row
+            continue
+        column = 0
+        for cell in row_cells:
+            name = names[column].rstrip(":") if column < len(names) else ""
+            if column and name and cell.get_text().strip():  # the first column names the row
+                cell.insert(0, text_node(f"{name}: "))
+            column += _span(cell)
+
+
+def _span(cell) -> int:
+    try:
+        return max(1, int(cell.get("colspan", "1")))
+    except ValueError:
+        return 1
+
+
 def _tidy(text: str) -> str:
     """Paragraph and line marks, with the white space around them, become one blank line or one line
     break; the cells of a paragraph (a table's row) are joined as :func:`cartqa.corpus.tabular.row` joins them."""
@@ -176,7 +206,10 @@ def docx_parts(data: bytes, name: str) -> Extracted:
     sections: list[tuple[str, list[str]]] = [("", [])]
     for block in blocks:
         if isinstance(block, Table):
-            rows = (row(_unique(cell.text.strip() for cell in r.cells)) for r in block.rows)
+            cells = [_unique(cell.text.strip() for cell in r.cells) for r in block.rows]
+            heads = next((n for n, r in enumerate(block.rows) if not _repeated_header(r)), len(cells))
+            header = [" ".join(c) for c in zip(*cells[:heads])] if heads else []
+            rows = (row(c if n < heads or not header else labelled(header, c)) for n, c in enumerate(cells))
             sections[-1][1].append("\n\n".join(r for r in rows if r))  # one paragraph a row: cartqa.corpus.tabular
             continue
         text = block.text.strip()
@@ -187,6 +220,14 @@ def docx_parts(data: bytes, name: str) -> Extracted:
             sections[-1][1].append(text)
     parts = (Part("\n\n".join(p for p in pieces if p), location) for location, pieces in sections)
     return Extracted(tuple(p for p in parts if p.text))
+
+
+def _repeated_header(table_row) -> bool:
+    """Is this Word table row marked as the header ("repeat as header row at the top of each page")?"""
+    from docx.oxml.ns import qn
+
+    properties = table_row._tr.trPr
+    return properties is not None and properties.find(qn("w:tblHeader")) is not None
 
 
 def _unique(cells: Iterator[str]) -> list[str]:

@@ -13,7 +13,10 @@ no reader can tell which figure goes with which label. A table is told by its ru
 
 The table runs from its first rule (a pipe table from its header) to its last rule (a pipe table
 while its lines hold a ``|``); lines of the same paragraph outside that stay prose. Its rules are
-dropped, and each row becomes a paragraph of its own. A heading's underline (one run) does not make
+dropped, and each row becomes a paragraph of its own. Where the table marks its header (the rows
+above a simple table's second rule of three or more, a pipe table's first row, a grid table's rows
+above its ``+====+`` rule), each later row says its cells' column names ("INT | Beds: 464"): a row
+alone, as a reader meets it, does not say which figure is which. A heading's underline (one run) does not make
 a table, nor do double spaces in prose. Word and web tables are written the same way by their
 readers (:mod:`cartqa.corpus.formats`), as :func:`row` joins them.
 
@@ -61,6 +64,16 @@ def row(cells: Iterable[str]) -> str:
     return CELL.join(" ".join(c.split()) for c in cells if c.strip())
 
 
+def labelled(header: list[str], cells: list[str]) -> list[str]:
+    """A row's cells, each after the first with its column's name from ``header``, where both say something.
+
+    >>> labelled(["Hospital", "Beds", "", "Founded:"], ["INT", "464", "x", "1928"])
+    ['INT', 'Beds: 464', 'x', 'Founded: 1928']
+    """
+    names = [" ".join(h.split()).rstrip(":") for h in header]
+    return [f"{names[i]}: {c}" if i and i < len(names) and names[i] and c.strip() else c for i, c in enumerate(cells)]
+
+
 def rows_kept(text: str) -> str:
     """``text`` with each table (see the module) written row by row, its rules dropped."""
     def rewrite(m: re.Match) -> str:
@@ -70,7 +83,9 @@ def rows_kept(text: str) -> str:
         found = _table(lines)
         if found is None:
             return block
-        first, last, rows = found
+        first, last, rows, heads = found
+        header = [" ".join(c).strip() for c in zip(*rows[:heads])] if heads else []
+        rows = rows[:heads] + [labelled(header, cells) for cells in rows[heads:]] if header else rows
         paragraphs = ["\n".join(lines[:first])] if first else []
         paragraphs += [r for r in (row(cells) for cells in rows) if r]
         paragraphs += ["\n".join(lines[last + 1:])] if last + 1 < len(lines) else []
@@ -79,9 +94,9 @@ def rows_kept(text: str) -> str:
     return _BLOCK.sub(rewrite, text)
 
 
-def _table(lines: list[str]) -> tuple[int, int, list[list[str]]] | None:
-    """Where the table in a paragraph's ``lines`` starts and ends (line numbers) and its rows'
-    cells; None when the paragraph has no table."""
+def _table(lines: list[str]) -> tuple[int, int, list[list[str]], int] | None:
+    """Where the table in a paragraph's ``lines`` starts and ends (line numbers), its rows' cells
+    and how many of them are its header; None when the paragraph has no table."""
     rules = [n for n, line in enumerate(lines) if is_rule(line)]
     if not rules:
         return None
@@ -91,23 +106,29 @@ def _table(lines: list[str]) -> tuple[int, int, list[list[str]]] | None:
         while last + 1 < len(lines) and "|" in lines[last + 1]:
             last += 1
         rows = [_split(line, None) for line in lines[first:last + 1] if not is_rule(line)]
-        return first, last, rows
+        return first, last, rows, int(first < rules[0])
     first, last = rules[0], rules[-1]
     if last == first:  # one rule and nothing it rules: a table only goes on to the paragraph's end
         last = len(lines) - 1
     if _GRID_RULE.fullmatch(lines[first]):
-        return first, last, _grid_rows(lines[first:last + 1])
+        rows = _grid_rows(lines[first:last + 1])
+        under = next((n for n in rules if "=" in lines[n] and first < n < last), None)  # +====+ under the header
+        heads = len(_grid_rows(lines[first:under + 1])) if under is not None else 0
+        return first, last, rows, heads
     starts = [m.start() for m in _RUN.finditer(lines[first])]
     rows: list[list[str]] = []
-    for line in lines[first:last + 1]:
+    heads = 0
+    for n, line in enumerate(lines[first:last + 1], first):
         if is_rule(line):
+            if n == (rules[1] if len(rules) > 2 else -1):  # three rules or more: the second one ends the header
+                heads = len(rows)
             continue
         cells = _split(line, starts)
-        if rows and not cells[0] and any(cells):  # a blank first column continues the row above
+        if rows and not cells[0] and any(cells) and n - 1 not in rules:  # a blank first column continues the row
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
         else:
             rows.append(cells)
-    return first, last, rows
+    return first, last, rows, heads
 
 
 def _split(line: str, starts: list[int] | None) -> list[str]:
