@@ -137,7 +137,8 @@ def test_a_word_tables_header_row_names_the_cells_below_it():
     out = io.BytesIO()
     document.save(out)
     text = docx_parts(out.getvalue(), "prices.docx").parts[0].text
-    assert text.split("\n\n") == ["Course | Price", "Licence | Price: 2400 euros", "Course | Price", "Licence | 2400 euros"]
+    assert text.split("\n\n") == ["Course | Price", "Licence | Price: 2400 euros",  # marked as the header
+                                  "Course | Price", "Licence | 2400 euros"]
 
 
 def test_broken_docx_is_named():

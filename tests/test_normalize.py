@@ -101,7 +101,7 @@ def test_a_tables_header_names_the_cells_of_its_later_rows(raw, rows):
 
 @pytest.mark.parametrize("raw, paragraphs", [
     (":Number of Instances: 150\n:Attribute Information:\n    - sepal length\n    - class\n:Creator: R.A. Fisher",
-     [":Number of Instances: 150", ":Attribute Information: - sepal length - class", ":Creator: R.A. Fisher"]),
+     [":Number of Instances: 150", ":Attribute Information:\nsepal length\nclass", ":Creator: R.A. Fisher"]),
     ("Report on beds\nDate: July, 1988\nAuthor: the board of\n  directors",
      ["Report on beds", "Date: July, 1988", "Author: the board of directors"]),
     # one colon in prose, a time and an address: no record
@@ -111,6 +111,19 @@ def test_a_tables_header_names_the_cells_of_its_later_rows(raw, rows):
 def test_a_records_name_value_lines_are_paragraphs_of_their_own(raw, paragraphs):
     """Joined as prose lines are, ":Creator: R.A. Fisher :Donor: Michael Marshall :Date: July, 1988"."""
     assert normalize_text(raw).split("\n\n") == paragraphs
+
+
+@pytest.mark.parametrize("raw, text", [
+    (":Attribute Information:\n    - age in years\n    - class:\n        * Setosa\n        * Virginica",
+     ":Attribute Information:\nage in years\nclass:\nSetosa\nVirginica"),
+    ("- one\n- two\n\nThen:\n+ three\n+ four", "one\ntwo\n\nThen:\nthree\nfour"),  # a list opens a paragraph
+    ("It rose\n- and fell - at once.", "It rose - and fell - at once."),  # one dash at a line's start: prose
+    ("A\ue000B\n- x\n- y", "A B\nx\ny"),  # the item mark is never taken from the text
+])
+def test_a_bulleted_lists_items_keep_their_lines_without_bullets(raw, text):
+    """Joined as prose lines are, "Attribute Information: - age in years - class: - Setosa": the
+    enumeration reader could not tell where an item ends."""
+    assert normalize_text(raw) == text
 
 
 def test_evidence_quoted_across_a_tables_rows_is_found_in_them():

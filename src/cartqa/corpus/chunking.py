@@ -35,7 +35,8 @@ class ChunkSettings:
     # 6: a table's rows stay rows (cartqa.corpus.tabular): the text of documents with tables changed.
     # 7: a record's "Name: value" lines are paragraphs (cartqa.corpus.fields), a table's header names its
     #    cells, initials ("R.A.") end no sentence, and a line's edge spaces no longer double a space.
-    algorithm: int = 7
+    # 8: a bulleted list's items keep their lines, without their bullets (cartqa.corpus.bullets).
+    algorithm: int = 8
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:

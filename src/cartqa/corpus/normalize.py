@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cartqa.corpus.bullets import ITEM, bullets_kept, items_apart
 from cartqa.corpus.fields import fields_kept
 from cartqa.corpus.tabular import rows_kept
 
@@ -44,10 +45,11 @@ def normalize_text(raw: str) -> str:
     """
     text = unicodedata.normalize("NFKC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
+    text = _CONTROL.sub(" ", text).replace(ITEM, " ")  # the list item mark (bullets) is ours alone
     text = text.translate(_QUOTES).translate(_DASHES)
     text = rows_kept(text)  # a table's rows stay rows (their line breaks are meaning, not layout)
     text = fields_kept(text)  # so do a record's "Name: value" lines
+    text = bullets_kept(text)  # and a list's items, each on a line without its bullet
     text = _HYPHEN_BREAK.sub("", text)
     text = _GLUED_SENTENCE.sub(" ", text)
     text = _SPACES.sub(" ", text)
@@ -56,7 +58,7 @@ def normalize_text(raw: str) -> str:
     text = re.sub(r" *(?<!\n)\n(?!\n) *", " ", text)
     text = re.sub(r" *\n\n *", "\n\n", text)
     text = _RUN_TOGETHER.sub("\n", text)
-    return text.strip()
+    return items_apart(text.strip())
 
 
 def fold(text: str) -> str:
