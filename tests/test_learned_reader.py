@@ -23,6 +23,21 @@ def test_candidates_cover_entities_numbers_and_key_values():
     assert "VALUE" in values["4 numeric, predictive attributes and the class"]
 
 
+def test_a_table_rows_cells_code_and_quoted_words_are_candidates_and_no_span_crosses_a_cell():
+    row = {c.text: c.labels for c in propose("Samples total | 581012")}
+    assert "VALUE" in row["581012"] and "CELL" in row["Samples total"]  # a row of two: a key and its value
+    wide = {c.text: c.labels for c in propose("Classes | 7 | 40 | 2")}
+    assert {t for t, labels in wide.items() if "CELL" in labels} == {"Classes", "7", "40", "2"}
+    assert not any("|" in t for t in wide) and not any("VALUE" in labels for labels in wide.values())
+    named = {c.text: c.labels for c in propose("sepal width: | Min: 2.0 | Mean: 3.05")}  # cells named by their column
+    assert {t for t, labels in named.items() if "VALUE" in labels} == {"2.0", "3.05"}
+    code = {c.text: c.labels for c in propose(":func:`sklearn.datasets.fetch_covtype` returns ``data`` and "
+                                              "``target``; see the `homepage <https://x.org>`__.")}
+    assert {t for t, labels in code.items() if "CODE" in labels} == {"sklearn.datasets.fetch_covtype", "data", "target"}
+    quoted = {c.text: c.labels for c in propose("If 'as_frame' is set to \"True\", the dataset's frame is returned.")}
+    assert {t for t, labels in quoted.items() if "QUOTED" in labels} == {"as_frame", "True"}
+
+
 def test_the_rules_pick_is_a_labelled_candidate_even_when_nothing_else_proposes_it():
     spans = {(c.start, c.end): c.labels for c in propose(SENTENCE.text, (4, 12))}
     assert "RULE" in spans[(4, 12)]

@@ -3,12 +3,17 @@
 The learned reader (:mod:`cartqa.reading.scorer`) chooses among them, so this module
 proposes generously and never decides: spaCy's named entities (with their labels), noun
 phrases, the objects of prepositions, verbs' objects and subjects, the value of a
-"key: value" line, numbers, and the span the hand-written rules picked. A span
-proposed several ways carries every way as a label.
+"key: value" line, a table row's cells (a row of two is a key and its value), code written
+between backticks, words in quotes, numbers, and the span the hand-written rules picked. A span
+proposed several ways carries every way as a label; no span runs across two cells.
 
 >>> spans = propose("Number of Instances: 150 (50 in each of three classes)")
 >>> any(c.text.startswith("150") and "VALUE" in c.labels for c in spans)
 True
+>>> [c.text for c in propose("Samples total | 581012") if "VALUE" in c.labels]
+['581012']
+>>> [c.text for c in propose(":func:`sklearn.datasets.fetch_covtype` loads it") if "CODE" in c.labels]
+['sklearn.datasets.fetch_covtype']
 """
 
 from __future__ import annotations
@@ -18,12 +23,19 @@ import logging
 import re
 from dataclasses import dataclass
 
+from cartqa.corpus.tabular import CELL
+
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 12  # an answer longer than this is not short
 _KEY_VALUE = re.compile(r"^\W{0,3}([^:\n]{2,60}?)\s*:\s+(\S.{0,200}?)\s*$")
 _SUBTREE_DEPS = frozenset({"pobj", "dobj", "attr", "nsubj", "nsubjpass", "appos", "conj", "npadvmod", "acomp",
                            "oprd", "dative", "agent", "pcomp", "xcomp", "ccomp", "advcl"})
+# Inline code as Markdown and reStructuredText write it: `x`, ``x``, :func:`x`, :class:`~a.b.X`
+# (not `text <url>`_, a link)
+_CODE = re.compile(r"(?:(?<=\s)|^|(?<=[(:]))(`{1,2})~?([^`\s](?:[^`]{0,78}[^`\s])?)\1(?![`_])")
+# Words in quotes; an apostrophe inside a word ("dataset's") opens nothing
+_QUOTED = re.compile(r"(?<!\w)(['\"“‘])([^'\"“”‘’\n]{1,60}?)(['\"”’])(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,7 @@ def propose(sentence: str, rule_span: tuple[int, int] | None = None) -> list[Can
 
     def add(a: int, b: int, label: str) -> None:
         a, b = _trim(sentence, a, b)
-        if b > a and len(sentence[a:b].split()) <= MAX_TOKENS:
+        if b > a and len(sentence[a:b].split()) <= MAX_TOKENS and CELL not in sentence[a:b]:
             found.setdefault((a, b), set()).add(label)
 
     for a, b, label in ents:
@@ -104,16 +116,46 @@ def propose(sentence: str, rule_span: tuple[int, int] | None = None) -> list[Can
             add(tokens[t.left].start, last.start + len(last.text), f"DEP_{t.dep}")
     for a, b in chunks:
         add(a, b, "NP")
-    m = _KEY_VALUE.match(sentence)
-    if m:
-        add(m.start(2), m.end(2), "VALUE")
-        first = re.match(r"[^,;(]+", sentence[m.start(2):m.end(2)])
+    cells = _cells(sentence)
+    for a, b in cells:
+        add(a, b, "CELL")
+    values = [_value(sentence, a, b) for a, b in cells or [(0, len(sentence))]]
+    if len(cells) == 2 and values[1] is None:  # a row of two cells: a name and its value
+        values[1] = cells[1]
+    for value in filter(None, values):
+        add(*value, "VALUE")
+        first = re.match(r"[^,;(]+", sentence[value[0]:value[1]])
         if first:
-            add(m.start(2), m.start(2) + first.end(), "VALUE")
+            add(value[0], value[0] + first.end(), "VALUE")
+    for m in _CODE.finditer(sentence):
+        add(m.start(2), m.end(2), "CODE")
+    for m in _QUOTED.finditer(sentence):
+        add(m.start(2), m.end(2), "QUOTED")
     if rule_span:
         a, b = rule_span
         found.setdefault((a, b), set()).add("RULE")
     return [_make(sentence, a, b, labels, tokens) for (a, b), labels in sorted(found.items())]
+
+
+def _value(sentence: str, a: int, b: int) -> tuple[int, int] | None:
+    """Where the value of a "name: value" line (or a table cell named by its column) lies in ``sentence[a:b]``."""
+    m = _KEY_VALUE.match(sentence[a:b])
+    return (a + m.start(2), a + m.end(2)) if m else None
+
+
+def _cells(sentence: str) -> list[tuple[int, int]]:
+    """Offsets of a table row's cells (:mod:`cartqa.corpus.tabular` joins them with CELL); none for prose.
+
+    >>> _cells("Classes | 7 | 40")
+    [(0, 7), (10, 11), (14, 16)]
+    """
+    if CELL not in sentence:
+        return []
+    out, a = [], 0
+    for part in sentence.split(CELL):
+        out.append((a, a + len(part)))
+        a += len(part) + len(CELL)
+    return out
 
 
 def _make(sentence: str, a: int, b: int, labels: set[str], tokens: tuple[Token, ...]) -> Candidate:
@@ -126,9 +168,9 @@ def _make(sentence: str, a: int, b: int, labels: set[str], tokens: tuple[Token, 
 
 def _trim(sentence: str, a: int, b: int) -> tuple[int, int]:
     """Without surrounding spaces, punctuation (but a closing bracket whose opening is kept) and a leading article."""
-    while a < b and (sentence[a].isspace() or sentence[a] in ",;:.'\"“”‘’"):
+    while a < b and (sentence[a].isspace() or sentence[a] in ",;:.'\"“”‘’`|"):
         a += 1
-    while b > a and (sentence[b - 1].isspace() or sentence[b - 1] in ",;:.'\"“”‘’"):
+    while b > a and (sentence[b - 1].isspace() or sentence[b - 1] in ",;:.'\"“”‘’`|"):
         b -= 1
     m = re.match(r"(?i)(the|a|an)\s+", sentence[a:b])
     if m and b - a > m.end():
