@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections import Counter
@@ -65,9 +66,16 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
 
 
 def _squash(text: str) -> str:
-    # A table's cells are joined by a bar in the indexed text (cartqa.corpus.tabular), where the
-    # document (and so the evidence quoted from it) has only white space between them.
-    return " ".join(normalize_text(text).replace(CELL, " ").lower().split())
+    # A table's cells are joined by a bar in the indexed text (cartqa.corpus.tabular), and named by
+    # their column ("| Mean: 3.05"), where the document (and so the evidence quoted from it) has only
+    # white space between them; a list's bullets are dropped (cartqa.corpus.bullets) where a quote of
+    # one item keeps its bullet.
+    text = _CELL_NAME.sub(" ", normalize_text(text))
+    return " ".join(_BULLET.sub(r"\1", text).lower().split())
+
+
+_CELL_NAME = re.compile(re.escape(CELL) + r"(?:[^|:\n]{1,60}: )?")
+_BULLET = re.compile(r"(^|\s)[-*+•]\s+")
 
 
 def contains_answer(text: str, accepted: Iterable[str]) -> bool:
