@@ -231,7 +231,7 @@ def to_english(question: str, vocabulary: Vocabulary, nearest: Nearest, threshol
     rest = _without_located(rest)
     if verb_last:
         rest = _verb_last(rest)
-    kinds = [_kind(w, i == 0 and not opening, vocabulary, dictionary) for i, w in enumerate(rest)]
+    kinds = [_kind(w, i == 0 and not opening, vocabulary) for i, w in enumerate(rest)]
     # a noun after an article ("i *medici*": doctors, not medical) or a wh-determiner ("Quanti *medici*")
     nouns = {w.lower() for i, w in enumerate(rest)
              if (i and _ARTICLE.fullmatch(fold(rest[i - 1]).lower())) or (i == 0 and opening in _DETERMINER_FRAMES)}
@@ -365,17 +365,8 @@ def _verb_last(words: list[str]) -> list[str]:
     return words if i is None else [*words[:i], *words[i + 1:], words[i]]
 
 
-def _kind(word: str, initial: bool, vocabulary: Vocabulary, dictionary: Dictionary | None = None) -> str:
-    """keep (a name or a corpus word), name? (capitalised: align or keep), align, link or drop.
-
-    A corpus word is kept as English unless the dictionary reads it as an Italian word that
-    translates to others: "due" (two), written in English documents too ("due to").
-
-    >>> _kind("due", False, Vocabulary.of(["delays due to rain"])), _kind("due", False, Vocabulary.of(
-    ...     ["delays due to rain"]), lambda w, noun=False: ("two",)), _kind("film", False, Vocabulary.of(
-    ...     ["the film"]), lambda w, noun=False: ("film", "movie"))
-    ('keep', 'align', 'keep')
-    """
+def _kind(word: str, initial: bool, vocabulary: Vocabulary) -> str:
+    """keep (a name or a corpus word), name? (capitalised: align or keep), align, link or drop."""
     folded = fold(word)
     if word[-1] in "'’":
         # an elided article (l', un') says nothing; an elided preposition (dell', nell') links
@@ -393,10 +384,7 @@ def _kind(word: str, initial: bool, vocabulary: Vocabulary, dictionary: Dictiona
     if word[:1].isupper() and not (initial and folded not in vocabulary.words):
         # A corpus name is kept unless it is a foreign common word ("Ospedale" San Raffaele).
         return "keep" if folded in vocabulary.words and folded not in vocabulary.foreign else "name?"
-    if folded in vocabulary.common:
-        english = (dictionary(word.lower()) or ()) if dictionary else ()
-        return "align" if english and folded not in english else "keep"
-    return "align"
+    return "keep" if folded in vocabulary.common else "align"
 
 
 def _compounds(out: list[_Word]) -> list[_Word]:
