@@ -128,17 +128,28 @@ def test_a_word_tables_header_row_names_the_cells_below_it():
     from docx.oxml.ns import qn
 
     document = docx.Document()
-    for marked in (True, False):
+    for marked in ("true", None, "0"):
         table = document.add_table(rows=2, cols=2)
         for (r, c), text in {(0, 0): "Course", (0, 1): "Price", (1, 0): "Licence", (1, 1): "2400 euros"}.items():
             table.cell(r, c).text = text
-        if marked:  # "repeat as header row"
-            table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        if marked:  # "repeat as header row" (or its mark switched off)
+            mark = OxmlElement("w:tblHeader")
+            mark.set(qn("w:val"), marked)
+            table.rows[0]._tr.get_or_add_trPr().append(mark)
+    # merged cells, and two cells that say the same: each value under its own column
+    table = document.add_table(rows=2, cols=4)
+    for (r, c), text in {(0, 0): "Hospital", (0, 1): "Beds and wards", (0, 3): "Founded", (1, 0): "INT",
+                         (1, 1): "12", (1, 2): "12", (1, 3): "1928"}.items():
+        table.cell(r, c).text = text
+    table.cell(0, 1).merge(table.cell(0, 2))
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     out = io.BytesIO()
     document.save(out)
     text = docx_parts(out.getvalue(), "prices.docx").parts[0].text
     assert text.split("\n\n") == ["Course | Price", "Licence | Price: 2400 euros",  # marked as the header
-                                  "Course | Price", "Licence | 2400 euros"]
+                                  "Course | Price", "Licence | 2400 euros", "Course | Price", "Licence | 2400 euros",
+                                  "Hospital | Beds and wards | Founded",
+                                  "INT | Beds and wards: 12 | Beds and wards: 12 | Founded: 1928"]
 
 
 def test_broken_docx_is_named():

@@ -93,6 +93,8 @@ def test_prose_touching_a_table_stays_prose():
     ("+----------+------+\n| Hospital | Beds |\n+==========+======+\n| IEO      | 300  |\n+----------+------+",
      ["Hospital | Beds", "IEO | Beds: 300"]),
     ("====  ===\nINT   464\nIEO   300\n====  ===", ["INT | 464", "IEO | 300"]),  # two rules: no header
+    ("----  ---\nINT   464\nIEO   300\n----  ---\nTotal 764\n----  ---",  # a totals line ruled off with "-"
+     ["INT | 464", "IEO | 300", "Total | 764"]),
 ])
 def test_a_tables_header_names_the_cells_of_its_later_rows(raw, rows):
     """A row read alone ("width: | 2.0 | 3.05") does not say which figure is the mean."""
@@ -104,6 +106,11 @@ def test_a_tables_header_names_the_cells_of_its_later_rows(raw, rows):
      [":Number of Instances: 150", ":Attribute Information:\nsepal length\nclass", ":Creator: R.A. Fisher"]),
     ("Report on beds\nDate: July, 1988\nAuthor: the board of\n  directors",
      ["Report on beds", "Date: July, 1988", "Author: the board of directors"]),
+    # wrapped prose with colons at its lines' starts: no record
+    ("The first is\nthe following: a training set of\nimages, the second: a test set.",
+     ["The first is the following: a training set of images, the second: a test set."]),
+    ("We list them.\nNote that: it scales\nwith the data and\nthe size, and\nResults: were good\nin every case.",
+     ["We list them. Note that: it scales with the data and the size, and Results: were good in every case."]),
     # one colon in prose, a time and an address: no record
     ("The result was clear: INT\nhas 464 beds at 10:30\nsee https://x.org now.",
      ["The result was clear: INT has 464 beds at 10:30 see https://x.org now."]),
@@ -133,6 +140,11 @@ def test_evidence_quoted_across_a_tables_rows_is_found_in_them():
 
     assert contains_answer(normalize_text(RST), ["Classes 7 Samples total 581012"])
     assert not contains_answer(normalize_text(RST), ["Classes 581012"])
+    # cells named by their header, and a list's items without their bullets, as the document has them
+    named = normalize_text("======  ===  ====\n        Min  Mean\n======  ===  ====\n"
+                           "width:  2.0  3.05\n======  ===  ====")
+    assert contains_answer(named, ["width:  2.0  3.05"]) and not contains_answer(named, ["width: 3.05"])
+    assert contains_answer(normalize_text("Attributes:\n - age in years\n - sex"), ["- age in years"])
 
 
 def test_a_tables_rows_are_not_headings():

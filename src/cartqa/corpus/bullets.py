@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
-ITEM = "\ue000"  # a private-use character: no text keeps it (normalize drops them), and it is not white space
+from cartqa.corpus.tabular import BLOCK
+
+ITEM = "\ue000"  # a private-use character, not white space; normalize makes any in the input a space first
 _BULLET = re.compile(r"[ \t]*([-*+•])[ \t]+(?=\S)")
-_BLOCK = re.compile(r"^(?:[^\n]*\S[^\n]*(?:\n|$))+", re.M)  # lines with text, up to a blank line
 
 
 def items_apart(text: str) -> str:
@@ -43,4 +44,4 @@ def bullets_kept(text: str) -> str:
         out = [ITEM + line[b.end():] if b else line for line, b in zip(lines, marks)]
         return "\n".join(out)
 
-    return _BLOCK.sub(rewrite, text)
+    return BLOCK.sub(rewrite, text)

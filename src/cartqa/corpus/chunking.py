@@ -36,7 +36,9 @@ class ChunkSettings:
     # 7: a record's "Name: value" lines are paragraphs (cartqa.corpus.fields), a table's header names its
     #    cells, initials ("R.A.") end no sentence, and a line's edge spaces no longer double a space.
     # 8: a bulleted list's items keep their lines, without their bullets (cartqa.corpus.bullets).
-    algorithm: int = 8
+    # 9: a Word table's cells named by grid position; fields need a capital or ":Name:" on most lines;
+    #    a simple table's header only under "=" rules.
+    algorithm: int = 9
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:

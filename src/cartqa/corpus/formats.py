@@ -19,7 +19,7 @@ import codecs
 import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cartqa.corpus.tabular import labelled, row
@@ -206,10 +206,11 @@ def docx_parts(data: bytes, name: str) -> Extracted:
     sections: list[tuple[str, list[str]]] = [("", [])]
     for block in blocks:
         if isinstance(block, Table):
-            cells = [_unique(cell.text.strip() for cell in r.cells) for r in block.rows]
-            heads = next((n for n, r in enumerate(block.rows) if not _repeated_header(r)), len(cells))
-            header = [" ".join(c) for c in zip(*cells[:heads])] if heads else []
-            rows = (row(c if n < heads or not header else labelled(header, c)) for n, c in enumerate(cells))
+            grid = [list(r.cells) for r in block.rows]  # by the table's grid: a merged cell in each column it covers
+            heads = next((n for n, r in enumerate(block.rows) if not _repeated_header(r)), len(grid))
+            header = [" ".join(dict.fromkeys(c.text.strip() for c in column)) for column in zip(*grid[:heads])]
+            rows = (row(_unique(labelled(header, [c.text.strip() for c in cells]) if n >= heads else
+                                [c.text.strip() for c in cells], cells)) for n, cells in enumerate(grid))
             sections[-1][1].append("\n\n".join(r for r in rows if r))  # one paragraph a row: cartqa.corpus.tabular
             continue
         text = block.text.strip()
@@ -227,15 +228,17 @@ def _repeated_header(table_row) -> bool:
     from docx.oxml.ns import qn
 
     properties = table_row._tr.trPr
-    return properties is not None and properties.find(qn("w:tblHeader")) is not None
+    mark = properties.find(qn("w:tblHeader")) if properties is not None else None
+    return mark is not None and mark.get(qn("w:val"), "true").lower() not in ("0", "false", "off")
 
 
-def _unique(cells: Iterator[str]) -> list[str]:
-    """Merged cells repeat their text in every cell they cover: keep it once."""
+def _unique(texts: list[str], cells: list) -> list[str]:
+    """A merged cell is every grid cell it covers (python-docx gives the same cell again): keep its text
+    once. Two cells that only say the same ("12", "12") are both kept."""
     out: list[str] = []
-    for cell in cells:
-        if not out or cell != out[-1]:
-            out.append(cell)
+    for n, (text, cell) in enumerate(zip(texts, cells)):
+        if not n or cell._tc is not cells[n - 1]._tc:
+            out.append(text)
     return out
 
 

@@ -14,7 +14,7 @@ no reader can tell which figure goes with which label. A table is told by its ru
 The table runs from its first rule (a pipe table from its header) to its last rule (a pipe table
 while its lines hold a ``|``); lines of the same paragraph outside that stay prose. Its rules are
 dropped, and each row becomes a paragraph of its own. Where the table marks its header (the rows
-above a simple table's second rule of three or more, a pipe table's first row, a grid table's rows
+above a simple table's second ``=`` rule of three or more, a pipe table's first row, a grid table's rows
 above its ``+====+`` rule), each later row says its cells' column names ("INT | Beds: 464"): a row
 alone, as a reader meets it, does not say which figure is which. A heading's underline (one run) does not make
 a table, nor do double spaces in prose. Word and web tables are written the same way by their
@@ -41,9 +41,9 @@ _SIMPLE_RULE = re.compile(r"[ \t]*(?:={2,}|-{3,})(?:[ \t]+(?:={2,}|-{3,}))+[ \t]
 _GRID_RULE = re.compile(r"[ \t]*\+(?:[=-]+\+){2,}[ \t]*")  # +----+----+
 _PIPE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*")  # |----|:---:|
 _RUN = re.compile(r"[=-]+")
-# Lines with text, up to a blank line; anchored at a line's start, so a long run of white space is
-# passed over once, not tried again from each of its characters.
-_BLOCK = re.compile(r"^(?:[^\n]*\S[^\n]*(?:\n|$))+", re.M)
+# Lines with text, up to a blank line (a paragraph, as fields and bullets read it too); anchored at a
+# line's start, so a long run of white space is passed over once, not tried again from each of its characters.
+BLOCK = re.compile(r"^(?:[^\n]*\S[^\n]*(?:\n|$))+", re.M)
 
 
 def is_rule(line: str) -> bool:
@@ -91,7 +91,7 @@ def rows_kept(text: str) -> str:
         paragraphs += ["\n".join(lines[last + 1:])] if last + 1 < len(lines) else []
         return "\n\n".join(paragraphs) + end
 
-    return _BLOCK.sub(rewrite, text)
+    return BLOCK.sub(rewrite, text)
 
 
 def _table(lines: list[str]) -> tuple[int, int, list[list[str]], int] | None:
@@ -120,7 +120,9 @@ def _table(lines: list[str]) -> tuple[int, int, list[list[str]], int] | None:
     heads = 0
     for n, line in enumerate(lines[first:last + 1], first):
         if is_rule(line):
-            if n == (rules[1] if len(rules) > 2 else -1):  # three rules or more: the second one ends the header
+            # reStructuredText's header: the rows above the second rule of three or more, all of "="
+            # (a plain table may rule off a totals line with "-": its rows are not a header)
+            if n == (rules[1] if len(rules) > 2 and all("-" not in lines[r] for r in rules[:2]) else -1):
                 heads = len(rows)
             continue
         cells = _split(line, starts)
