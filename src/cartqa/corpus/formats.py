@@ -170,12 +170,12 @@ def _name_cells(table, text_node) -> None:
     for row_cells in cells[1:]:
         if all(c.name == "th" for c in row_cells):  # another header row
             continue
-        column = 0
-        for cell in row_cells:
-            name = names[column].rstrip(":") if column < len(names) else ""
-            if column and name and cell.get_text().strip():  # the first column names the row
-                cell.insert(0, text_node(f"{name}: "))
-            column += _span(cell)
+        starts = [sum(_span(c) for c in row_cells[:i]) for i in range(len(row_cells))]  # each cell's column
+        texts = [c.get_text() for c in row_cells]
+        named = labelled([names[c] if c < len(names) else "" for c in starts], texts)
+        for cell, text, label in zip(row_cells, texts, named):
+            if label != text:
+                cell.insert(0, text_node(label[:len(label) - len(text)]))
 
 
 def _span(cell) -> int:
