@@ -10,7 +10,7 @@ from cartqa.reading.choosing import Ranked, choose
 from cartqa.reading.grounding import Sentence
 from cartqa.reading.question import analyse
 from cartqa.reading.scorer import Model, SentenceView, features, relative, wh_word, with_candidates
-from cartqa.records import Answer
+from cartqa.records import Answer, Source
 
 SENTENCE = Sentence("a.txt", 0, 0, 66, "The National Cancer Institute of Milan was established in 1928.")
 
@@ -130,6 +130,18 @@ def test_a_passage_is_neither_a_short_answer_nor_a_refusal():
     m = metrics([_outcome(True, passage), _outcome(False, passage)])
     assert m["short_answer_acc"] == 0.0 and m["answer_or_sentence_acc"] == 100.0
     assert m["false_refusal_rate"] == 0.0 and m["passage_rate"] == 100.0 and m["refusal_rate"] == 100.0
+    assert m["marked_acc"] == 0.0  # it marks no span
+
+
+def test_a_passages_marked_span_is_counted_right_only_when_it_is_a_right_short_answer():
+    def shown(span):
+        source = Source("a.txt", SENTENCE.text, 1.0, 0, 66, span)
+        return _outcome(True, Answer("No short answer is sure; ...", False, [source], SENTENCE.text,
+                                     outcome="passage"))
+
+    at = SENTENCE.text.index("1928")
+    m = metrics([shown((at, at + 4)), shown((0, 9)), shown(None)])
+    assert m["marked_acc"] == pytest.approx(33.3) and m["answer_or_sentence_acc"] == 100.0
 
 
 @pytest.fixture(autouse=True)
@@ -229,7 +241,8 @@ def test_by_default_the_rules_answer_and_the_scorer_only_shows_a_passage(learned
     # the rules refuse; the scorer's sentence is shown, but only the learned reader dares a short answer
     assert unsaid.outcome == ("answer" if learned else "passage") and unsaid.sentence is not None
     assert unsaid.found == learned
-    assert bool(unsaid.text) == learned  # reading by the rules, no span they refused is marked
+    # either way the likeliest span is marked: the number the scorer trusts, though the rules refused it
+    assert unsaid.text in ("three", "14") and unsaid.text == CLUB[unsaid.start:unsaid.end]
 
 
 def test_reading_by_the_rules_the_scorer_answers_their_refusals_and_overrides_only_past_its_thresholds():

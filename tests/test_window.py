@@ -68,3 +68,20 @@ def test_a_short_passage_answer_is_its_whole_sentence():
     found = Extraction(False, "14", s, 17, 19, 0.4, "passage")
     answer = to_answer(found, [Hit(Chunk("club.txt", doc, 0, len(doc)), 1.0, 1)], "How many gliders?")
     assert answer.sentence == doc and answer.text.endswith(": " + doc)
+
+
+def test_a_passage_answers_first_source_holds_its_whole_sentence_not_only_its_marked_span():
+    doc = "The club was founded in 1931. Its hangar, rebuilt in 1977, holds 14 gliders and a tug."
+    second = doc.index("Its")
+    s = Sentence("club.txt", 1, second, len(doc), doc[second:])
+    at = doc.index("14")
+    # the first hit holds the marked span but cuts the sentence short; the second holds all of it
+    part = Hit(Chunk("club.txt", doc[at - 6:], at - 6, len(doc)), 1.0, 1)
+    whole = Hit(Chunk("club.txt", doc, 0, len(doc)), 0.9, 2)
+    found = Extraction(False, "14", s, at, at + 2, 0.4, "passage")
+    lead = to_answer(found, [part, whole], "How many gliders?").sources[0]
+    assert (lead.start, lead.end) == (0, len(doc)) and lead.text[lead.span[0]:lead.span[1]] == "14"
+    short = to_answer(Extraction(True, "14", s, at, at + 2, 0.8, "answer"), [part, whole], "How many gliders?")
+    assert short.sources[0].start == at - 6  # a short answer's first source is the best hit holding it
+    alone = to_answer(found, [part], "How many gliders?").sources[0]  # no hit holds the whole sentence
+    assert alone.text == s.text and alone.text[alone.span[0]:alone.span[1]] == "14"
