@@ -156,7 +156,7 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     s = found.sentence
     # A passage answer shows all of its sentence, marked or not: its home passage holds all of it (else
     # the sentence itself comes first); a short answer's holds the span.
-    lo, hi = (s.start, s.end) if found.outcome == "passage" or not found.text else (found.start, found.end)
+    lo, hi = (s.start, s.end) if found.outcome == "passage" else (found.start, found.end)
     home = next((i for i, h in enumerate(hits) if h.chunk.doc == s.doc and h.chunk.start <= lo and hi <= h.chunk.end),
                 None)
     if home is None:  # the span sits in a sentence referred to from outside the passages
@@ -168,7 +168,7 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
                       (found.start - h.chunk.start, found.end - h.chunk.start), s.text, h.chunk.location)
         del sources[home]
     if found.outcome == "passage":
-        if not found.text:  # no likeliest span (none was proposed): the whole sentence is shown unmarked
+        if not found.text:  # extract() always marks one now; an Extraction built without a span marks none
             lead = replace(lead, span=None)
         # a long sentence is shown as the window of it around its likeliest span
         a, b = window(s.text, found.start - s.start, found.end - s.start)

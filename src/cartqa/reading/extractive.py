@@ -127,9 +127,10 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
         return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule, translated=translated))
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
-    # that may answer, its likeliest span marked (a window of it when long); where they answered, another candidate only when it is surer
-    # than rules_override_threshold, and the sentence with the span marked instead of a short
-    # answer when the scorer doubts the span (under rules_doubt_threshold).
+    # that may answer, its likeliest span marked (a window of it when long); where they answered,
+    # another candidate only when it is surer than rules_override_threshold, and the sentence with
+    # the span marked instead of a short answer when the scorer doubts the span (under
+    # rules_doubt_threshold).
     if rule.found:
         choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep, rule_name=rule.rule,
                         translated=translated)
