@@ -38,6 +38,13 @@ def test_a_table_rows_cells_code_and_quoted_words_are_candidates_and_no_span_cro
     assert {t for t, labels in quoted.items() if "QUOTED" in labels} == {"as_frame", "True"}
 
 
+def test_a_signed_number_is_a_candidate_with_its_sign():
+    text = "Isobutane and n-butane boil at -12 and 0 °C; the lake froze at −3.5 degrees."
+    spans = {c.text: c.labels for c in propose(text)}
+    assert "NUM" in spans["-12"] and "NUM" in spans["−3.5"] and "NUM" in spans["0"]
+    assert "n" not in {t for t, labels in spans.items() if "NUM" in labels}  # "n-butane" is no number
+
+
 def test_the_rules_pick_is_a_labelled_candidate_even_when_nothing_else_proposes_it():
     spans = {(c.start, c.end): c.labels for c in propose(SENTENCE.text, (4, 12))}
     assert "RULE" in spans[(4, 12)]

@@ -109,7 +109,8 @@ def propose(sentence: str, rule_span: tuple[int, int] | None = None) -> list[Can
     for a, b, label in ents:
         add(a, b, f"ENT_{label}")
     for i, t in enumerate(tokens):
-        if t.pos in ("NUM",) or t.text[:1].isdigit():
+        # a signed number is one token spaCy does not tag NUM ("boil at -12": X, "−3.5": NOUN)
+        if t.pos in ("NUM",) or t.text[:1].isdigit() or (t.text[:1] in "-−+" and t.text[1:2].isdigit()):
             add(t.start, t.start + len(t.text), "NUM")
         if t.dep in _SUBTREE_DEPS:
             last = tokens[t.right]
