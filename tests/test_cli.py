@@ -56,3 +56,18 @@ def test_import_and_help_load_no_model():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_ask_shows_a_passages_marked_span_and_each_source_once(env, capsys, monkeypatch):
+    from cartqa.pipeline import qa
+    from cartqa.records import Answer, Source
+
+    sentence = "The hangar holds 14 gliders."
+    passage = Answer("No short answer is sure; the closest passage says: " + sentence, False,
+                     [Source("club.txt", "Intro. " + sentence, 0.9, 0, 35, (24, 26), sentence),
+                      Source("club.txt", "The club has a tug.", 0.5, 40, 59)], sentence, outcome="passage")
+    monkeypatch.setattr(qa, "answer", lambda *args, **kwargs: passage)
+    assert main(["ask", "How many gliders?"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  likeliest span: 14"
+    assert lines[2:] == [f"  [club.txt] {sentence}", "  [club.txt] The club has a tug."]

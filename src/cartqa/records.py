@@ -80,6 +80,16 @@ class Answer:
         if not self.outcome:
             object.__setattr__(self, "outcome", "answer" if self.found else "refusal")
 
+    @property
+    def marked(self) -> str:
+        """The span a passage answer marks in its first source ("" when it marks none).
+
+        >>> Answer("...", False, [Source("a.txt", "Founded in 1928.", 1.0, 0, 16, (11, 15))], outcome="passage").marked
+        '1928'
+        """
+        s = self.sources[0] if self.sources else None
+        return s.text[s.span[0]:s.span[1]] if self.outcome == "passage" and s and s.span else ""
+
     def to_json(self) -> dict:
         """The ``--json`` shape: ``{"answer", "found", "sources": [{"doc", "location", "text", "score"}]}``."""
         return {

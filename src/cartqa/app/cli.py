@@ -101,9 +101,12 @@ def _ask(args) -> int:
         print(json.dumps(a.to_json(), ensure_ascii=False, indent=1))
     else:
         print(a.text)
-        for s in a.sources[:1 if a.found else 3]:
+        if a.marked:  # a passage: the span the chat would mark in it
+            print(f"  likeliest span: {a.marked}")
+        for n, s in enumerate(a.sources[:1 if a.found else 3]):
             where = f"{s.doc}, {s.location}" if s.location else s.doc  # "report.pdf, p. 4"
-            print(f"  [{where}] {a.sentence or s.text}", file=sys.stdout)
+            # the answer's sentence is the first source's; the others are shown as retrieved
+            print(f"  [{where}] {a.sentence if a.sentence and n == 0 else s.text}", file=sys.stdout)
     return 0 if a.found else 2
 
 

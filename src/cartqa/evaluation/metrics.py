@@ -86,18 +86,6 @@ def short_answer_correct(text: str, accepted: Iterable[str], max_words: int = 12
     return len(text.split()) <= max_words and contains_answer(text, accepted)
 
 
-def marked_span(answer: Answer) -> str:
-    """The span a passage answer marks in its first source ("" when it marks none).
-
-    >>> from cartqa.records import Source
-    >>> marked_span(Answer("...", False, [Source("a.txt", "Founded in 1928.", 1.0, 0, 16, (11, 15))],
-    ...                    outcome="passage"))
-    '1928'
-    """
-    s = answer.sources[0] if answer.sources else None
-    return s.text[s.span[0]:s.span[1]] if s and s.span else ""
-
-
 def evidence_rank(answer: Answer, evidence: str) -> int | None:
     if not evidence:
         return None
@@ -146,7 +134,7 @@ def metrics(outcomes: list[Outcome], lang: str | None = None, kind: str | None =
         "passage_rate": pct(sum(o.answer.outcome == "passage" for o in ans), len(ans)),
         "unanswerable_passage_rate": pct(sum(o.answer.outcome == "passage" for o in una), len(una)),
         # answerable questions shown a passage whose marked span is a right short answer, of those shown one
-        "marked_acc": pct(sum(short_answer_correct(marked_span(o.answer), o.gold.answers) for o in shown),
+        "marked_acc": pct(sum(short_answer_correct(o.answer.marked, o.gold.answers) for o in shown),
                           len(shown)),
         "latency_p50_ms": round(1000 * statistics.median(times), 1),
         "latency_p95_ms": round(1000 * times[min(len(times) - 1, int(0.95 * len(times)))], 1),
