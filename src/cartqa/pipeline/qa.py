@@ -159,7 +159,7 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     lo, hi = (s.start, s.end) if found.outcome == "passage" else (found.start, found.end)
     home = next((i for i, h in enumerate(hits) if h.chunk.doc == s.doc and h.chunk.start <= lo and hi <= h.chunk.end),
                 None)
-    if home is None:  # the span sits in a sentence referred to from outside the passages
+    if home is None:  # no retrieved passage holds it: a sentence referred to from outside them, or cut between two
         lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text,
                       next((h.chunk.location for h in hits if h.chunk.doc == s.doc and h.chunk.start <= s.start), ""))
     else:
