@@ -85,3 +85,4 @@ def test_a_passage_answers_first_source_holds_its_whole_sentence_not_only_its_ma
     assert short.sources[0].start == at - 6  # a short answer's first source is the best hit holding it
     alone = to_answer(found, [part], "How many gliders?").sources[0]  # no hit holds the whole sentence
     assert alone.text == s.text and alone.text[alone.span[0]:alone.span[1]] == "14"
+    assert alone.score == part.score  # scored as the passage it overlaps, not by the reader's 0.4

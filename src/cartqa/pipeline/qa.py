@@ -160,8 +160,13 @@ def to_answer(found: Extraction, hits: Sequence[Hit], question: str) -> Answer:
     home = next((i for i, h in enumerate(hits) if h.chunk.doc == s.doc and h.chunk.start <= lo and hi <= h.chunk.end),
                 None)
     if home is None:  # no retrieved passage holds it: a sentence referred to from outside them, or cut between two
-        lead = Source(s.doc, s.text, found.confidence, s.start, s.end, (found.start - s.start, found.end - s.start), s.text,
-                      next((h.chunk.location for h in hits if h.chunk.doc == s.doc and h.chunk.start <= s.start), ""))
+        # Scored as the passages it overlaps (else its document's best), never by the reader's
+        # probability: the chat words each source's closeness by comparing the scores.
+        same = [h for h in hits if h.chunk.doc == s.doc]
+        score = max((h.score for h in same if h.chunk.start < s.end and s.start < h.chunk.end),
+                    default=max((h.score for h in same), default=0.0))
+        lead = Source(s.doc, s.text, score, s.start, s.end, (found.start - s.start, found.end - s.start), s.text,
+                      next((h.chunk.location for h in same if h.chunk.start <= s.start), ""))
     else:
         h = hits[home]
         lead = Source(h.chunk.doc, h.chunk.text, h.score, h.chunk.start, h.chunk.end,
