@@ -71,3 +71,5 @@ def test_ask_shows_a_passages_marked_span_and_each_source_once(env, capsys, monk
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == "  likeliest span: 14"
     assert lines[2:] == [f"  [club.txt] {sentence}", "  [club.txt] The club has a tug."]
+    assert main(["ask", "How many gliders?", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["marked"] == "14"

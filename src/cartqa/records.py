@@ -97,6 +97,7 @@ class Answer:
             "found": self.found,
             "outcome": self.outcome,
             "sentence": self.sentence,
+            "marked": self.marked,  # a passage's likeliest span ("" otherwise)
             "via": self.via,
             "sources": [
                 {"doc": s.doc, "location": s.location, "text": s.text, "score": round(s.score, 4), "span": s.span}
