@@ -12,6 +12,9 @@ from cartqa.corpus.sentences import sentence_spans
     ("“quoted” – dash", '"quoted" - dash'),
     ("treat-\nment", "treatment"),
     ("in 1928.The Institute", "in 1928. The Institute"),
+    ("the winning party.http://www.x.org/a", "the winning party. http://www.x.org/a"),
+    ("on page 279.www.x.org", "on page 279. www.x.org"),
+    ("see x.org/a.html or 3.14", "see x.org/a.html or 3.14"),  # a dot inside an address or a number stays
     ("zero\u200bwidth\ufeff", "zerowidth"),
     ("line one\nline two\n\n\n\nnext para", "line one line two\n\nnext para"),
     ("", ""),
@@ -162,6 +165,12 @@ def test_sentences_keep_initials_and_paragraphs():
     text = 'Founded by G. Lanzani in 1928. It has 464 beds, e.g. many.\n\nA list without a stop\n\nLast one!'
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "Founded by G. Lanzani in 1928.", "It has 464 beds, e.g. many.", "A list without a stop", "Last one!"]
+
+
+def test_a_web_address_glued_to_a_sentences_end_is_a_sentence_of_its_own():
+    text = normalize_text("It was not fair.http://www.x.org/a.html A White Book said so. See www.y.org for more.")
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "It was not fair.", "http://www.x.org/a.html", "A White Book said so.", "See www.y.org for more."]
 
 
 @pytest.mark.parametrize("text", ["Founded by G. Lanzani", "e.g", "line e.g\n", "a ", "", "x\n\n", "..", "Dr.",

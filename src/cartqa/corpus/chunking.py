@@ -38,7 +38,8 @@ class ChunkSettings:
     # 8: a bulleted list's items keep their lines, without their bullets (cartqa.corpus.bullets).
     # 9: a Word table's cells named by grid position; fields need a capital or ":Name:" on most lines;
     #    a simple table's header only under "=" rules.
-    algorithm: int = 9
+    # 10: a web address glued to a sentence's end starts a sentence of its own ("party.http://…").
+    algorithm: int = 10
 
     def __post_init__(self) -> None:
         if self.max_tokens < 8:

@@ -31,8 +31,9 @@ _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
 # "PaviaIRCCS". Three lower-case letters first so "McDonald" or "iPhone" stay whole.
 # The lost break is restored as a line break, so list items stay separable.
 _RUN_TOGETHER = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")
-# A sentence glued to the next one: "in 1928.The Institute".
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z])")
+# A sentence glued to the next one, or to a web address: "in 1928.The Institute",
+# "the winning party.http://www.example.org" (scraped pages lose the space before a link).
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z]|https?://|www\.)")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
 

@@ -17,8 +17,10 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec ca cf al".split()
 )
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, space,
-# then something that can start a sentence.
-_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# then something that can start a sentence. A web address a sentence ends with (scraped pages
+# cite so: "not fair. http://www.kas.de/… A White Book") is a sentence of its own.
+_URL = r"(?:https?://|www\.)"
+_BOUNDARY = re.compile(rf"(?:[.!?][\"')\]]*|{_URL}\S+)\s+(?=[\"'(\[]?(?:[A-Z0-9]|{_URL}))")
 
 
 # No prose sentence is this long (the seed corpus's longest is 351 characters): a longer one is a
