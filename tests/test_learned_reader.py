@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cartqa.evaluation import train
+from cartqa.evaluation import ranker, train
 from cartqa.evaluation.metrics import GoldQuestion, Outcome, metrics
 from cartqa.reading.candidates import propose
 from cartqa.reading.choosing import Ranked, choose
@@ -155,7 +155,7 @@ def test_a_passages_marked_span_is_counted_right_only_when_it_is_a_right_short_a
 def few_trees(monkeypatch):
     """Thirty rounds learn the synthetic signal; the committed model's three hundred would cost minutes."""
     monkeypatch.setattr(train, "TREES", {**train.TREES, "max_iter": 30, "min_samples_leaf": 10})
-    monkeypatch.setattr(train, "RANKER", {**train.RANKER, "n_estimators": 30, "min_child_samples": 10})
+    monkeypatch.setattr(ranker, "SETTINGS", {**ranker.SETTINGS, "n_estimators": 30, "min_child_samples": 10})
 
 
 def _synthetic(n: int, seed: int = 0) -> list[train.Question]:
@@ -390,7 +390,7 @@ def test_exported_lightgbm_trees_give_its_raw_scores(objective):
         model = lightgbm.LGBMRanker(objective=objective, **settings).fit(x, y, group=[6] * 100)
     else:  # its first tree carries the baseline (the labels' mean log-odds)
         model = lightgbm.LGBMClassifier(objective=objective, **settings).fit(x, y)
-    forest = train.export_lightgbm(model.booster_, ["a", "b", "c"])
+    forest = ranker.export_lightgbm(model.booster_, ["a", "b", "c"])
     rows = [dict(zip("abc", map(float, r))) for r in x[:60]]
     got = forest.log_odds(forest.matrix(rows))
     assert np.allclose(got, model.predict(x[:60], raw_score=True), atol=1e-5)
@@ -420,3 +420,24 @@ def test_the_sentence_model_of_each_fold_reads_every_other_folds_out_of_fold_pro
     monkeypatch.setattr(train, "_sentence_stack", spy)
     train.fit(_synthetic(100), method="logistic")
     assert len(seen) == train.FOLDS + 1 and all(seen)  # before, the first folds' saw zeros for the later folds
+
+
+def test_trees_that_send_missing_values_their_own_way_are_refused_not_exported_wrong():
+    import lightgbm
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(400, 2))
+    x[::5, 0] = np.nan  # the walker cannot follow NaN's default direction: no such split may pass
+    y = (np.nan_to_num(x[:, 0], nan=3.0) > 0.5).astype(int)
+    model = lightgbm.LGBMClassifier(n_estimators=5, num_leaves=4, min_child_samples=5, verbose=-1).fit(x, y)
+    with pytest.raises(ValueError, match="missing NaN"):
+        ranker.export_lightgbm(model.booster_, ["a", "b"])
+
+
+def test_a_calibration_that_does_not_fit_its_forests_is_refused_on_loading():
+    from cartqa.reading.trees import Forest
+
+    forest = Forest(("a",), 0.0, ())
+    with pytest.raises(ValueError, match="3 weights for 2 forests"):
+        Model({}, 0.0, 0.5, 0.5, forest=forest, calibration=(0.0, 1.0, 0.0), pointwise_forest=forest)
+    assert Model({}, 0.0, 0.5, 0.5, forest=forest, calibration=(0.0, 1.0, 0.0)).calibration == (0.0, 1.0, 0.0)

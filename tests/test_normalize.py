@@ -14,7 +14,8 @@ from cartqa.corpus.sentences import sentence_spans
     ("in 1928.The Institute", "in 1928. The Institute"),
     ("the winning party.http://www.x.org/a", "the winning party. http://www.x.org/a"),
     ("on page 279.www.x.org", "on page 279. www.x.org"),
-    ("see x.org/a.html or 3.14", "see x.org/a.html or 3.14"),  # a dot inside an address or a number stays
+    ("at http://ftp.www.x.org/go.php?http://y.org now", "at http://ftp.www.x.org/go.php?http://y.org now"),
+    ("at www.x.org/A.Html now", "at www.x.org/A.Html now"),  # a stop inside an address is no sentence's end
     ("zero\u200bwidth\ufeff", "zerowidth"),
     ("line one\nline two\n\n\n\nnext para", "line one line two\n\nnext para"),
     ("", ""),
@@ -171,6 +172,10 @@ def test_a_web_address_glued_to_a_sentences_end_is_a_sentence_of_its_own():
     text = normalize_text("It was not fair.http://www.x.org/a.html A White Book said so. See www.y.org for more.")
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "It was not fair.", "http://www.x.org/a.html", "A White Book said so.", "See www.y.org for more."]
+    for whole in ("See http://x.org Section 3 for details.", "Data are at www.istat.it (Table 2) and more."):
+        assert [whole[a:b] for a, b in sentence_spans(whole)] == [whole]  # an address inside a sentence
+    stop = "Visit www.x.org. The end."
+    assert [stop[a:b] for a, b in sentence_spans(stop)] == ["Visit www.x.org.", "The end."]
 
 
 @pytest.mark.parametrize("text", ["Founded by G. Lanzani", "e.g", "line e.g\n", "a ", "", "x\n\n", "..", "Dr.",

@@ -34,6 +34,15 @@ _RUN_TOGETHER = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")
 # A sentence glued to the next one, or to a web address: "in 1928.The Institute",
 # "the winning party.http://www.example.org" (scraped pages lose the space before a link).
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z]|https?://|www\.)")
+
+
+def _unglued(m: re.Match) -> str:
+    """A space where a sentence was glued to the next, unless the stop is inside a web address
+    ("http://ftp.www.x.org", "…/go.php?http://y.org"), which must stay whole to be read or followed."""
+    text, at = m.string, m.start()
+    start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+    word = text[start:at]
+    return "" if "://" in word or word.startswith("www.") else " "
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
 
@@ -52,7 +61,7 @@ def normalize_text(raw: str) -> str:
     text = fields_kept(text)  # so do a record's "Name: value" lines
     text = bullets_kept(text)  # and a list's items, each on a line without its bullet
     text = _HYPHEN_BREAK.sub("", text)
-    text = _GLUED_SENTENCE.sub(" ", text)
+    text = _GLUED_SENTENCE.sub(_unglued, text)
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n\n", text)
     # Single line breaks inside a paragraph are layout, not meaning.

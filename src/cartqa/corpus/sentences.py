@@ -19,8 +19,9 @@ _ABBREVIATIONS = frozenset(
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, space,
 # then something that can start a sentence. A web address a sentence ends with (scraped pages
 # cite so: "not fair. http://www.kas.de/… A White Book") is a sentence of its own.
+# (An address ends on no stop, so "Visit www.x.org. The end." still ends at its stop.)
 _URL = r"(?:https?://|www\.)"
-_BOUNDARY = re.compile(rf"(?:[.!?][\"')\]]*|{_URL}\S+)\s+(?=[\"'(\[]?(?:[A-Z0-9]|{_URL}))")
+_BOUNDARY = re.compile(rf"(?:[.!?][\"')\]]*|{_URL}\S*[^\s.!?\"')\]])\s+(?=[\"'(\[]?(?:[A-Z0-9]|{_URL}))")
 
 
 # No prose sentence is this long (the seed corpus's longest is 351 characters): a longer one is a
@@ -71,6 +72,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             dot = para.start() + m.start()
             if text[dot] == "." and _is_abbreviation(text, dot):
                 continue
+            if text[dot] not in ".!?" and text[start:dot].strip():
+                continue  # an address inside a sentence ("see http://x.org Section 3") ends nothing
             end = para.start() + m.end()
             spans.append((start, end))
             start = end

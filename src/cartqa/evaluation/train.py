@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cartqa.evaluation import ranker
 from cartqa.evaluation.metrics import GoldQuestion, contains_answer, load_gold, short_answer_correct
 from cartqa.evaluation.plots import calibration_svg
 from cartqa.reading.scorer import Model, calibrated, with_candidates
@@ -138,92 +139,11 @@ def export_forest(model, names: list[str]) -> Forest:
     return Forest(tuple(names), float(np.ravel(model._baseline_prediction)[0]), tuple(trees))
 
 
-# The ranker (``--method lambdarank``): LightGBM's listwise objective learns to put a question's
-# right candidate first, with the trees' settings. Beside it, LightGBM's pointwise trees (each
-# candidate right or not) say how likely any answer is: an unanswerable question, all its
-# candidates wrong, teaches a ranker nothing. Out of fold it ranks a right candidate first more
-# often than the trees, but after the thresholds it gave no more value, nor on the blind sets
-# (docs/evaluation.md, 2026-12-07): ``make train`` keeps the trees. Only training imports
-# lightgbm; its trees are exported as plain JSON like scikit-learn's.
-RANKER = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 40,
-          "reg_lambda": 1.0, "random_state": 7, "deterministic": True, "force_row_wise": True,
-          "n_jobs": 2, "verbose": -1}
-
-
-def _fit_ranker(x: np.ndarray, y: np.ndarray, sizes: list[int], w: np.ndarray | None = None):
-    """LightGBM's lambdarank over rows grouped by question (``sizes``: each question's row count)."""
-    import lightgbm
-
-    if len(set(y.tolist())) < 2:
-        return None
-    return lightgbm.LGBMRanker(objective="lambdarank", **RANKER).fit(x, y.astype(int), group=sizes, sample_weight=w)
-
-
-def _fit_pointwise(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None):
-    """LightGBM's binary trees, each candidate right or not, with the ranker's settings."""
-    import lightgbm
-
-    if len(set(y.tolist())) < 2:
-        return None
-    return lightgbm.LGBMClassifier(objective="binary", **RANKER).fit(x, y.astype(int), sample_weight=w)
-
-
-def export_lightgbm(booster, names: list[str]) -> Forest:
-    """LightGBM's fitted trees (``booster.dump_model()``) as plain :class:`Forest` data.
-
-    Only numerical ``<=`` splits are read (the rows are never categorical). A split whose missing
-    values are zeros would send 0 its own way: refused, as no such split is fitted here."""
-    trees = []
-    for info in booster.dump_model()["tree_info"]:
-        nodes: list[list] = []  # feature, threshold, left, right, value, leaf: in pre-order, root first
-
-        def walk(node: dict) -> int:
-            i = len(nodes)
-            nodes.append([0, 0.0, 0, 0, 0.0, True])
-            if "split_feature" not in node:
-                nodes[i][4] = round(float(node["leaf_value"]), 7)
-                return i
-            if node["decision_type"] != "<=" or node.get("missing_type") == "Zero":
-                raise ValueError(f"cannot export split {node['decision_type']} missing={node.get('missing_type')}")
-            nodes[i][:2] = [int(node["split_feature"]), float(node["threshold"])]
-            nodes[i][5] = False
-            nodes[i][2] = walk(node["left_child"])
-            nodes[i][3] = walk(node["right_child"])
-            return i
-
-        walk(info["tree_structure"])
-        cols = list(zip(*nodes))
-        trees.append(Tree(tuple(cols[0]), tuple(cols[1]), tuple(cols[2]), tuple(cols[3]), tuple(cols[4]),
-                          tuple(cols[5])))
-    return Forest(tuple(names), 0.0, tuple(trees))
-
-
 def _scores(model, x: np.ndarray) -> np.ndarray:
-    """A scikit-learn classifier's probabilities, or LightGBM's raw scores (calibrated later, per question)."""
-    if model is None:
-        return np.zeros(len(x))
-    if type(model).__module__.startswith("lightgbm"):
-        return model.predict(x, raw_score=True)
-    return model.predict_proba(x)[:, 1]
-
-
-def _behind(columns: list[np.ndarray]) -> np.ndarray:
-    """The calibration's inputs for one question: each column's scores and their distance to its best."""
-    return np.column_stack([v for c in columns for v in (c, c - c.max())])
-
-
-def fit_calibration(raw: list[list[np.ndarray]], labels: list[np.ndarray], weights: list[float],
-                    c: float = 1.0) -> tuple[float, ...]:
-    """The logistic model :func:`cartqa.reading.scorer.calibrated` applies, fitted on each
-    question's columns of scores ``raw`` (out of fold) against its candidates' labels."""
-    from sklearn.linear_model import LogisticRegression
-
-    keep = [i for i, r in enumerate(raw) if len(r[0])]
-    x = np.concatenate([_behind(raw[i]) for i in keep])
-    y = np.concatenate([labels[i] for i in keep])
-    w = np.concatenate([np.full(len(raw[i][0]), weights[i]) for i in keep])
-    m = LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=w)
-    return (float(m.intercept_[0]), *(float(v) for v in m.coef_[0]))
+    """A scikit-learn classifier's probabilities, or LightGBM's raw scores (calibrated per question)."""
+    if hasattr(model, "booster_"):
+        return ranker.scores(model, x)
+    return model.predict_proba(x)[:, 1] if model is not None else np.zeros(len(x))
 
 
 def question_weights(questions: list[Question], dev_share: float) -> np.ndarray:
@@ -240,7 +160,7 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
         dev_share: float = 0.5, override: bool = False) -> tuple[Model, dict]:
     """Weights (``method`` "lambdarank", "trees" or "logistic"), thresholds and out-of-fold figures
     for ``questions``. The ranker's scores and its pointwise trees' become probabilities through
-    :func:`fit_calibration`, fitted on other folds' scores for the out-of-fold figures and on all
+    :func:`ranker.fit_calibration`, fitted on other folds' scores for the out-of-fold figures and on all
     of them for the model.
 
     ``override`` lets the scorer overrule the rules' pick past a threshold chosen out of fold (``make
@@ -258,32 +178,21 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
         x, y = _stack(questions, idx, names)
         w = np.concatenate([np.full(len(questions[i].rows), qw[i]) for i in idx]) if len(x) else None
         if method == "lambdarank" and pointwise:
-            return _fit_pointwise(x, y, w)
+            return ranker.fit_pointwise(x, y, w)
         if method == "lambdarank":
-            return _fit_ranker(x, y, [len(questions[i].rows) for i in idx if questions[i].rows], w)
+            return ranker.fit_ranker(x, y, [len(questions[i].rows) for i in idx if questions[i].rows], w)
         return _fit_trees(x, y, w) if method == "trees" else _fit(x, y, c, w)
 
     folds = [([i for i, q in enumerate(questions) if fold_of[q.group] != k],
               [i for i, q in enumerate(questions) if fold_of[q.group] == k]) for k in range(FOLDS)]
-    kinds = (False, True) if method == "lambdarank" else (False,)  # the ranker, then its pointwise trees
-    # every candidate's out-of-fold scores first: the sentences' model is fitted on them
-    raw = [[np.zeros(len(q.rows)) for _ in kinds] for q in questions]
-    for train, test in folds:
-        for j, pointwise in enumerate(kinds):
-            model = candidates(train, pointwise)
-            for i in test:
-                if questions[i].rows:
-                    raw[i][j] = _scores(model, _matrix([f for f, *_ in questions[i].rows], names))
+    # All candidates are scored out of fold before any sentence model is fitted: each fold's
+    # sentence model learns from what every other fold's candidates scored.
+    kinds = (False, True) if method == "lambdarank" else (False,)  # lambdarank: the ranker, its pointwise trees
+    raw = _out_of_fold(questions, folds, names, candidates, kinds)
     oof = [r[0] for r in raw]
     calibration = None
-    if method == "lambdarank":  # scores to probabilities, the calibration itself fitted out of fold
-        labels = [np.array([y for _, y, *_ in q.rows]) for q in questions]
-        for train, test in folds:
-            cal = fit_calibration([raw[i] for i in train], [labels[i] for i in train], [qw[i] for i in train])
-            for i in test:
-                if questions[i].rows:
-                    oof[i] = np.array(calibrated([r.tolist() for r in raw[i]], cal))
-        calibration = fit_calibration(raw, labels, list(qw))
+    if method == "lambdarank":
+        oof, calibration = _calibrated(questions, raw, folds, qw)
 
     def sentences(idx):  # on the candidates' out-of-fold probabilities, as the reader sees its own
         x, y = _sentence_stack(questions, idx, oof, s_names)
@@ -302,7 +211,7 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
     figures.update(rules_figures)
     figures["ranked_first"] = _ranked_first(questions, oof)
     if method == "lambdarank":
-        forest = export_lightgbm(cand.booster_, names)
+        forest = ranker.export_lightgbm(cand.booster_, names)
     else:
         forest = export_forest(cand, names) if method == "trees" else None
     s_forest = export_forest(sent, s_names) if method != "logistic" and sent is not None else None
@@ -310,9 +219,36 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
                   answer_t, passage_t, {} if s_forest else _named(sent, s_names),
                   float(sent.intercept_[0]) if sent is not None and not s_forest else 0.0,
                   rules_t, forest, rules_a, rules_o, rules_d, s_forest, calibration,
-                  export_lightgbm(point.booster_, names) if point is not None else None)
+                  ranker.export_lightgbm(point.booster_, names) if point is not None else None)
     figures["calibration"] = _calibration(questions, oof)
     return model, figures
+
+
+def _out_of_fold(questions: list[Question], folds, names: list[str], candidates, pointwise=(False,)) -> list:
+    """Each question's candidates scored by models that never saw its document: one column per
+    model (``candidates(train, pointwise)`` fits one)."""
+    raw = [[np.zeros(len(q.rows)) for _ in pointwise] for q in questions]
+    for train, test in folds:
+        for j, kind in enumerate(pointwise):
+            model = candidates(train, kind)
+            for i in test:
+                if questions[i].rows:
+                    raw[i][j] = _scores(model, _matrix([f for f, *_ in questions[i].rows], names))
+    return raw
+
+
+def _calibrated(questions: list[Question], raw: list, folds, qw) -> tuple[list[np.ndarray], tuple[float, ...]]:
+    """The ranker's and pointwise trees' out-of-fold scores as probabilities, and the calibration
+    for the model. Each fold's probabilities come from a calibration fitted on the other folds,
+    so the thresholds are chosen on probabilities as unsure as a new document's."""
+    labels = [np.array([y for _, y, *_ in q.rows]) for q in questions]
+    oof = [np.zeros(len(q.rows)) for q in questions]
+    for train, test in folds:
+        cal = ranker.fit_calibration([raw[i] for i in train], [labels[i] for i in train], [qw[i] for i in train])
+        for i in test:
+            if questions[i].rows:
+                oof[i] = np.array(calibrated([r.tolist() for r in raw[i]], cal))
+    return oof, ranker.fit_calibration(raw, labels, list(qw))
 
 
 def _ranked_first(questions: list[Question], oof) -> dict[str, float]:

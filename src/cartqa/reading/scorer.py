@@ -46,7 +46,8 @@ class SentenceView:
 
 @dataclass(frozen=True)
 class Model:
-    """Weights over named features (logistic, or boosted trees when ``forest`` is set) and the
+    """Weights over named features (logistic, or boosted trees when ``forest`` is set; a ranker's
+    trees, read with ``pointwise_forest`` through ``calibration``, when that is set) and the
     thresholds of the three outcomes."""
 
     weights: dict[str, float]
@@ -69,6 +70,13 @@ class Model:
     # turned into probabilities (:func:`calibrated`)
     calibration: tuple[float, ...] | None = None
     pointwise_forest: Forest | None = None  # trees rating each candidate alone, read beside the ranker's
+
+    def __post_init__(self) -> None:
+        if self.calibration is not None:  # a bias, then two weights per forest (:func:`calibrated`)
+            forests = sum(f is not None for f in (self.forest, self.pointwise_forest))
+            if len(self.calibration) != 1 + 2 * forests:
+                raise ValueError(f"reader.json: a calibration of {len(self.calibration)} weights for {forests} "
+                                 f"forests (it needs {1 + 2 * forests}); run 'make train' to refit it")
 
     def probability(self, features: dict[str, float]) -> float:
         """One candidate's probability, as the only candidate of its question."""

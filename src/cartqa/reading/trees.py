@@ -1,7 +1,8 @@
 """Boosted decision trees as plain data: evaluated with numpy, stored as JSON, never pickled.
 
-``make train`` fits scikit-learn's HistGradientBoostingClassifier and exports each tree's
-nodes here (:func:`cartqa.evaluation.train`); reading needs only numpy. A tree's node
+``make train`` fits scikit-learn's HistGradientBoostingClassifier (``--method lambdarank``:
+LightGBM's trees, :mod:`cartqa.evaluation.ranker`) and exports each tree's nodes here; reading
+needs only numpy. A tree's node
 ``i`` sends a row left when ``x[feature[i]] <= threshold[i]``; a leaf adds ``value[i]``
 to the log-odds.
 
@@ -22,7 +23,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Tree:
-    """One regression tree, node arrays in scikit-learn's order (node 0 is the root)."""
+    """One regression tree as node arrays (node 0 is the root; a child's index points into them)."""
 
     feature: tuple[int, ...]
     threshold: tuple[float, ...]
