@@ -224,12 +224,12 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
     return model, figures
 
 
-def _out_of_fold(questions: list[Question], folds, names: list[str], candidates, pointwise=(False,)) -> list:
+def _out_of_fold(questions: list[Question], folds, names: list[str], candidates, kinds=(False,)) -> list:
     """Each question's candidates scored by models that never saw its document: one column per
-    model (``candidates(train, pointwise)`` fits one)."""
-    raw = [[np.zeros(len(q.rows)) for _ in pointwise] for q in questions]
+    kind of model (``candidates(train, kind)`` fits one; kind True: the ranker's pointwise trees)."""
+    raw = [[np.zeros(len(q.rows)) for _ in kinds] for q in questions]
     for train, test in folds:
-        for j, kind in enumerate(pointwise):
+        for j, kind in enumerate(kinds):
             model = candidates(train, kind)
             for i in test:
                 if questions[i].rows:
