@@ -40,7 +40,8 @@ def _unglued(m: re.Match) -> str:
     """A space where a sentence was glued to the next, unless the stop is inside a web address
     ("http://ftp.www.x.org", "…/go.php?http://y.org"), which must stay whole to be read or followed."""
     text, at = m.string, m.start()
-    start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+    lo = max(0, at - 2000)  # a bounded look back: a text without spaces must not make this quadratic
+    start = max(lo - 1, text.rfind(" ", lo, at), text.rfind("\n", lo, at), text.rfind("\t", lo, at)) + 1
     word = text[start:at]
     return "" if "://" in word or word.startswith("www.") else " "
 _SPACES = re.compile(r"[^\S\n]+")
