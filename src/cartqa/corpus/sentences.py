@@ -19,9 +19,10 @@ _ABBREVIATIONS = frozenset(
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, space,
 # then something that can start a sentence. A web address a sentence ends with (scraped pages
 # cite so: "not fair. http://www.kas.de/… A White Book") is a sentence of its own.
-# (An address ends on no stop, so "Visit www.x.org. The end." still ends at its stop.)
+# (An address ends on no stop, so "Visit www.x.org. The end." still ends at its stop; it starts
+# after a space, so a long run without spaces is scanned once, not once per "www." in it.)
 _URL = r"(?:https?://|www\.)"
-_BOUNDARY = re.compile(rf"(?:[.!?][\"')\]]*|{_URL}\S*[^\s.!?\"')\]])\s+(?=[\"'(\[]?(?:[A-Z0-9]|{_URL}))")
+_BOUNDARY = re.compile(rf"(?:[.!?][\"')\]]*|(?<!\S){_URL}\S*[^\s.!?\"')\]])\s+(?=[\"'(\[]?(?:[A-Z0-9]|{_URL}))")
 
 
 # No prose sentence is this long (the seed corpus's longest is 351 characters): a longer one is a
