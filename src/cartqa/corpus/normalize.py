@@ -34,6 +34,8 @@ _RUN_TOGETHER = re.compile(r"(?<=[a-z]{3})(?=[A-Z])")
 # A sentence glued to the next one, or to a web address: "in 1928.The Institute",
 # "the winning party.http://www.example.org" (scraped pages lose the space before a link).
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z]|https?://|www\.)")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
 
 
 def _unglued(m: re.Match) -> str:
@@ -44,8 +46,6 @@ def _unglued(m: re.Match) -> str:
     start = max(lo - 1, text.rfind(" ", lo, at), text.rfind("\n", lo, at), text.rfind("\t", lo, at)) + 1
     word = text[start:at]
     return "" if "://" in word or word.startswith("www.") else " "
-_SPACES = re.compile(r"[^\S\n]+")
-_BLANK_LINES = re.compile(r"\n\s*\n\s*")
 
 
 def normalize_text(raw: str) -> str:

@@ -2,9 +2,8 @@
 
 ``make train`` fits scikit-learn's HistGradientBoostingClassifier (``--method lambdarank``:
 LightGBM's trees, :mod:`cartqa.evaluation.ranker`) and exports each tree's nodes here; reading
-needs only numpy. A tree's node
-``i`` sends a row left when ``x[feature[i]] <= threshold[i]``; a leaf adds ``value[i]``
-to the log-odds.
+needs only numpy. A tree's node ``i`` sends a row left when ``x[feature[i]] <= threshold[i]``;
+a leaf adds ``value[i]`` to the log-odds.
 
 >>> f = Forest(("a",), -1.0, (Tree((0, -1, -1), (0.5, 0.0, 0.0), (1, 0, 0), (2, 0, 0), (0.0, -1.0, 3.0),
 ...                                 (False, True, True)),))
