@@ -135,3 +135,63 @@ def test_a_peers_raw_encode_can_be_left_out(monkeypatch, tmp_path, value, timed)
     row = next(line for line in table([{"system": "txtai", "documents": 1, **out}]).splitlines()
                if line.startswith("| build / raw encode"))
     assert row.endswith("(2 s encode) |" if timed else "| n/a |")
+
+
+class _Recorded:
+    """An embedder that notes what it encodes, in the order asked, in ``log``."""
+
+    def __init__(self, model, log):
+        self.model, self.log = model, log
+
+    def count_tokens(self, text):
+        return self.model.count_tokens(text)
+
+    def embed_passages(self, texts):
+        self.log.append(("encode", list(texts)))
+        return self.model.embed_passages(texts)
+
+
+def _build_between_halves(tmp_path, monkeypatch, chunking=None):
+    import steps
+
+    from cartqa import build_index
+    from cartqa.corpus.chunking import passage
+    from cartqa.index.embedders import get_embedder
+    from cartqa.index.store import load_stored, read_manifest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(3):
+        (corpus / f"d{i}.txt").write_text(" ".join(f"Sentence {j} of document {i} says something." for j in range(40)),
+                                          encoding="utf-8")
+    log: list = []
+    if chunking is not None:
+        monkeypatch.setattr(steps, "passages", chunking)
+    out = steps.bracketed(corpus, tmp_path / "index", _Recorded(get_embedder("hash"), log),
+                          build=lambda c, i: log.append(("build", build_index(c, i, embedder="hash", progress=False))))
+    built = [passage(c) for c in load_stored(tmp_path / "index", read_manifest(tmp_path / "index")).chunks]
+    return out, log, built
+
+
+def test_the_builds_raw_encode_is_timed_half_before_it_and_half_after(tmp_path, monkeypatch):
+    out, log, built = _build_between_halves(tmp_path, monkeypatch)
+    assert [step for step, _ in log] == ["encode", "build", "encode"]
+    before, after = log[0][1], log[2][1]
+    assert len(built) > 3 and abs(len(before) - len(after)) <= 1
+    assert sorted(before + after) == sorted(built), "the two halves are the built chunks, each once"
+    assert out["chunks"] == len(built)
+    assert out["encode_s"] == out["encode_before_s"] + out["encode_after_s"] and out["encode_before_s"] > 0
+
+
+def test_chunks_that_differ_from_the_builds_are_not_timed_as_its_encode(tmp_path, monkeypatch):
+    out, log, built = _build_between_halves(tmp_path, monkeypatch, chunking=lambda corpus, model: ["not a chunk"])
+    assert [step for step, _ in log] == ["encode", "build", "encode"]
+    assert log[2][1] == built and out["encode_before_s"] == 0.0 and out["encode_s"] == out["encode_after_s"]
+
+
+def test_table_shows_the_halves_of_cartqas_encode_and_the_cpu_ratio():
+    row = {"system": "cartqa", "documents": 1000, "build_s": 472.0, "build_cpu_s": 865.0, "encode_s": 404.0,
+           "encode_before_s": 200.0, "encode_after_s": 204.0, "encode_cpu_s": 740.0}
+    lines = table([row]).splitlines()
+    assert "| build / raw encode | 1.17x (404 s encode: 200 s before the build, 204 s after) |" in lines
+    assert "| build / raw encode, CPU time | 1.17x |" in lines
