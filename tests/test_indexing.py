@@ -5,7 +5,7 @@ import pytest
 
 from cartqa import build_index
 from cartqa.corpus.chunking import ChunkSettings, passage
-from cartqa.errors import CorpusError
+from cartqa.errors import CorpusError, IndexFormatError
 from cartqa.index.build import is_stale
 from cartqa.index.store import FORMAT_VERSION, StoredIndex, load_stored, read_manifest
 
@@ -52,6 +52,27 @@ def test_manifest_describes_the_index(tiny_corpus, tmp_path):
     assert set(data["files"]) == {"int.txt", "ieo.md"} and len(data["files"]["int.txt"]["sha256"]) == 64
     assert data["chunking"]["max_tokens"] > 0 and data["built_at"]
     assert (tmp_path / "i" / data["build_id"] / "vectors.faiss").exists()
+
+
+def test_an_unchanged_manifest_is_not_decoded_again_and_a_new_build_is_read(tiny_corpus, tmp_path, monkeypatch):
+    from cartqa.index import store
+
+    index = tmp_path / "i"
+    build(tiny_corpus, index)
+    decoded = []
+    real = store._parsed_manifest
+    monkeypatch.setattr(store, "_parsed_manifest", lambda *a: decoded.append(a) or real(*a))
+    first = read_manifest(index)
+    assert read_manifest(index) is first and read_manifest(str(index)) is first and len(decoded) <= 1
+    (tiny_corpus / "new.txt").write_text("A new fact about Pavia.", encoding="utf-8")
+    build(tiny_corpus, index)
+    second = read_manifest(index)
+    assert second.build_id != first.build_id and "new.txt" in second.files and "new.txt" not in first.files
+    (index / "manifest.json").write_text("[1, 2, 3]", encoding="utf-8")  # damaged in place: read, refused
+    with pytest.raises(IndexFormatError, match="manifest.json"):
+        read_manifest(index)
+    (index / "manifest.json").unlink()
+    assert read_manifest(index) is None
 
 
 def test_a_format_2_index_is_upgraded_by_embedding_only_the_words_it_lacked(tiny_corpus, tmp_path, monkeypatch):

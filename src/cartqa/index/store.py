@@ -146,11 +146,42 @@ def get_store(index_dir: str | Path, place: dict | str | None = None) -> VectorS
     raise StoreError(f"Unknown vector store {kind!r} (CARTQA_STORE): use 'faiss' or 'milvus'.")
 
 
+_MANIFESTS: dict[str, tuple[tuple[int, ...], Manifest]] = {}  # by path: the file's identity, its manifest
+_MANIFESTS_LOCK = threading.Lock()
+_MAX_MANIFESTS = 16
+
+
 def read_manifest(index_dir: str | Path) -> Manifest | None:
-    """The live manifest, or ``None`` when no index was built yet."""
+    """The live manifest, or ``None`` when no index was built yet.
+
+    Every question asks it which build is live: an unchanged file (the same inode, size and
+    times: a build replaces it by a new file) gives the manifest read before, one ``stat``
+    instead of decoding every file's entry (7 ms a question at 1,000 documents, ~10x that at
+    10,000). The manifest is shared: never change it, make a new one (``dataclasses.replace``).
+    """
     path = Path(index_dir) / MANIFEST
-    if not path.exists():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise IndexFormatError(f"{path} is unreadable ({exc}); delete {index_dir} and run 'cartqa index'.") from exc
+    key, identity = str(path.absolute()), (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    with _MANIFESTS_LOCK:
+        known = _MANIFESTS.get(key)
+    if known is not None and known[0] == identity:
+        return known[1]
+    manifest = _parsed_manifest(path, index_dir)
+    if manifest is None:
+        return None
+    with _MANIFESTS_LOCK:
+        if len(_MANIFESTS) >= _MAX_MANIFESTS:
+            _MANIFESTS.clear()
+        _MANIFESTS[key] = (identity, manifest)
+    return manifest
+
+
+def _parsed_manifest(path: Path, index_dir: str | Path) -> Manifest | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["files"] = {k: FileEntry(**v) for k, v in data.get("files", {}).items()}
@@ -159,6 +190,8 @@ def read_manifest(index_dir: str | Path) -> Manifest | None:
                                                     (manifest.store, dict))):
             raise TypeError("build_id, chunking or store of the wrong type")
         return manifest
+    except FileNotFoundError:  # removed between the stat and the read
+        return None
     except (ValueError, TypeError, AttributeError, OSError) as exc:
         raise IndexFormatError(f"{path} is unreadable ({exc}); delete {index_dir} and run 'cartqa index'.") from exc
 
