@@ -74,3 +74,27 @@ def test_antecedents_and_referents_on_demand_equal_the_eager_result():
     outside = Sentence("d", 99, 0, 10, "It has 10 beds.")
     view.antecedent(outside)
     assert ("d", 99) not in view._antecedents
+
+
+def test_alias_words_found_by_index_are_those_of_every_alias_checked_in_turn():
+    import random
+
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(40)]
+    view = CorpusView([Chunk("d", TEXT, 0, len(TEXT))])
+    view.aliases = {f"s{i}": tuple(rng.sample(vocabulary, rng.randint(0, 4))) for i in range(60)}
+    view.descriptions = {f"d{i}": tuple(rng.sample(vocabulary, rng.randint(1, 3))) for i in range(30)}
+
+    def every(present, descriptions):
+        pairs = [*view.aliases.items(), *(view.descriptions.items() if descriptions else ())]
+        return {w for short, long in pairs if short in present or all(w in present for w in long)
+                for w in (short, *long)}
+
+    found = 0
+    for _ in range(300):
+        present = set(rng.sample(vocabulary + list(view.aliases) + list(view.descriptions), rng.randint(0, 25)))
+        for descriptions in (False, True):
+            assert view.alias_words(present, descriptions=descriptions) == every(present, descriptions)
+            found += bool(every(present, descriptions) - {w for short, long in view.aliases.items() if not long
+                                                           for w in (short, *long)})
+    assert found > 100, "most draws name some alias by its words or its short name"

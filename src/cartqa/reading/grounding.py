@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -315,12 +315,56 @@ class CorpusView:
         one after it is not, and "What kind of organisation is EURE-CART?" is not answered by it.
         """
         out: set[str] = set()
-        pairs = [*self.aliases.items(), *(self.descriptions.items() if descriptions else ())]
-        for short, long in pairs:
-            if short in present or all(w in present for w in long):
+        for index in (self._alias_index, self._description_index) if descriptions else (self._alias_index,):
+            for short, long in index.named_by(present):
                 out.add(short)
                 out.update(long)
         return out
+
+    @functools.cached_property
+    def _alias_index(self) -> _NameIndex:
+        return _NameIndex.of(self.aliases)
+
+    @functools.cached_property
+    def _description_index(self) -> _NameIndex:
+        return _NameIndex.of(self.descriptions)
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    """Short names and their long forms, looked up by the words a text says: every sentence the
+    reader scores asks which aliases it names, and going through all of them took ~2.6 ms a
+    sentence at 1,000 documents (they grow with the corpus).
+
+    >>> index = _NameIndex.of({"int": ("national", "cancer", "institute"), "ieo": ("european", "oncology")})
+    >>> sorted(short for short, _ in index.named_by({"the", "cancer", "national", "institute"}))
+    ['int']
+    >>> [short for short, _ in index.named_by({"ieo"})], list(index.named_by({"european"}))
+    (['ieo'], [])
+    """
+
+    by_short: Mapping[str, tuple[str, ...]]
+    by_first: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]  # a long form's first word -> its pairs
+    always: tuple[tuple[str, tuple[str, ...]], ...]  # pairs with no long form's words (named by nothing)
+
+    @classmethod
+    def of(cls, names: Mapping[str, tuple[str, ...]]) -> _NameIndex:
+        by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for short, long in names.items():
+            if long:
+                by_first.setdefault(long[0], []).append((short, long))
+        return cls(dict(names), {w: tuple(pairs) for w, pairs in by_first.items()},
+                   tuple((short, long) for short, long in names.items() if not long))
+
+    def named_by(self, present: Collection[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """The (short, long) pairs whose short name ``present`` holds, or every word of the long form."""
+        yield from self.always
+        for word in present:
+            if word in self.by_short:
+                yield word, self.by_short[word]
+            for short, long in self.by_first.get(word, ()):
+                if all(w in present for w in long):
+                    yield short, long
 
 
 def _without_opening(text: str) -> str:
