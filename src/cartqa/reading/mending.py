@@ -200,7 +200,8 @@ _LONG_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:{_NAME_JOINERS}\s+)*{_NAME_WOR
 @functools.lru_cache(maxsize=4)
 def _by_letters(acronyms: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """The corpus's acronyms by their letters, sorted: worked out once per corpus, not per question
-    (sorting them all took ~5 ms a question at 1,000 documents, and they grow with the corpus)."""
+    (sorting them all was most of this module's ~7 ms a question at 1,000 documents, and they grow
+    with the corpus)."""
     by_letters: dict[str, list[str]] = {}
     for a in sorted(acronyms):
         if len(a) >= 2 and a.isalpha():
