@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test index eval bench install chromium screenshots clean index-dev eval-dev eval-blind train
+.PHONY: run test index eval bench install chromium screenshots clean index-dev eval-dev eval-blind train common-words
 
 install: $(STAMP)
 
@@ -71,6 +71,11 @@ eval-blind: index-dev
 # `--method lambdarank` fits LightGBM's ranker instead (5 min to fit; docs/evaluation.md says why not the default).
 train: index index-dev
 	$(PY) -m cartqa.evaluation.train --method trees --override --pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
+
+# Remake the shipped e5 vectors of common English words (src/cartqa/reading/italian/common-words-e5.npz,
+# ~150 s on 2 cores): only when the e5 model, the corpus-word phrase or MiniLM's vocabulary changes.
+common-words: $(STAMP)
+	$(PY) -c "from cartqa.reading.italian.alignment import make_common_words; print(make_common_words(), 'words')"
 
 # The peers (Haystack, txtai) install into bench/.envs/ on the first run; BENCH_PEERS=0 leaves them out.
 bench: index

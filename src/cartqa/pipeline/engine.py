@@ -172,12 +172,12 @@ def warm_in_background(engine: Engine | None = None, index_dir: str | Path | Non
 
     The Italian dictionary takes ~1.7 s to read and WordNet's nouns and verbs ~1 s (for "what
     kind of doctors"): read them beside the first English questions rather than during the first
-    Italian one. With ``engine``, its Italian reader too (the index's English words and their e5
-    vectors, and e5 itself: ~1 s at 1,000 documents), when an Italian question has been asked on
-    this index before, so their vectors are cached: otherwise making them is minutes at 10,000
-    documents, for a user who may never ask in Italian. Called after the first answer, not while
-    loading: threads reading them held the interpreter lock for ~3 s of a new process's first
-    answer, which needs none of them most times.
+    Italian one. With ``engine``, its Italian reader too (the index's English words, the shipped
+    table of common words' e5 vectors and e5 itself: ~0.4 s and ~30 MB at 1,000 documents). It waited
+    for an Italian question to have been asked on the index when it meant embedding every corpus
+    word (minutes at 10,000 documents); the table made that unnecessary. Called after the first
+    answer, not while loading: threads reading them held the interpreter lock for ~3 s of a new
+    process's first answer, which needs none of them most times.
     """
     from cartqa.reading import wordnet
     from cartqa.reading.italian import alignment, lexicon
@@ -195,7 +195,7 @@ def warm_in_background(engine: Engine | None = None, index_dir: str | Path | Non
         key = f"italian:{index_dir}:{build}" if engine is not None and index_dir is not None else ""
         if key and key not in _WARMED:
             _WARMED.add(key)
-            if alignment.cached(Path(index_dir)):
+            if alignment.available():
                 targets.append(lambda: alignment.warm(engine, Path(index_dir)))
         _WARMERS[:] = [t for t in _WARMERS if t.is_alive()]
         for target in targets:

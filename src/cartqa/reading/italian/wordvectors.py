@@ -4,6 +4,8 @@ The Italian reader used to embed the whole corpus vocabulary at the first Italia
 each new build: 32,405 words, ~200 s at 1,000 documents, and more with every document. It now
 asks only for the words of the passages near the question (a few hundred), so the vectors are
 kept per word, whatever build they came from: a word's vector depends on the model alone.
+Words a shipped table already has (``shipped``: :mod:`cartqa.reading.italian.common_words`) are
+taken from it, neither embedded nor written to the file.
 
 >>> one_hot = lambda words: np.eye(2, dtype=np.float32)[[0 if w == "beds" else 1 for w in words]]
 >>> store = WordVectors(None, one_hot, model_id="fake")
@@ -26,6 +28,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 Embed = Callable[[Sequence[str]], np.ndarray]
+Shipped = Callable[[Sequence[str]], dict[str, np.ndarray]]  # the vectors of those words it has
 BATCH = 256  # words per model call
 
 
@@ -38,11 +41,13 @@ class WordVectors:
     a process that ends waits for the last write. :meth:`flush` waits for it too.
     """
 
-    def __init__(self, path: Path | None, embed: Embed, model_id: str) -> None:
+    def __init__(self, path: Path | None, embed: Embed, model_id: str, shipped: Shipped | None = None) -> None:
         self.path = path
         self.embed = embed
         self.model_id = model_id
+        self.shipped = shipped
         self._known: dict[str, np.ndarray] | None = None  # read lazily: constructing reads no file
+        self._borrowed: dict[str, np.ndarray] = {}  # from ``shipped``: not written to the file
         self._lock = threading.Lock()
         self._dirty = False  # words embedded since the file was last written
         self._writer: threading.Thread | None = None
@@ -54,8 +59,13 @@ class WordVectors:
     def vectors(self, words: Sequence[str]) -> np.ndarray:
         """One row per word (float32), embedding those not yet known in one go."""
         with self._lock:
-            known = self._read()
-            missing = list(dict.fromkeys(w for w in words if w not in known))
+            known, borrowed = self._read(), self._borrowed
+            missing = list(dict.fromkeys(w for w in words if w not in known and w not in borrowed))
+        if missing and self.shipped is not None:
+            found = self.shipped(missing)
+            with self._lock:
+                borrowed.update(found)
+            missing = [w for w in missing if w not in found]
         if missing:
             t0 = time.perf_counter()
             fresh = [np.asarray(self.embed(missing[i:i + BATCH]), np.float32) for i in range(0, len(missing), BATCH)]
@@ -65,7 +75,7 @@ class WordVectors:
             log.info("cross-lingual: embedded %d corpus words in %.2f s", len(missing), time.perf_counter() - t0)
         if not words:
             return np.zeros((0, 0), np.float32)
-        return np.stack([known[w] for w in words])
+        return np.stack([known[w] if w in known else borrowed[w] for w in words])
 
     def _read(self) -> dict[str, np.ndarray]:
         if self._known is None:
