@@ -99,3 +99,25 @@ def test_a_long_name_is_looked_up_in_the_chunks_in_any_case_and_spacing():
     assert r.says("women cancer center") and r.says("it HAS 40 beds")
     assert not r.says("Women Cancer Centre") and not r.says("opened. It") and not r.says("")
     assert r.says("It has") and not r.says("It had")  # stop words alone: every chunk is searched
+
+
+def test_closest_spellings_are_those_a_comparison_with_every_term_finds():
+    import random
+
+    from rapidfuzz import fuzz, process, utils
+
+    from cartqa.search.retrieval import _closest
+
+    rng = random.Random(3)
+    letters = "abcdeéilmnorst-"
+    vocabulary = frozenset("".join(rng.choice(letters) for _ in range(rng.randint(3, 16))) for _ in range(3000))
+    vocabulary |= {"car-t", "pagencel", "plagencel", "12345", "tumours", "tumors"}
+    queries = ["pagencell", "tumour", "car-tt", "123456", "ospedale", *(
+        "".join(rng.choice(letters) for _ in range(rng.randint(5, 18))) for _ in range(300))]
+    queries += [w[:-1] + "x" for w in rng.sample(sorted(vocabulary), 300) if len(w) >= 5]
+    for query in queries:
+        every = process.extract(query, vocabulary, scorer=fuzz.ratio, processor=utils.default_process,
+                                score_cutoff=84, limit=2)
+        expected = tuple(m[0] for m in every if not m[0].isdigit()) if len(query) >= 5 and not query.isdigit() else ()
+        assert _closest.__wrapped__(query, vocabulary) == expected, query
+    assert _closest.__wrapped__("pagencell", vocabulary)[0] == "pagencel"
