@@ -151,7 +151,7 @@ class _Recorded:
         return self.model.embed_passages(texts)
 
 
-def _build_between_halves(tmp_path, monkeypatch, chunking=None):
+def _build_between_halves(tmp_path, monkeypatch, chunking=None, copies=0):
     import steps
 
     from cartqa import build_index
@@ -164,6 +164,10 @@ def _build_between_halves(tmp_path, monkeypatch, chunking=None):
     for i in range(3):
         (corpus / f"d{i}.txt").write_text(" ".join(f"Sentence {j} of document {i} says something." for j in range(40)),
                                           encoding="utf-8")
+    for i in range(copies):  # a file copied under each name: the same passages again
+        for n in range(3):
+            (corpus / f"copy{i}-d{n}.txt").write_text((corpus / f"d{n}.txt").read_text(encoding="utf-8"),
+                                                      encoding="utf-8")
     log: list = []
     if chunking is not None:
         monkeypatch.setattr(steps, "passages", chunking)
@@ -178,9 +182,16 @@ def test_the_builds_raw_encode_is_timed_half_before_it_and_half_after(tmp_path, 
     assert [step for step, _ in log] == ["encode", "build", "encode"]
     before, after = log[0][1], log[2][1]
     assert len(built) > 3 and abs(len(before) - len(after)) <= 1
-    assert sorted(before + after) == sorted(built), "the two halves are the built chunks, each once"
-    assert out["chunks"] == len(built)
+    assert sorted(before + after) == sorted(set(built)), "the two halves are the built chunks, each once"
+    assert out["chunks"] == len(built) == out["distinct"]
     assert out["encode_s"] == out["encode_before_s"] + out["encode_after_s"] and out["encode_before_s"] > 0
+
+
+def test_a_copied_files_passages_are_encoded_once_as_the_build_embeds_them(tmp_path, monkeypatch):
+    out, log, built = _build_between_halves(tmp_path, monkeypatch, copies=1)
+    before, after = log[0][1], log[2][1]
+    assert len(built) == 2 * len(set(built)) == 2 * out["distinct"] == out["chunks"]
+    assert sorted(before + after) == sorted(set(built))
 
 
 def test_chunks_that_differ_from_the_builds_are_not_timed_as_its_encode(tmp_path, monkeypatch):

@@ -87,6 +87,37 @@ def test_parts_are_averaged_by_length_and_a_part_cut_off_loses_the_text():
     assert np.allclose(sentences["ab"], np.array([4.0, 2.0]) / np.linalg.norm([4.0, 2.0]))
 
 
+def test_a_repeated_passage_is_run_once_and_every_copy_gets_its_vectors_and_weight():
+    # one piece in three files (one of them under a title: another passage) and a chunk after it
+    chunks = [Chunk("a", "aaaa", 0, 4), Chunk("b", "aaaa", 0, 4), Chunk("c", "aaaa", 0, 4, context="T"),
+              Chunk("a", "bb", 4, 6)]
+    runs = []
+
+    def fake(texts, groups):  # every vector a function of the text it pools
+        runs.extend(texts)
+        vector = lambda t: np.array([float(len(t)), float(t.count("b"))])  # noqa: E731
+        return np.stack([vector(t) for t in texts]), [[vector(t[g[0][0]:g[0][1]]) for g in gs]
+                                                      for t, gs in zip(texts, groups)]
+
+    # "ab" is cut across a copy and the next chunk; "a1" pools the same spans of the other copy
+    parts = [Home("ab", 0, ((0, 4),)), Home("ab", 3, ((0, 2),)), Home("a1", 1, ((0, 4),))]
+    vectors, sentences = late_vectors(chunks, [0, 1, 2, 3], parts, fake)
+    assert sorted(runs) == ["T\naaaa", "aaaa", "bb"]  # the same passage and spans: one run
+    assert sorted(vectors) == [0, 1, 2, 3] and np.allclose(vectors[0], vectors[1])
+    assert np.allclose(sentences["a1"], [4.0, 0.0])  # its one part, as the pass gave it
+    assert np.allclose(sentences["ab"], np.array([20.0, 4.0]) / np.linalg.norm([20.0, 4.0]))  # 4 x (4, 0) + 2 x (2, 2)
+
+    runs.clear()
+    parts = [Home("ab", 0, ((0, 4),)), Home("ab", 1, ((0, 4),)), Home("ab", 3, ((0, 2),))]
+    vectors, sentences = late_vectors(chunks, [0, 1, 2, 3], parts, fake)
+    assert sorted(runs) == ["T\naaaa", "aaaa", "bb"]
+    # both copies count in the average, as when each was run: 4 + 4 characters of "aaaa", 2 of "bb"
+    assert np.allclose(sentences["ab"], np.array([36.0, 4.0]) / np.linalg.norm([36.0, 4.0]))
+    runs.clear()
+    late_vectors(chunks, [0, 1], [Home("x", 0, ((0, 2),)), Home("y", 1, ((0, 4),))], fake)
+    assert sorted(runs) == ["aaaa", "aaaa"]  # the same passage, other spans pooled: run for each
+
+
 def test_a_text_gets_one_home_and_wanted_filters():
     chunks = [Chunk("d", "Same. Other.", 0, 12), Chunk("e", "Same. Third.", 0, 12)]
     assert homes(chunks) == [("Same.", 0, ((0, 5),)), ("Other.", 0, ((6, 12),)), ("Third.", 1, ((6, 12),))]
