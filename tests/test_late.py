@@ -102,7 +102,7 @@ def test_a_repeated_passage_is_run_once_and_every_copy_gets_its_vectors_and_weig
     # "ab" is cut across a copy and the next chunk; "a1" pools the same spans of the other copy
     parts = [Home("ab", 0, ((0, 4),)), Home("ab", 3, ((0, 2),)), Home("a1", 1, ((0, 4),))]
     vectors, sentences = late_vectors(chunks, [0, 1, 2, 3], parts, fake)
-    assert sorted(runs) == ["T\naaaa", "aaaa", "bb"]  # the same passage and spans: one run
+    assert sorted(runs) == ["T\naaaa", "aaaa", "bb"]  # the same passage: one run
     assert sorted(vectors) == [0, 1, 2, 3] and np.allclose(vectors[0], vectors[1])
     assert np.allclose(sentences["a1"], [4.0, 0.0])  # its one part, as the pass gave it
     assert np.allclose(sentences["ab"], np.array([20.0, 4.0]) / np.linalg.norm([20.0, 4.0]))  # 4 x (4, 0) + 2 x (2, 2)
@@ -114,8 +114,10 @@ def test_a_repeated_passage_is_run_once_and_every_copy_gets_its_vectors_and_weig
     # both copies count in the average, as when each was run: 4 + 4 characters of "aaaa", 2 of "bb"
     assert np.allclose(sentences["ab"], np.array([36.0, 4.0]) / np.linalg.norm([36.0, 4.0]))
     runs.clear()
-    late_vectors(chunks, [0, 1], [Home("x", 0, ((0, 2),)), Home("y", 1, ((0, 4),))], fake)
-    assert sorted(runs) == ["aaaa", "aaaa"]  # the same passage, other spans pooled: run for each
+    # the same passage with other spans pooled in each copy (a sentence has its home in the first
+    # copy only): one run pooling both, each home given its own
+    _, sentences = late_vectors(chunks, [0, 1], [Home("x", 0, ((0, 2),)), Home("y", 1, ((0, 4),))], fake)
+    assert runs == ["aaaa"] and np.allclose(sentences["x"], [2.0, 0.0]) and np.allclose(sentences["y"], [4.0, 0.0])
 
 
 def test_a_text_gets_one_home_and_wanted_filters():

@@ -203,8 +203,8 @@ def late_vectors(chunks: Sequence[Chunk], run: Sequence[int], homes: Sequence[Ho
                  batch: int = 256) -> tuple[dict[int, np.ndarray], dict[str, np.ndarray]]:
     """Run the chunks ``run`` (indices into ``chunks``) and every home's chunk through ``embed_late``
     (an embedder's ``embed_late``: passages and the groups of spans to pool in each), shortest
-    first, ``batch`` chunks a call so progress moves, and a chunk that repeats another's passage and
-    spans once. Returns the vectors of the ``run`` chunks by
+    first, ``batch`` chunks a call so progress moves, and a chunk that repeats another's passage
+    once. Returns the vectors of the ``run`` chunks by
     index and the homed texts' vectors by text (one the model's length cut off is left out: it is
     embedded alone; one with a home in several chunks averages them by length). Spans are moved
     past a chunk's context line (cartqa.corpus.chunking.passage).
@@ -218,31 +218,32 @@ def late_vectors(chunks: Sequence[Chunk], run: Sequence[int], homes: Sequence[Ho
     spans: dict[int, list[Home]] = {i: [] for i in run}
     for h in homes:
         spans.setdefault(h.chunk, []).append(h)
-    # A chunk whose passage and pooled spans are another's (a file copied, a piece repeated) is run
-    # once: the pass would give it the same vectors. Its copies take them, and each copy's homes
-    # still count in a text's average, as when every copy was run.
-    fed: dict[int, tuple[str, tuple[Group, ...]]] = {}  # a chunk's passage and the spans pooled in it
-    copies: dict[tuple[str, tuple[Group, ...]], list[int]] = {}
+    # A chunk whose passage is another's (a file copied, a piece repeated) is run once, pooling the
+    # spans of every copy: a pooled vector depends on the passage and the spans alone. Each copy
+    # takes its vectors, and its homes still count in a text's average, as when every copy was run.
+    fed: dict[int, tuple[str, list[Group]]] = {}  # a chunk's passage and its homes' spans, moved past the context line
+    copies: dict[str, list[int]] = {}
     for i in spans:
         text = passage(chunks[i])
-        d = len(text) - len(chunks[i].text)  # the spans moved past the context line
-        fed[i] = (text, tuple(tuple((s + d, e + d) for s, e in h.spans) for h in spans[i]))
-        copies.setdefault(fed[i], []).append(i)
-    order = sorted((same[0] for same in copies.values()), key=lambda i: len(fed[i][0]))
-    copies_of = {same[0]: same for same in copies.values()}
+        d = len(text) - len(chunks[i].text)
+        fed[i] = (text, [tuple((s + d, e + d) for s, e in h.spans) for h in spans[i]])
+        copies.setdefault(text, []).append(i)
+    pooled = {same[0]: list(dict.fromkeys(g for i in same for g in fed[i][1])) for same in copies.values()}
+    order = sorted(pooled, key=lambda i: len(fed[i][0]))
     wanted = set(run)
     vectors: dict[int, np.ndarray] = {}
     pieces: dict[str, list[tuple[int, np.ndarray | None]]] = {}  # a text's parts: (characters, vector)
     for b in range(0, len(order), batch):
         step(b, len(order))
         ids = order[b:b + batch]
-        chunk_vectors, parts = embed_late([fed[i][0] for i in ids], [list(fed[i][1]) for i in ids])
+        chunk_vectors, parts = embed_late([fed[i][0] for i in ids], [pooled[i] for i in ids])
         for first, v, vs in zip(ids, chunk_vectors, parts):
-            for i in copies_of[first]:
+            by_group = dict(zip(pooled[first], vs))
+            for i in copies[fed[first][0]]:
                 if i in wanted:
                     vectors[i] = v
-                for h, hv in zip(spans[i], vs):
-                    pieces.setdefault(h.text, []).append((sum(e - s for s, e in h.spans), hv))
+                for h, g in zip(spans[i], fed[i][1]):
+                    pieces.setdefault(h.text, []).append((sum(e - s for s, e in h.spans), by_group[g]))
     step(len(order), len(order))
     sentences: dict[str, np.ndarray] = {}
     for text, found in pieces.items():
