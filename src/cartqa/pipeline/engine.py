@@ -172,7 +172,7 @@ def warm_in_background(engine: Engine | None = None, index_dir: str | Path | Non
 
     The Italian dictionary takes ~1.7 s to read and WordNet's nouns and verbs ~1 s (for "what
     kind of doctors"): read them beside the first English questions rather than during the first
-    Italian one. With ``engine``, its Italian reader too (the index's English words, the shipped
+    Italian one. With ``engine``, its Italian reader too (the index's English words, the
     table of common words' e5 vectors and e5 itself: ~0.4 s and ~30 MB at 1,000 documents). It waited
     for an Italian question to have been asked on the index when it meant embedding every corpus
     word (minutes at 10,000 documents); the table made that unnecessary. Called after the first

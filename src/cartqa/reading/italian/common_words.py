@@ -1,4 +1,4 @@
-"""e5 vectors of common English words, made once and shipped with cartqa, so no index embeds them.
+"""e5 vectors of common English words, made once per machine, so no index embeds them.
 
 The Italian reader compares a question's words with the corpus words of the passages near it
 (:mod:`cartqa.reading.italian.alignment`), whose e5 vectors cost ~6.5 ms a word on 2 cores the
@@ -6,9 +6,10 @@ first time an index needs them: a new index's first Italian questions waited 1.3
 200-300 words near each. Most of those words are common English (at 1,000 documents of the bench,
 1,887 of the 2,146 the seed's Italian questions needed are whole words of MiniLM's English
 vocabulary), and a word's vector depends on the model and the phrase it is embedded in, not on the
-corpus. So the vectors of MiniLM's 22,501 whole words are made once (173 s on 2 cores), by
-``make common-words`` (:func:`cartqa.reading.italian.alignment.make_common_words`), and kept in
-:data:`FILE` as int8 with a scale per row: 8.5 MB instead of 35 MB in float32. Cosines between
+corpus. So the vectors of MiniLM's 22,501 whole words are made once per machine (173 s on 2 cores)
+when ``make`` installs cartqa (:func:`cartqa.reading.italian.alignment.make_common_words`), and
+kept in the cache folder (:func:`path`, beside converted models) as int8 with a scale per row:
+8.5 MB instead of 35 MB in float32. Without it the reader embeds every word as before. Cosines between
 3,000 of its words moved by at most 0.0012 (mean 0.0002) from the float32 ones; the aligner's
 thresholds are 0.85-0.90, and the blind Italian sets' figures were the same.
 
@@ -34,9 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
+from cartqa import config
+
 log = logging.getLogger(__name__)
 
-FILE = Path(__file__).with_name("common-words-e5.npz")
+FILE = "common-words-e5.npz"
 BATCH = 256  # words per model call when the table is made
 
 
@@ -76,6 +79,7 @@ def write(path: Path, words: Sequence[str], vectors: np.ndarray, model_id: str) 
     """Write the table atomically (a reader never sees half a file)."""
     codes, scales = quantised(vectors)
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "wb") as fh:
         np.savez_compressed(fh, model=np.str_(model_id), words=np.array(list(words), dtype=str),
@@ -83,8 +87,13 @@ def write(path: Path, words: Sequence[str], vectors: np.ndarray, model_id: str) 
     os.replace(tmp, path)
 
 
+def path() -> Path:
+    """Where the table is kept: :func:`cartqa.config.cache_dir` (``$CARTQA_CACHE``, else ``~/.cache/cartqa``)."""
+    return config.cache_dir() / FILE
+
+
 @functools.lru_cache(maxsize=4)
-def read(path: Path = FILE, model_id: str | None = None) -> CommonWords | None:
+def read(path: Path, model_id: str | None = None) -> CommonWords | None:
     """The table at ``path`` when it was made by ``model_id``; ``None`` when it is missing, unreadable
     or another model's (the reader then embeds every word itself, as before)."""
     try:

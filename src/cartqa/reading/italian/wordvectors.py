@@ -4,7 +4,7 @@ The Italian reader used to embed the whole corpus vocabulary at the first Italia
 each new build: 32,405 words, ~200 s at 1,000 documents, and more with every document. It now
 asks only for the words of the passages near the question (a few hundred), so the vectors are
 kept per word, whatever build they came from: a word's vector depends on the model alone.
-Words a shipped table already has (``shipped``: :mod:`cartqa.reading.italian.common_words`) are
+Words a table already has (``table``: :mod:`cartqa.reading.italian.common_words`) are
 taken from it, neither embedded nor written to the file.
 
 >>> one_hot = lambda words: np.eye(2, dtype=np.float32)[[0 if w == "beds" else 1 for w in words]]
@@ -28,7 +28,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 Embed = Callable[[Sequence[str]], np.ndarray]
-Shipped = Callable[[Sequence[str]], dict[str, np.ndarray]]  # the vectors of those words it has
+Table = Callable[[Sequence[str]], dict[str, np.ndarray]]  # the vectors of those words it has
 BATCH = 256  # words per model call
 
 
@@ -41,13 +41,13 @@ class WordVectors:
     a process that ends waits for the last write. :meth:`flush` waits for it too.
     """
 
-    def __init__(self, path: Path | None, embed: Embed, model_id: str, shipped: Shipped | None = None) -> None:
+    def __init__(self, path: Path | None, embed: Embed, model_id: str, table: Table | None = None) -> None:
         self.path = path
         self.embed = embed
         self.model_id = model_id
-        self.shipped = shipped
+        self.table = table
         self._known: dict[str, np.ndarray] | None = None  # read lazily: constructing reads no file
-        self._borrowed: dict[str, np.ndarray] = {}  # from ``shipped``: not written to the file
+        self._borrowed: dict[str, np.ndarray] = {}  # from ``table``: not written to the file
         self._lock = threading.Lock()
         self._dirty = False  # words embedded since the file was last written
         self._writer: threading.Thread | None = None
@@ -61,8 +61,8 @@ class WordVectors:
         with self._lock:
             known, borrowed = self._read(), self._borrowed
             missing = list(dict.fromkeys(w for w in words if w not in known and w not in borrowed))
-        if missing and self.shipped is not None:
-            found = self.shipped(missing)
+        if missing and self.table is not None:
+            found = self.table(missing)
             with self._lock:
                 borrowed.update(found)
             missing = [w for w in missing if w not in found]
