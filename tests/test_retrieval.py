@@ -1,3 +1,5 @@
+import os
+
 from cartqa.index.embedders import HashEmbedder
 from cartqa.records import Chunk
 from cartqa.search.retrieval import Retriever, closest_terms, reciprocal_rank_fusion
@@ -116,8 +118,21 @@ def test_closest_spellings_are_those_a_comparison_with_every_term_finds():
         "".join(rng.choice(letters) for _ in range(rng.randint(5, 18))) for _ in range(300))]
     queries += [w[:-1] + "x" for w in rng.sample(sorted(vocabulary), 300) if len(w) >= 5]
     for query in queries:
-        every = process.extract(query, vocabulary, scorer=fuzz.ratio, processor=utils.default_process,
+        every = process.extract(query, sorted(vocabulary), scorer=fuzz.ratio, processor=utils.default_process,
                                 score_cutoff=84, limit=2)
         expected = tuple(m[0] for m in every if not m[0].isdigit()) if len(query) >= 5 and not query.isdigit() else ()
         assert _closest.__wrapped__(query, vocabulary) == expected, query
     assert _closest.__wrapped__("pagencell", vocabulary)[0] == "pagencel"
+
+
+def test_equally_close_spellings_are_the_same_in_every_process():
+    """A set's order follows each process's string hashing: the terms taken among equally close ones
+    (and so the hits and answers) changed from one run to the next."""
+    import subprocess
+    import sys
+
+    code = ("from cartqa.search.retrieval import closest_terms\n"
+            "print(closest_terms('13th-centuri', frozenset(f'{n}th-centuri' for n in range(14, 20))))")
+    found = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                            capture_output=True, text=True, check=True).stdout for seed in range(6)}
+    assert found == {"('14th-centuri', '15th-centuri')\n"}

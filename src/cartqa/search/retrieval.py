@@ -181,8 +181,8 @@ def _closest(term: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
     query = utils.default_process(term)
     terms, processed, lengths = _processed(vocabulary)
     # fuzz.ratio is at most 200 * min(a, b) / (a + b) for lengths a and b: a term of any other length
-    # cannot reach the cutoff, so only these are compared (in the vocabulary's order, so ties fall
-    # as they did when every term was): 14 -> 2.2 ms a misspelt term at 1,000 documents (31,459
+    # cannot reach the cutoff, so only these are compared (in sorted order, so ties fall as they
+    # do when every term is): 14 -> 2.2 ms a misspelt term at 1,000 documents (31,459
     # terms, beside a build), the same terms found for 318 of them.
     near = np.flatnonzero(200 * np.minimum(lengths, len(query)) >= 84 * (lengths + len(query))).tolist()
     if not near:
@@ -199,7 +199,9 @@ def _processed(vocabulary: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, 
     processed once, not at every call."""
     from rapidfuzz import utils
 
-    terms = tuple(vocabulary)
+    # Sorted: a set's order changes with each process's string hashing, and equally close terms
+    # ("13th-century" -> 15th / 16th / 18th) were taken in that order, so answers changed between runs.
+    terms = tuple(sorted(vocabulary))
     processed = tuple(utils.default_process(t) for t in terms)
     processed = tuple(t if p == t else p for t, p in zip(terms, processed))  # one string where they agree
     return terms, processed, np.array([len(p) for p in processed], dtype=np.int64)
