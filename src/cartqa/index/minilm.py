@@ -16,9 +16,7 @@ sentence-transformers cuts them.
 
 from __future__ import annotations
 
-import functools
 import json
-import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -154,33 +152,42 @@ class NumpyMiniLM:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    """The exact GELU, ``x * Phi(x)``, as BERT's "gelu" (not the tanh approximation)."""
-    return (0.5 * x * (1.0 + _erf(x * np.float32(2 ** -0.5)))).astype(np.float32)
+    """The exact GELU, ``x * Phi(x)``, as BERT's "gelu" (not the tanh approximation), in float32."""
+    return x * (np.float32(0.5) + np.float32(0.5) * _erf(x * np.float32(2 ** -0.5)))
 
 
-_ERF_STEP = 1e-4
-_ERF_EDGE = 6.0  # 1 - erf(6) is 2e-17: beyond, erf is +-1 in float32
-
-
-@functools.lru_cache(maxsize=1)
-def _erf_table() -> np.ndarray:
-    """``math.erf`` at -6, -6 + 1e-4, ..., 6 (120,001 values, ~20 ms)."""
-    return np.array([math.erf(-_ERF_EDGE + i * _ERF_STEP) for i in range(round(2 * _ERF_EDGE / _ERF_STEP) + 1)])
+# erf(x) = x * P(x^2) / Q(x^2) on [-4, 4], the rational approximation Eigen and XLA use for float32
+# (1 - erf(4) is 1.5e-8: beyond, erf is +-1 in float32). Highest power first.
+_ERF_P = np.array([-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
+                   -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02], np.float32)
+_ERF_Q = np.array([-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
+                   -1.42647390514189e-02], np.float32)
+_ERF_EDGE = np.float32(4.0)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
-    """erf read off a table of ``math.erf`` every 1e-4, linearly interpolated: within 2e-9 of it
-    (h**2 / 8 * max|erf''|), far below float32's resolution, without importing scipy (~0.4 s).
+    """erf of a float32 array, within 5e-7 of ``math.erf`` (a few float32 steps near 1), without
+    importing scipy (~0.4 s). A table of ``math.erf`` read by interpolation, as this was before,
+    took 3.6x as long: a gather from a 1 MB table per value, ~10 ms a layer for 15 short phrases.
 
-    >>> x = np.array([-7, -1.2345, 0, 0.5, 5.99995, 9], np.float32)
-    >>> bool(np.abs(_erf(x) - [math.erf(v) for v in x.astype(float)]).max() < 1e-7)
+    >>> import math
+    >>> x = np.linspace(-7, 7, 200_001, dtype=np.float32)
+    >>> bool(np.abs(_erf(x) - [math.erf(v) for v in x.astype(float)]).max() < 5e-7)
     True
     """
-    values = _erf_table()
-    # The grid is even: a value's place in it is arithmetic, not a search (np.interp took 4 ms a layer).
-    place = (np.clip(x, -_ERF_EDGE, _ERF_EDGE).astype(np.float64) + _ERF_EDGE) / _ERF_STEP
-    left = np.minimum(place.astype(np.int64), len(values) - 2)
-    return (values[left] + (place - left) * (values[left + 1] - values[left])).astype(np.float32)
+    x = np.clip(x, -_ERF_EDGE, _ERF_EDGE, dtype=np.float32)
+    x2 = x * x
+    p = np.full_like(x, _ERF_P[0])
+    for c in _ERF_P[1:]:  # Horner's rule, in place: no temporaries the size of the layer
+        p *= x2
+        p += c
+    q = np.full_like(x, _ERF_Q[0])
+    for c in _ERF_Q[1:]:
+        q *= x2
+        q += c
+    p *= x
+    p /= q
+    return p
 
 
 def _max_tokens(folder: Path) -> int:
