@@ -438,3 +438,24 @@ def test_other_readers_spans_are_grounded_as_the_question_was_read():
     question = "Where did the Security Council of ONU meet in 2014?"  # read from Italian, "ONU" kept
     assert not grounded(question, sentence, view)
     assert grounded(question, sentence, view, translated=True)
+
+
+@pytest.mark.parametrize("question", ["Who takes care of side effects?", "which hospital takes part in the cell bank project",
+                                      "How many beds does the new hospital in Milan have?", "side effects side effects"])
+def test_every_phrase_read_by_meaning_is_one_the_question_embeds_beforehand(question):
+    """An answer embeds its question's phrases in one batch; a phrase compared later, outside it,
+    costs a model call of its own."""
+    from cartqa.reading.extractive import _phrase_credits, question_phrases
+    from cartqa.reading.question import analyse
+
+    q = analyse(question)
+    compared: list[str] = []
+
+    def related(text, candidates):
+        compared.append(text)
+        return 0.0
+
+    _phrase_credits(q, list(range(len(q.term_words))), [0.0] * len(q.term_words), ["x"], related)
+    warmed = set(question_phrases(question))
+    assert compared and set(compared) <= warmed
+    assert len(warmed) < len(q.term_words) * 3 - 3  # not every pair and triple of its words
