@@ -2,6 +2,7 @@
 
     bench/.envs/haystack/bin/python bench/peer_haystack.py build CORPUS INDEX
     bench/.envs/haystack/bin/python bench/peer_haystack.py probe INDEX QUESTIONS.jsonl
+    bench/.envs/haystack/bin/python bench/peer_haystack.py store CORPUS INDEX   # random vectors, no model
 
 Indexing is the usual pipeline (SentenceTransformersDocumentEmbedder -> DocumentWriter);
 the store persists as Haystack writes it (``save_to_disk``: one JSON file, vectors included),
@@ -47,6 +48,13 @@ class Haystack:
         indexing.add_component("writer", DocumentWriter(document_store=self.store))
         indexing.connect("embedder.documents", "writer.documents")
         indexing.run({"embedder": {"documents": [Document(content=t, meta={"file": f}) for f, t in records]}})
+        index.mkdir(parents=True, exist_ok=True)
+        self.store.save_to_disk(str(index / STORE))
+
+    def store_vectors(self, records: list[tuple[str, str]], vectors: list[list[float]], index: Path) -> None:
+        """The store ``build`` saves, written through the same writer, its vectors given."""
+        writer = DocumentWriter(document_store=self.store)
+        writer.run([Document(content=t, meta={"file": f}, embedding=v) for (f, t), v in zip(records, vectors)])
         index.mkdir(parents=True, exist_ok=True)
         self.store.save_to_disk(str(index / STORE))
 

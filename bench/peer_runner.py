@@ -6,6 +6,7 @@ and calls :func:`main`, which gives it two commands, each run in a fresh process
 
     PEER_PYTHON bench/peer_NAME.py build CORPUS INDEX
     PEER_PYTHON bench/peer_NAME.py probe INDEX QUESTIONS.jsonl
+    PEER_PYTHON bench/peer_NAME.py store CORPUS INDEX     # a peer with ``store_vectors`` (Haystack)
 
 ``build``: the model loaded first (not counted, as in cartqa's ``steps.py``), then the full
 build timed (read the files, cut passages, embed, write the index), then the raw encode of
@@ -13,7 +14,11 @@ the same passages by sentence-transformers (the peak memory is taken before it; 
 ``BENCH_PEER_ENCODE=0``). ``probe``: prints ``first`` once the first question is retrieved for (the
 caller times the process up to that line), then warm retrieval for every answerable question.
 Each prints one JSON line with the process's peak memory; ``probe`` adds each question's top
-passages so the caller scores recall@3 the way it scores cartqa.
+passages so the caller scores recall@3 the way it scores cartqa. ``store``: the index ``build``
+writes, of the same passages, with random unit vectors in place of MiniLM's and no model loaded:
+a new process's load and first retrieval (``probe``'s ``first``) do not depend on the vectors'
+values, so they are measured at a size whose encode takes hours (Haystack at 10,000 documents,
+~1.9 h); its recall and warm figures mean nothing and are not reported.
 """
 
 from __future__ import annotations
@@ -47,6 +52,22 @@ class Peer(Protocol):
     def build(self, records: list[tuple[str, str]], index: Path) -> None: ...  # embed, write
     def open(self, index: Path) -> None: ...                            # a stored index and the model
     def search(self, question: str, k: int) -> list[str]: ...           # passage texts, best first
+
+
+DIM = 384  # MiniLM's vector size
+
+
+def random_vectors(n: int, seed: int = 0) -> list[list[float]]:
+    """``n`` unit vectors of :data:`DIM` floats, the same for a seed (standard library only)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        v = [rng.gauss(0.0, 1.0) for _ in range(DIM)]
+        norm = sum(x * x for x in v) ** 0.5
+        out.append([x / norm for x in v])
+    return out
 
 
 def peak_mb() -> float:
@@ -88,6 +109,14 @@ def build(peer: Peer, corpus: Path, index: Path) -> dict:
     return out | {"encode_s": raw_encode([text for _, text in records])}
 
 
+def store(peer, corpus: Path, index: Path) -> dict:
+    """The index of ``corpus``'s passages with random vectors (see the module's ``store``)."""
+    t0 = time.perf_counter()
+    records = read_corpus(corpus)
+    peer.store_vectors(records, random_vectors(len(records)), index)
+    return {"store_s": time.perf_counter() - t0, "chunks": len(records), "vectors": "random"}
+
+
 def encodes() -> bool:
     """Is the raw encode timed (``BENCH_PEER_ENCODE``, default 1)? A peer's build is its encode
     (1.04x at 1,000 documents), and at 10,000 documents the encode alone takes ~1.9 h here:
@@ -116,6 +145,8 @@ def main(peer: Peer, argv: list[str]) -> None:
         out = build(peer, Path(paths[0]), Path(paths[1]))
     elif what == "probe":
         out = probe(peer, Path(paths[0]), Path(paths[1]))
+    elif what == "store" and hasattr(peer, "store_vectors"):
+        out = store(peer, Path(paths[0]), Path(paths[1]))
     else:
-        raise SystemExit(f"unknown command {what!r}: build CORPUS INDEX | probe INDEX QUESTIONS")
+        raise SystemExit(f"unknown command {what!r}: build CORPUS INDEX | probe INDEX QUESTIONS | store CORPUS INDEX")
     print(json.dumps(out), flush=True)

@@ -137,6 +137,32 @@ def test_a_peers_raw_encode_can_be_left_out(monkeypatch, tmp_path, value, timed)
     assert row.endswith("(2 s encode) |" if timed else "| n/a |")
 
 
+def test_a_peers_store_of_random_vectors_holds_every_passage_and_loads_no_model(tmp_path, capsys):
+    """``store``: a peer's index for timing its load at sizes whose encode takes hours."""
+    import json
+    import math
+
+    import peer_runner
+
+    class Fake:
+        def load(self):
+            raise AssertionError("store loads no model")
+
+        def store_vectors(self, records, vectors, index):
+            self.records, self.vectors = records, vectors
+
+    (tmp_path / "a.txt").write_text("One sentence. Another sentence.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("A third one.", encoding="utf-8")
+    peer = Fake()
+    peer_runner.main(peer, ["store", str(tmp_path), str(tmp_path / "index")])
+    out = json.loads(capsys.readouterr().out)
+    assert out["chunks"] == len(peer.records) == len(peer.vectors) == 2 and out["vectors"] == "random"
+    assert all(len(v) == peer_runner.DIM and math.isclose(sum(x * x for x in v), 1.0) for v in peer.vectors)
+    assert peer_runner.random_vectors(2) == peer.vectors and peer.vectors[0] != peer.vectors[1]
+    with pytest.raises(SystemExit):  # a peer without it says which commands there are
+        peer_runner.main(object(), ["store", str(tmp_path), str(tmp_path / "index")])
+
+
 class _Recorded:
     """An embedder that notes what it encodes, in the order asked, in ``log``."""
 
