@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from cartqa.reading.italian import alignment
+from cartqa.reading.italian import alignment, crosslingual
 from cartqa.reading.italian.alignment import Aligner
 from cartqa.reading.italian.crosslingual import (
     CONTEXT_SENTENCES,
@@ -419,9 +419,36 @@ def test_question_words_align_only_to_words_of_the_passages_the_rough_translatio
     real = a.nearest
     object.__setattr__(a, "nearest", lambda words, **kw: asked.append(kw.get("among")) or real(words, **kw))
     english = prepare("Quanti letti per i degenti ha l'INT?", engine, "index")
-    assert searched[:2] == ["How many beds for degenti has INT?", "Quanti letti per i degenti ha l'INT?"]
+    assert sorted(searched[:2]) == ["How many beds for degenti has INT?", "Quanti letti per i degenti ha l'INT?"]
     assert asked and all(among == {"beds", "inpatient", "int"} & a.targets for among in asked)
     assert "sunflowers" not in english and english.startswith("How many beds")
+
+
+def test_the_question_as_typed_is_searched_while_its_words_are_embedded(monkeypatch):
+    """The rough English waits for e5 (the question's words); the typed question's search does not."""
+    import threading
+
+    text = "INT has 464 inpatient beds."
+    chunk = Chunk("d", text, 0, len(text))
+    typed_started, order = threading.Event(), []
+
+    def search(question, k):
+        if question.startswith("Quanti"):
+            typed_started.set()
+        order.append(question)
+        return [Hit(chunk, 1.0, 1)]
+
+    def translated(words, exclude=(), nouns=()):  # as e5 embeds the question's words
+        order.append("embedded" if typed_started.wait(5) else "embedded alone")
+        return [[] for _ in words]
+
+    vocab = Vocabulary.of([text])
+    aligner = SimpleNamespace(vocabulary=vocab, targets=frozenset(vocab.targets), translated=translated,
+                              nearest=lambda words, exclude=(), among=None: [[] for _ in words],
+                              translate=lambda word, noun=False: ())
+    engine = SimpleNamespace(retriever=SimpleNamespace(search=search), view=SimpleNamespace(sentences={}))
+    assert crosslingual._near_words("Quanti letti ha l'INT?", engine, aligner) == {"int", "inpatient", "beds"} & aligner.targets
+    assert order[:2] == ["Quanti letti ha l'INT?", "embedded"]
 
 
 @dataclasses.dataclass(frozen=True)

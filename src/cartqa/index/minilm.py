@@ -48,6 +48,7 @@ class NumpyMiniLM:
             self.w[name] = np.ascontiguousarray(self.w[name].T)
         self.dim = int(self.w["embeddings.word_embeddings.weight"].shape[1])
         self._lock = threading.Lock()  # the tokenizer's settings are shared state
+        self._passing = threading.Lock()  # one forward pass at a time (_hidden)
         self._counter = None  # a copy that cuts nothing, made when first counting
         from threadpoolctl import ThreadpoolController
 
@@ -110,8 +111,10 @@ class NumpyMiniLM:
             ids[i, :len(e.ids)] = e.ids
             mask[i, :len(e.ids)] = 1.0
         # One BLAS thread: these products are small, and a second thread only waits when another
-        # process holds the other core (a question took up to 1.3 s instead of ~15 ms).
-        with self._blas.limit(limits=1, user_api="blas"):
+        # process holds the other core (a question took up to 1.3 s instead of ~15 ms). One pass at
+        # a time: the limit is the process's, and two threads setting and restoring it out of step
+        # would leave it wrong.
+        with self._passing, self._blas.limit(limits=1, user_api="blas"):
             return self._forward(ids, mask), mask
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
