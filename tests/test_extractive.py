@@ -440,8 +440,10 @@ def test_other_readers_spans_are_grounded_as_the_question_was_read():
     assert grounded(question, sentence, view, translated=True)
 
 
-@pytest.mark.parametrize("question", ["Who takes care of side effects?", "which hospital takes part in the cell bank project",
-                                      "How many beds does the new hospital in Milan have?", "side effects side effects"])
+@pytest.mark.parametrize("question", ["Who takes care of side effects?",
+                                      "which hospital takes part in the cell bank project",
+                                      "How many beds does the new hospital in Milan have?",
+                                      "side effects side effects"])
 def test_every_phrase_read_by_meaning_is_one_the_question_embeds_beforehand(question):
     """An answer embeds its question's phrases in one batch; a phrase compared later, outside it,
     costs a model call of its own."""
