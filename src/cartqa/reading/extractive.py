@@ -466,7 +466,7 @@ def question_phrases(question: str) -> list[str]:
 
     Only runs :func:`_phrase_credits` can compare: all pairs and triples of the words, adjacent or not,
     were 58% of a question's phrases and 78% of them were never looked up (the seed's questions, 1,000
-    documents); embedding them was a fifth of an answer's time.
+    documents), while embedding the batch was a fifth of a warm English answer's profile.
 
     >>> question_phrases("Who takes care of side effects?")
     ['takes', 'care', 'side', 'effects', 'takes care', 'side effects']
