@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test index eval bench install chromium screenshots clean index-dev eval-dev eval-blind train common-words common-words-once
+.PHONY: run test index eval bench install chromium screenshots clean index-dev eval-dev eval-blind train train-spans common-words common-words-once
 
 install: $(STAMP)
 
@@ -70,8 +70,15 @@ eval-blind: index-dev
 # Fit the learned reader (src/cartqa/reading/reader.json, docs/calibration.svg) on the development sets:
 # boosted trees that may overrule the rules' pick (~30 min on 2 cores: 5 to collect the rows, 25 to fit).
 # `--method lambdarank` fits LightGBM's ranker instead (5 min to fit; docs/evaluation.md says why not the default).
-train: index index-dev
-	$(PY) -m cartqa.evaluation.train --method trees --override --pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
+# It reads every question with the span reader that never saw its document (train-spans' halves).
+train: index index-dev train-spans
+	$(PY) -m cartqa.evaluation.train --method trees --override --spans-halves .train/spans \
+		--pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
+
+# Fine-tune MiniLM into the neural span reader (src/cartqa/reading/spans.npz, low-rank updates) on the
+# same sets, and two more on half the documents each for `train` (~35 min on 2 cores; docs/reading.md).
+train-spans: $(STAMP)
+	$(PY) -m cartqa.evaluation.train_spans --halves .train/spans --pair corpus $(SEED_READ) --pair $(DEV_CORPUS) $(DEV_SETS)
 
 # The e5 vectors of common English words the Italian reader looks up instead of embedding them
 # (~170 s on 2 cores, once per machine, into ~/.cache/cartqa or $CARTQA_CACHE; docs/italian.md).

@@ -52,6 +52,16 @@ MIN_SHORT_RIGHT_KEPT = 0.90
 FOLDS = 5
 
 
+def fold_of(groups: list[str]) -> dict[str, int]:
+    """Each group's fold (0 to FOLDS - 1), the same for the same groups in any order.
+
+    >>> fold_of(["b", "a", "b"]) == fold_of(["a", "b"])
+    True
+    """
+    ordered = sorted(set(groups))
+    return {g: i % FOLDS for i, g in enumerate(np.random.default_rng(7).permutation(ordered).tolist())}
+
+
 @dataclass
 class Question:
     gold: GoldQuestion
@@ -59,8 +69,11 @@ class Question:
     rows: list  # (features, label, sentence key, sentence features, sentence label)
 
 
-def collect(corpus: str, index: str, files: list[str]) -> list[Question]:
-    """Read every question of ``files`` over ``corpus`` and keep its scored candidates."""
+def collect(corpus: str, index: str, files: list[str], spans=None) -> list[Question]:
+    """Read every question of ``files`` over ``corpus`` and keep its scored candidates.
+
+    ``spans(group)``, when given, is the span reader (``SpanModel.read``) for a question of that
+    document: one that never saw it, so the neural features are as good as on new text."""
     from cartqa import config
     from cartqa.pipeline.engine import get_engine
     from cartqa.pipeline.qa import clean_question, prepare
@@ -74,7 +87,8 @@ def collect(corpus: str, index: str, files: list[str]) -> list[Question]:
             p = prepare(clean_question(g.question), engine, Path(index))
             engine.related.warm(question_phrases(p.question))
             ext = extract(p.question, p.hits, engine.view, engine.retriever.sentence_similarity, engine.related.best,
-                          translated=p.translated, learned=True, model=zero, keep=True)
+                          translated=p.translated, learned=True, model=zero, keep=True,
+                          spans=spans(g.doc or path) if spans else None)
             rows = []
             for r in ext.rows:
                 label = g.answerable and short_answer_correct(r.candidate.text, g.answers)
@@ -170,8 +184,7 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
     names = sorted({k for q in questions for f, *_ in q.rows for k in f})
     s_names = sorted({k for q in questions if q.rows for f, _ in _sentences(q, np.zeros(len(q.rows))).values()
                       for k in f})
-    groups = sorted({q.group for q in questions})
-    fold_of = {g: i % FOLDS for i, g in enumerate(np.random.default_rng(7).permutation(groups).tolist())}
+    folds_by_group = fold_of([q.group for q in questions])
     qw = question_weights(questions, dev_share)
 
     def candidates(idx, pointwise: bool = False):
@@ -183,8 +196,8 @@ def fit(questions: list[Question], c: float = 0.5, method: str = "logistic",
             return ranker.fit_ranker(x, y, [len(questions[i].rows) for i in idx if questions[i].rows], w)
         return _fit_trees(x, y, w) if method == "trees" else _fit(x, y, c, w)
 
-    folds = [([i for i, q in enumerate(questions) if fold_of[q.group] != k],
-              [i for i, q in enumerate(questions) if fold_of[q.group] == k]) for k in range(FOLDS)]
+    folds = [([i for i, q in enumerate(questions) if folds_by_group[q.group] != k],
+              [i for i, q in enumerate(questions) if folds_by_group[q.group] == k]) for k in range(FOLDS)]
     # All candidates are scored out of fold before any sentence model is fitted: each fold's
     # sentence model learns from what every other fold's candidates scored.
     kinds = (False, True) if method == "lambdarank" else (False,)  # lambdarank: the ranker, its pointwise trees
@@ -477,6 +490,16 @@ def _dump(d: dict) -> str:
     return text + "\n}\n"
 
 
+def _half_readers(folder: str, pairs: list[list[str]]):
+    """For a question's document, the read of the span adapter fitted without its half of the folds."""
+    from cartqa.index.embedders import minilm_path
+    from cartqa.reading.spanmodel import SpanModel
+
+    fold = fold_of([g.doc or path for pair in pairs for path in pair[2:] for g in load_gold(path)])
+    halves = [SpanModel.from_file(Path(folder) / f"spans-half{h}.npz", minilm_path()) for h in (0, 1)]
+    return lambda group: halves[fold[group] % 2].read
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m cartqa.evaluation.train", description=__doc__.split("\n")[0])
     ap.add_argument("--pair", nargs="+", action="append", required=True, metavar="CORPUS INDEX FILE",
@@ -492,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--override", action=argparse.BooleanOptionalAction, default=False,
                     help="let the scorer overrule the rules' pick past a threshold chosen out of fold")
     ap.add_argument("--rows", help="a JSON file of collected rows: read if it exists, else written (to refit fast)")
+    ap.add_argument("--spans-halves", metavar="DIR",
+                    help="the span readers train_spans --halves wrote: each question is read by the one that "
+                         "never saw its document (without it, no neural features)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     for name in ("transformers", "sentence_transformers", "bm25s", "httpx"):
@@ -501,7 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows and Path(args.rows).exists():
         questions = load_rows(args.rows)
     else:
-        questions = [q for pair in args.pair for q in collect(pair[0], pair[1], pair[2:])]
+        spans = _half_readers(args.spans_halves, args.pair) if args.spans_halves else None
+        questions = [q for pair in args.pair for q in collect(pair[0], pair[1], pair[2:], spans)]
         if args.rows:
             save_rows(questions, args.rows)
     model, figures = fit(questions, args.C, args.method, args.dev_share, args.override)

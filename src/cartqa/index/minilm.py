@@ -16,6 +16,7 @@ sentence-transformers cuts them.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Sequence
@@ -88,6 +89,37 @@ class NumpyMiniLM:
                 vectors[i], parts[i] = v, p
         return vectors, parts
 
+    def pair_states(self, first: str, seconds: Sequence[str]) -> list[tuple[np.ndarray, list, list]]:
+        """The last layer's output tokens of ``first`` paired with each of ``seconds`` ("[CLS] first [SEP]
+        second [SEP]", the second text's tokens typed 1, as BERT reads a question and a passage), with each
+        token's character offsets and which text it belongs to (0, 1, or None for a special token).
+        """
+        if not seconds:
+            return []
+        with self._lock:
+            encodings = self.tokenizer.encode_batch([(first, s) for s in seconds])
+        out: list[tuple[np.ndarray, list, list]] = []
+        for start in range(0, len(encodings), BATCH):
+            batch = encodings[start:start + BATCH]
+            types = np.zeros((len(batch), max(len(e.ids) for e in batch)), np.int64)
+            for i, e in enumerate(batch):
+                types[i, :len(e.type_ids)] = e.type_ids
+            hidden, _ = self._hidden(batch, types)
+            out += [(hidden[i, :len(e.ids)], e.offsets, e.sequence_ids) for i, e in enumerate(batch)]
+        return out
+
+    def adapted(self, deltas: dict[str, np.ndarray]) -> NumpyMiniLM:
+        """A copy whose named weights (as the checkpoint names them, stored (out, in)) have ``deltas``
+        added: a fine-tuning's low-rank updates, merged once. The other weights are shared, not copied, and
+        so are the tokenizer and the lock of the passes (the BLAS limit each sets is the process's)."""
+        twin = copy.copy(self)
+        twin.w = dict(self.w)
+        for name, delta in deltas.items():
+            if name not in twin.w or twin.w[name].shape != delta.T.shape:
+                raise ValueError(f"no weight {name} of shape {delta.shape[::-1]} to adapt")
+            twin.w[name] = np.ascontiguousarray(twin.w[name] + delta.T.astype(np.float32))
+        return twin
+
     def _passes(self, texts: Sequence[str]):
         """Tokenize ``texts`` and run them in batches of similar length (as sentence-transformers
         batches them: less padding to compute); yields each batch's rows (indices into ``texts``),
@@ -102,8 +134,9 @@ class NumpyMiniLM:
             batch = [encodings[i] for i in rows]
             yield (rows, batch, *self._hidden(batch))
 
-    def _hidden(self, encodings: list) -> tuple[np.ndarray, np.ndarray]:
-        """The last layer's output tokens of a batch, padded to its longest, and their mask."""
+    def _hidden(self, encodings: list, types: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The last layer's output tokens of a batch, padded to its longest, and their mask (``types``:
+        each token's segment, 0 for all when None)."""
         length = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), length), np.int64)
         mask = np.zeros((len(encodings), length), np.float32)
@@ -115,12 +148,12 @@ class NumpyMiniLM:
         # a time: the limit is the process's, and two threads setting and restoring it out of step
         # would leave it wrong.
         with self._passing, self._blas.limit(limits=1, user_api="blas"):
-            return self._forward(ids, mask), mask
+            return self._forward(ids, mask, types), mask
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         w, n = self.w, ids.shape[1]
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.token_type_embeddings.weight"][0]
-             + w["embeddings.position_embeddings.weight"][:n])
+        segments = w["embeddings.token_type_embeddings.weight"][0 if types is None else types]
+        x = w["embeddings.word_embeddings.weight"][ids] + segments + w["embeddings.position_embeddings.weight"][:n]
         x = self._norm(x, "embeddings.LayerNorm")
         # A padding token is never attended to: its score is the lowest float before the softmax.
         blocked = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]

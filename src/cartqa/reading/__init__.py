@@ -11,6 +11,9 @@ The extractive reader, in the order a question meets it:
   ``verbs`` (WordNet classes of nouns and verbs);
 - candidate spans by the question's form: ``picking`` dispatches to ``spans``,
   ``sentence_spans``, ``lists``, ``focus``, ``positional``, ``counting`` and ``agents``;
+- the learned reader: ``candidates`` (every span that could be the answer), ``spanmodel``
+  (MiniLM fine-tuned to mark an answer's start and end: a neural vote), ``scorer`` (features and
+  the committed trees), ``choosing`` (the three outcomes);
 - ``extractive`` ties them together: scores candidate sentences, picks the span,
   refuses when nothing grounds the question.
 

@@ -10,7 +10,7 @@ loads beyond the cached spaCy pipeline the candidates use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cartqa.reading.candidates import Candidate, analyse, propose
@@ -25,6 +25,11 @@ from cartqa.reading.scorer import (
     wh_word,
     with_candidates,
 )
+from cartqa.reading.spanmodel import SpanScores
+from cartqa.reading.spanmodel import features as neural_features
+
+# reads a question against sentences, each sentence's start and end probabilities (SpanModel.read)
+SpanReader = Callable[[str, Sequence[str]], Sequence[SpanScores]]
 
 SENTENCES = 6  # the best sentences by coverage and meaning whose candidates are scored
 
@@ -64,19 +69,24 @@ class Choice:
 
 
 def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int] | None, model: Model,
-           keep: bool = False, rule_name: str = "", translated: bool = False) -> Choice:
+           keep: bool = False, rule_name: str = "", translated: bool = False,
+           spans: SpanReader | None = None) -> Choice:
     """Score every candidate of the best ``ranked`` sentences and decide among the three outcomes.
 
     ``rule`` is the rules' answer (its sentence and offsets within it), or None when they refused;
     ``rule_name`` names the rule that found it (``picking.pick_named``); ``translated``: the question
     was read from Italian.
-    ``keep`` returns every scored row (for training), not only the decision.
+    ``keep`` returns every scored row (for training), not only the decision. ``spans``, when given,
+    reads the question against each sentence (:class:`cartqa.reading.spanmodel.SpanModel`): its
+    probabilities are features of every candidate and sentence.
     """
     top = list(ranked[:SENTENCES])
     if rule and all(r.sentence != rule[0] for r in top):
         top.append(Ranked(rule[0], 0.0, 0.0, True))
     wh = wh_word(q.text)
     terms = frozenset(q.terms)
+    read = list(spans(q.text, [r.sentence.text for r in top])) if spans else []
+    neural = [{"nn_none": s.none(), "nn_top": s.best()} for s in read]
     found: list[tuple[Sentence, Candidate, dict[str, float]]] = []
     for rank, r in enumerate(top):
         own = rule if rule and rule[0] == r.sentence else None
@@ -86,6 +96,9 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
         for c in propose(r.sentence.text, span):
             f = features(c, view, q.answer_type, wh, terms, q.focus, span, q.asked_noun, q.alternatives,
                          rule_name)
+            if read:
+                f.update(neural[rank])
+                f.update(neural_features(read[rank], c.start, c.end, neural[rank]["nn_top"]))
             found.append((r.sentence, c, f))
     relative([f for *_, f in found])
     rows = [Row(s, c, f, p) for (s, c, f), p in zip(found, model.probabilities([f for *_, f in found]))]
@@ -106,7 +119,8 @@ def choose(q: Question, ranked: Sequence[Ranked], rule: tuple[Sentence, int, int
             view = SentenceView((), r.coverage, r.similarity, r.grounded, rank,
                                 bool(rule and rule[0] == r.sentence))
             found_leads.append(leads[key])
-            statics.append((sentence_features(view, q.answer_type, translated), scores[key]))
+            statics.append(({**sentence_features(view, q.answer_type, translated), **(neural[rank] if read else {})},
+                            scores[key]))
     full = with_candidates(statics)
     sentences = list(zip(model.sentence_probabilities(full), found_leads, [sf for sf, _ in statics]))
     if keep:

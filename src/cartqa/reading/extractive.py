@@ -19,11 +19,12 @@ from cartqa.corpus.text import NUMBER_WORDS, STOPWORDS, stem, word_forms, words
 from cartqa.reading import scorer
 from cartqa.reading.agents import expert_agent
 from cartqa.reading.candidates import available as candidates_available
-from cartqa.reading.choosing import Choice, Ranked, choose
+from cartqa.reading.choosing import Choice, Ranked, SpanReader, choose
 from cartqa.reading.grounding import CorpusView, Sentence, covers, refers_back
 from cartqa.reading.picking import ASKED_NOUN_MEANING, pick_named
 from cartqa.reading.question import Question, analyse, with_parse
 from cartqa.reading.semantic import Related
+from cartqa.reading.spanmodel import SpanModel
 from cartqa.reading.sentence_spans import DEMONYM, NAMED_KIND_STEMS, entity_grounded
 from cartqa.reading.verbs import says_event, says_main_verb
 from cartqa.records import Hit
@@ -85,7 +86,7 @@ class _Scored:
 
 def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Similarity | None = None,
             related: Related | None = None, translated: bool = False, *, learned: bool = False,
-            model: scorer.Model | None = None, keep: bool = False) -> Extraction:
+            model: scorer.Model | None = None, keep: bool = False, spans: SpanReader | None = None) -> Extraction:
     """Answer ``question`` from ``hits`` with a short span, or refuse.
 
     ``similarity`` scores the question against whole sentences; ``related``
@@ -97,7 +98,9 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     (``model``, by default the committed weights, when they and spaCy are installed), and it decides
     among the three outcomes. ``learned=False`` (the default): the rules give the short answers, and
     when they refuse, the scorer's best sentence is shown as a passage (never a short answer).
-    ``keep=True`` returns every scored candidate in ``rows``.
+    ``keep=True`` returns every scored candidate in ``rows``. ``spans`` reads the question against the
+    best sentences for the scorer (:mod:`cartqa.reading.spanmodel`); with the committed weights (no
+    ``model`` given) it is the committed span model when they were trained with its features.
     """
     q = _typed_in_lower_case(with_parse(analyse(question), view.parse_question(question)), view)
     sentences = _candidate_sentences(hits, view)
@@ -114,7 +117,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     scored = sorted((_score(q, s, sim, view, related) for s, sim in zip(sentences, sims)),
                     key=lambda x: x.confidence, reverse=True)
     rule = _by_rules(q, scored, view, related, unknown_focus, translated)
-    model = model or scorer.load()
+    if model is None:
+        model, spans = committed_reader(spans)
     if model is None or not candidates_available():
         return rule
     override = model.rules_override_threshold if model.rules_override_threshold is not None else NEVER
@@ -124,7 +128,8 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     ranked = [Ranked(c.sentence, c.coverage, c.similarity or 0.0, c.entities_ok) for c in scored]
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
     if learned:
-        return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule, translated=translated))
+        return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule, translated=translated,
+                                      spans=spans))
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
     # that may answer, its likeliest span marked (a window of it when long); where they answered,
@@ -133,7 +138,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     # rules_doubt_threshold).
     if rule.found:
         choice = choose(q, ranked, span, replace(model, answer_threshold=override), keep=keep, rule_name=rule.rule,
-                        translated=translated)
+                        translated=translated, spans=spans)
         overruled = choice.outcome == "answer" and (choice.sentence, choice.start, choice.end) != span
         sure = choice.probability if overruled else choice.rule_probability
         if sure is not None and sure < doubt:
@@ -146,7 +151,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     answer_t = model.rules_answer_threshold if model.rules_answer_threshold is not None else NEVER
     passage_t = model.rules_passage_threshold if model.rules_passage_threshold is not None else model.passage_threshold
     choice = choose(q, ranked, None, replace(model, answer_threshold=answer_t, passage_threshold=passage_t), keep=keep,
-                    translated=translated)
+                    translated=translated, spans=spans)
     if choice.outcome == "answer":
         return _chosen(choice)
     if choice.sentence is None or choice.outcome == "refusal":
@@ -256,6 +261,16 @@ def _place_adjective(word: str, view: CorpusView) -> bool:
     """"italian", "german": the adjective of a place, as the corpus uses it or as it is formed (the
     corpus says "of Milan", so "milan" is a place, not an adjective)."""
     return word in view.place_adjectives or (word not in view.vocabulary and bool(DEMONYM.fullmatch(word.capitalize())))
+
+
+def committed_reader(spans: SpanReader | None = None) -> tuple[scorer.Model | None, SpanReader | None]:
+    """The committed weights, and the committed span model's read when they use its features and
+    ``spans`` gives none (weights trained without them would only pay for its pass)."""
+    model = scorer.load()
+    if spans is None and model is not None and model.reads("nn_exact"):
+        neural = SpanModel.load()
+        spans = neural.read if neural is not None else None
+    return model, spans
 
 
 def _typed_in_lower_case(q: Question, view: CorpusView) -> Question:

@@ -78,6 +78,12 @@ class Model:
                 raise ValueError(f"reader.json: a calibration of {len(self.calibration)} weights for {forests} "
                                  f"forests (it needs {1 + 2 * forests}); run 'make train' to refit it")
 
+    def reads(self, feature: str) -> bool:
+        """Do the weights or trees of candidates or sentences use ``feature``?"""
+        forests = (self.forest, self.pointwise_forest, self.sentence_forest)
+        return (feature in self.weights or feature in (self.sentence_weights or {})
+                or any(f is not None and feature in f.names for f in forests))
+
     def probability(self, features: dict[str, float]) -> float:
         """One candidate's probability, as the only candidate of its question."""
         return self.probabilities([features])[0]
