@@ -57,6 +57,24 @@ def test_the_reader_passes_the_neural_vote_to_every_candidate_and_sentence():
     assert not any(k.startswith("nn_") for r in plain.rows for k in r.features)
 
 
+def test_only_the_best_sentences_are_read_and_the_others_candidates_carry_no_neural_vote():
+    from cartqa.reading.choosing import READ_BY_SPAN_MODEL
+
+    q = analyse("When was the institute established?")
+    ranked = [Ranked(Sentence("a.txt", i, 0, 40, f"Institute {i} was established in {1900 + i}."), 1.0 - i / 10, 0.5,
+                     True) for i in range(READ_BY_SPAN_MODEL + 2)]
+    read = []
+
+    def spans(question, sentences):
+        read.extend(sentences)
+        return [_scores(t, "established", "established") for t in sentences]
+
+    rows = choose(q, ranked, None, Model({}, 0.0, 0.5, 0.5), keep=True, spans=spans).rows
+    assert read == [r.sentence.text for r in ranked[:READ_BY_SPAN_MODEL]]
+    voted = {r.sentence.index for r in rows if "nn_exact" in r.features}
+    assert voted == set(range(READ_BY_SPAN_MODEL)) and {r.sentence.index for r in rows} > voted
+
+
 @pytest.mark.parametrize("used", [("nn_exact",), ("coverage",)])
 def test_the_committed_span_model_is_read_only_when_the_committed_weights_use_it(monkeypatch, used):
     from cartqa.reading import extractive, scorer, spanmodel
