@@ -68,7 +68,8 @@ eval-blind: index-dev
 	$(VENV)/bin/cartqa eval --corpus $(DEV_CORPUS) --index index-dev $(BLIND_SETS)
 
 # Fit the learned reader (src/cartqa/reading/reader.json, docs/calibration.svg) on the development sets:
-# boosted trees that may overrule the rules' pick (~30 min on 2 cores: 5 to collect the rows, 25 to fit).
+# boosted trees that may overrule the rules' pick (~75 min on 2 cores: 35 for train-spans, 10 to collect the
+# rows, 30 to fit; the span model's features change the answers: docs/reading.md, "The span model").
 # `--method lambdarank` fits LightGBM's ranker instead (5 min to fit; docs/evaluation.md says why not the default).
 # It reads every question with the span reader that never saw its document (train-spans' halves).
 train: index index-dev train-spans

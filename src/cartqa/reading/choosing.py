@@ -32,7 +32,7 @@ from cartqa.reading.spanmodel import features as neural_features
 SpanReader = Callable[[str, Sequence[str]], Sequence[SpanScores]]
 
 SENTENCES = 6  # the best sentences by coverage and meaning whose candidates are scored
-# the best of them the span model reads (a pass is ~20 ms a sentence on one core; the first three
+# the best of them the span model reads (a pass is tens of ms a sentence on one core; the first three
 # held the right candidate of 97% of the development questions that had one among the six)
 READ_BY_SPAN_MODEL = 3
 
