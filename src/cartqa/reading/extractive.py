@@ -24,8 +24,8 @@ from cartqa.reading.grounding import CorpusView, Sentence, covers, refers_back
 from cartqa.reading.picking import ASKED_NOUN_MEANING, pick_named
 from cartqa.reading.question import Question, analyse, with_parse
 from cartqa.reading.semantic import Related
-from cartqa.reading.spanmodel import SpanModel
 from cartqa.reading.sentence_spans import DEMONYM, NAMED_KIND_STEMS, entity_grounded
+from cartqa.reading.spanmodel import SpanModel
 from cartqa.reading.verbs import says_event, says_main_verb
 from cartqa.records import Hit
 
@@ -129,7 +129,7 @@ def extract(question: str, hits: Sequence[Hit], view: CorpusView, similarity: Si
     span = (rule.sentence, rule.start - rule.sentence.start, rule.end - rule.sentence.start) if rule.found else None
     if learned:
         return _chosen(choose(q, ranked, span, model, keep=keep, rule_name=rule.rule, translated=translated,
-                                      spans=spans))
+                              spans=spans))
     # Reading by the rules, the scorer steps in as the trainer chose its thresholds on out-of-fold
     # questions: where the rules refused, a short answer when it is sure enough, else the sentence
     # that may answer, its likeliest span marked (a window of it when long); where they answered,
