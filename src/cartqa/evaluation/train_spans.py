@@ -12,7 +12,7 @@ with torch, the base weights frozen, so the result is a few MB of plain arrays::
 ``--halves DIR`` also writes two adapters, each fitted on the documents of one half of
 :func:`cartqa.evaluation.train.fold_of`'s folds: ``make train`` reads each question with the
 adapter that never saw its document, so the scorer learns how far to trust the vote on new text.
-About 70 ms an example an epoch on 2 cores.
+About 70-120 ms an example an epoch on 2 cores (measured here).
 """
 
 from __future__ import annotations
