@@ -121,6 +121,35 @@ def test_every_answerable_english_question_teaches_its_span_and_a_sentence_witho
     assert len(found) == 2 and found[1].start == found[1].end == -1 and "1928" not in found[1].sentence
 
 
+def test_unanswerable_questions_and_swapped_names_teach_no_answer(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The INT institute was founded in 1928. Its director is Marco Rossi. "
+                                  "The IEO institute has 400 beds.", encoding="utf-8")
+    gold = tmp_path / "q.jsonl"
+    gold.write_text(
+        '{"id": "1", "question": "When was the INT institute founded?", "lang": "en", "answerable": true, '
+        '"answers": ["1928"], "evidence": "The INT institute was founded in 1928.", "type": "f", "doc": "a.txt"}\n'
+        '{"id": "2", "question": "Who is the director of IEO?", "lang": "en", "answerable": false, "answers": [], '
+        '"evidence": "", "type": "f", "doc": "a.txt"}\n', encoding="utf-8")
+    found = examples(str(corpus), [str(gold)])
+    negatives = {(e.question, e.sentence) for e in found if e.start == -1}
+    assert ("When was the IEO institute founded?", "The INT institute was founded in 1928.") in negatives
+    assert ("Who is the director of IEO?", "Its director is Marco Rossi.") in negatives
+    assert sum(e.start >= 0 for e in found) == 1
+
+
+def test_batches_hold_every_example_once_and_pair_like_lengths():
+    import random
+
+    from cartqa.evaluation.train_spans import _batches
+    data = [Example("q", "x" * n, -1, -1, "d") for n in range(1, 161)]
+    batches = _batches(data, random.Random(0), pool=5)
+    assert sorted(len(e.sentence) for b in batches for e in b) == list(range(1, 161))
+    assert all(max(len(e.sentence) for e in b) - min(len(e.sentence) for e in b) < 80 for b in batches)
+    assert [len(b[0].sentence) for b in batches] != sorted(len(b[0].sentence) for b in batches)  # shuffled
+
+
 @pytest.mark.slow
 def test_the_numpy_pass_with_merged_updates_gives_torchs_logits(tmp_path):
     """The adapter read by numpy (updates merged into MiniLM's weights) scores as the torch model it was

@@ -1,9 +1,12 @@
 """Fine-tune MiniLM into the span reader of :mod:`cartqa.reading.spanmodel`.
 
 Every answerable English development question whose evidence sentence holds an accepted answer
-teaches where that answer starts and ends; a sentence of the same document that holds no answer
-but shares the most words with the question teaches "no answer here" (the [CLS] token, as SQuAD 2.0
-models learn it). Low-rank updates (LoRA) of every linear layer and a two-logit head are fitted
+teaches where that answer starts and ends. Three kinds of pair teach "no answer here" (the [CLS]
+token, as SQuAD 2.0 models learn it): the same document's sentence that holds no answer but shares
+the most words with the question; that sentence for each unanswerable question (the near-misses a
+user asks); and the question with one of its names swapped for another name of its document, read
+against its own evidence ("When was IEO founded?" against "INT was founded in 1928": the words fit,
+the subject does not). Low-rank updates (LoRA) of every linear layer and a two-logit head are fitted
 with torch, the base weights frozen, so the result is a few MB of plain arrays::
 
     python -m cartqa.evaluation.train_spans --pair corpus eval/seed/questions.jsonl \\
@@ -34,7 +37,8 @@ log = logging.getLogger(__name__)
 
 RANK, ALPHA = 16, 16.0  # the updates' rank, and their scale alpha / rank
 EPOCHS, LR, BATCH, MAX_LENGTH, SEED = 3, 1e-3, 16, 192, 0
-_WORD = re.compile(r"\w{4,}")
+# A name: a run of capitalised words or of words with a digit ("San Raffaele", "IEO", "COVID-19").
+_NAME = re.compile(r"\b(?:[A-Z][\w&'-]*|\w*\d\w*)(?:\s+(?:[A-Z][\w&'-]*|\w*\d\w*))*")
 
 
 @dataclass(frozen=True)
@@ -56,16 +60,23 @@ def examples(corpus: str, files: list[str]) -> list[Example]:
     docs = {d.doc: [d.text[a:b] for a, b in sentence_spans(d.text)] for d in load_corpus(corpus)}
     every = [s for sentences in docs.values() for s in sentences]
     out = []
+    rng = random.Random(SEED)
     for path in files:
         for g in load_gold(path):
-            where = _answer_in(g)
-            if where is None:
+            if g.lang != "en":
                 continue
             group = g.doc or path
-            out.append(Example(g.question, g.evidence, *where, group))
-            negative = _hard_negative(g, docs.get(g.doc or "", every))
-            if negative:
-                out.append(Example(g.question, negative, -1, -1, group))
+            sentences = docs.get(g.doc or "", every)
+            where = _answer_in(g)
+            if where is not None:
+                out.append(Example(g.question, g.evidence, *where, group))
+                swapped = _swapped(g.question, g.evidence, sentences, rng)
+                if swapped:
+                    out.append(Example(swapped, g.evidence, -1, -1, group))
+            if where is not None or not g.answerable:
+                negative = _hard_negative(g, sentences)
+                if negative:
+                    out.append(Example(g.question, negative, -1, -1, group))
     return out
 
 
@@ -82,17 +93,56 @@ def _answer_in(g: GoldQuestion) -> tuple[int, int] | None:
 
 def _hard_negative(g: GoldQuestion, sentences: list[str]) -> str | None:
     """The sentence sharing the most of the question's words that holds no accepted answer."""
-    words = {w.lower() for w in _WORD.findall(g.question)}
+    question = _content(g.question)
     answers = [a.lower() for a in g.answers]
     best, most = None, 0
     for s in sentences:
         low = s.lower()
         if any(a in low for a in answers) or s.strip() in g.evidence:
             continue
-        shared = len(words & {w.lower() for w in _WORD.findall(s)})
+        shared = len(question & _content(s))
         if shared > most:
             best, most = s.strip(), shared
     return best
+
+
+def _content(text: str) -> set[str]:
+    from cartqa.corpus.text import words
+
+    return {w for w in words(text) if len(w) >= 4}
+
+
+def _swapped(question: str, evidence: str, sentences: list[str], rng: random.Random) -> str | None:
+    """``question`` with a name it shares with ``evidence`` replaced by another name of the document
+    that ``evidence`` does not hold, of the same shape (an acronym for an acronym); None if it has none.
+
+    >>> _swapped("When was IEO founded?", "IEO was founded in 1994.", ["It is near INT."], random.Random(0))
+    'When was INT founded?'
+    """
+    names = [n for n in map(_unstarted, _NAME.finditer(question)) if _proper(n) and _holds(evidence, n)]
+    if not names:
+        return None
+    name = rng.choice(names)
+    others = {_unstarted(m) for s in sentences for m in _NAME.finditer(s)} - {""}
+    others = sorted(o for o in others if _proper(o) and o.isupper() == name.isupper()
+                    and not _holds(evidence, o) and not _holds(question, o))
+    if not others:
+        return None
+    return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda _: rng.choice(others), question, count=1)
+
+
+def _unstarted(m: re.Match) -> str:
+    """The name matched, without its first word if it starts the text (there "The" is capitalised too)."""
+    return m.group() if m.start() > 0 else m.group().partition(" ")[2].lstrip()
+
+
+def _proper(name: str) -> bool:
+    """A name worth swapping: it begins with a letter and is longer than "I"."""
+    return len(name) > 1 and name[0].isalpha()
+
+
+def _holds(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def fit(train: list[Example], base: str, epochs: int = EPOCHS, lr: float = LR) -> dict[str, np.ndarray]:
@@ -117,13 +167,11 @@ def fit(train: list[Example], base: str, epochs: int = EPOCHS, lr: float = LR) -
     steps = max(1, epochs * math.ceil(len(train) / BATCH))
     warm = 0.1 * steps
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / steps))
-    order = list(train)
     bert.train()
     for epoch in range(epochs):
-        rng.shuffle(order)
         total = 0.0
-        for i in range(0, len(order), BATCH):
-            enc, starts, ends, allowed = _batch(order[i:i + BATCH], tokenizer, torch)
+        for batch in _batches(train, rng):
+            enc, starts, ends, allowed = _batch(batch, tokenizer, torch)
             logits = head(bert(**enc).last_hidden_state).masked_fill(~allowed[..., None], -1e4)
             loss = (torch.nn.functional.cross_entropy(logits[..., 0], starts)
                     + torch.nn.functional.cross_entropy(logits[..., 1], ends)) / 2
@@ -132,13 +180,27 @@ def fit(train: list[Example], base: str, epochs: int = EPOCHS, lr: float = LR) -
             opt.step()
             sched.step()
             total += float(loss.detach()) * len(starts)
-        log.info("epoch %d: loss %.3f", epoch + 1, total / len(order))
+        log.info("epoch %d: loss %.3f", epoch + 1, total / len(train))
     arrays = {"scale": np.array(ALPHA / RANK, np.float32), "head.weight": head.weight.detach().numpy(),
               "head.bias": head.bias.detach().numpy()}
     for name, (a, b) in adapted.items():
         arrays[name + ".weight.A"] = a.detach().numpy()
         arrays[name + ".weight.B"] = b.detach().numpy()
     return arrays
+
+
+def _batches(examples: list[Example], rng: random.Random, pool: int = 50) -> list[list[Example]]:
+    """Shuffled batches of examples of like length: each run of ``pool`` batches is sorted by length
+    before it is cut, so a batch pads to little more than its own longest pair (on the development
+    pairs, a third fewer tokens than shuffled batches pad to), and the batches' order is shuffled."""
+    order = list(examples)
+    rng.shuffle(order)
+    batches = []
+    for i in range(0, len(order), BATCH * pool):
+        run = sorted(order[i:i + BATCH * pool], key=lambda e: len(e.question) + len(e.sentence))
+        batches += [run[j:j + BATCH] for j in range(0, len(run), BATCH)]
+    rng.shuffle(batches)
+    return batches
 
 
 def _lora(linear, torch):
