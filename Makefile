@@ -68,8 +68,8 @@ eval-blind: index-dev
 	$(VENV)/bin/cartqa eval --corpus $(DEV_CORPUS) --index index-dev $(BLIND_SETS)
 
 # Fit the learned reader (src/cartqa/reading/reader.json, docs/calibration.svg) on the development sets:
-# boosted trees that may overrule the rules' pick (~110 min on 2 cores, measured partly on shared cores: 54 for
-# train-spans, 18 to collect the rows, 40 to fit; the span model's features change the answers: docs/reading.md).
+# boosted trees that may overrule the rules' pick (~95 min on 2 cores: 36 for train-spans, 18 to collect the
+# rows, 40 to fit; the span model's features are read: docs/reading.md).
 # `--method lambdarank` fits LightGBM's ranker instead (5 min to fit; docs/evaluation.md says why not the default).
 # It reads every question with the span reader that never saw its document (train-spans' halves).
 train: index index-dev train-spans
@@ -77,7 +77,7 @@ train: index index-dev train-spans
 		--pair corpus index $(SEED_READ) --pair $(DEV_CORPUS) index-dev $(DEV_SETS)
 
 # Fine-tune MiniLM into the neural span reader (src/cartqa/reading/spans.npz, low-rank updates) on the
-# same sets, and two more on half the documents each for `train` (54 min here; docs/reading.md).
+# same sets, and two more on half the documents each for `train` (36 min here; docs/reading.md).
 train-spans: $(STAMP)
 	$(PY) -m cartqa.evaluation.train_spans --halves .train/spans --pair corpus $(SEED_READ) --pair $(DEV_CORPUS) $(DEV_SETS)
 

@@ -186,3 +186,19 @@ def test_the_numpy_pass_with_merged_updates_gives_torchs_logits(tmp_path):
         logp = logits - np.log(np.exp(logits).sum(axis=0))
         assert np.abs(logp[:, 0] - read.start).max() < 1e-3 and np.abs(logp[:, 1] - read.end).max() < 1e-3
         assert sentence[slice(*read.offsets[0])] == sentence.split()[0]  # offsets within the sentence
+
+
+def test_the_committed_reader_and_its_span_model_load_in_the_background_after_the_first_answer(monkeypatch):
+    from cartqa.pipeline import engine as engines
+    from cartqa.reading import extractive, wordnet
+    from cartqa.reading.italian import lexicon
+
+    loaded = []
+    monkeypatch.setattr(engines, "_WARMED", set())
+    monkeypatch.setattr(engines, "_WARMERS", [])
+    monkeypatch.setattr(lexicon, "warm", lambda: None)
+    monkeypatch.setattr(wordnet, "warm", lambda: None)
+    monkeypatch.setattr(extractive, "committed_reader", lambda spans=None: loaded.append("reader") or (None, None))
+    engines.warm_in_background()
+    engines.warm_in_background()  # once per process
+    assert engines.warmed(5.0) and loaded == ["reader"]

@@ -167,6 +167,12 @@ _WARMED: set[str] = set()  # what has been started: "dictionaries", and each ind
 _WARMERS: list[threading.Thread] = []
 
 
+def _warm_reader() -> None:
+    from cartqa.reading.extractive import committed_reader
+
+    committed_reader()
+
+
 def warm_in_background(engine: Engine | None = None, index_dir: str | Path | None = None) -> None:
     """Read what a later question may need, in background threads, once per process (and index).
 
@@ -188,6 +194,7 @@ def warm_in_background(engine: Engine | None = None, index_dir: str | Path | Non
             _WARMED.add("dictionaries")
             targets += [lexicon.warm] if alignment.available() else []
             targets += [wordnet.warm] if wordnet.available() else []
+            targets.append(_warm_reader)  # the span model: ~0.55 s to load, before a later question needs it
         # Once per index and build (a rebuild's new words make a new aligner), looked at on the first
         # answer only: every answer calls this, and without a cache now, this process's first Italian
         # question makes the aligner itself.
