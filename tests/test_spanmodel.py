@@ -102,37 +102,35 @@ def test_a_hard_negative_shares_the_questions_words_and_holds_no_answer():
     assert _hard_negative(g, sentences) == "Milan hospital beds were renovated in 2010."
 
 
-def test_every_answerable_english_question_teaches_its_span_and_a_sentence_without_it(tmp_path):
+def _pairs(tmp_path, document: str, questions: list[tuple[str, str, list[str], str]]) -> list[Example]:
+    """train_spans.examples over one document "a.txt" and its (question, lang, answers, evidence)."""
+    import json
+
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("The institute was founded in 1928 in Milan. The institute has 400 beds. "
-                                  "The institute is in Milan.", encoding="utf-8")
+    (corpus / "a.txt").write_text(document, encoding="utf-8")
     gold = tmp_path / "q.jsonl"
-    gold.write_text(
-        '{"id": "1", "question": "When was the institute founded?", "lang": "en", "answerable": true, '
-        '"answers": ["1928"], "evidence": "The institute was founded in 1928 in Milan.", "type": "f", "doc": "a.txt"}\n'
-        '{"id": "2", "question": "Quando?", "lang": "it", "answerable": true, "answers": ["1928"], '
-        '"evidence": "The institute was founded in 1928 in Milan.", "type": "f", "doc": "a.txt"}\n'
-        '{"id": "3", "question": "Who runs it?", "lang": "en", "answerable": false, "answers": [], '
-        '"evidence": "", "type": "f", "doc": "a.txt"}\n', encoding="utf-8")
-    found = examples(str(corpus), [str(gold)])
+    gold.write_text("".join(json.dumps({"id": str(i), "question": q, "lang": lang, "answerable": bool(answers),
+                                        "answers": answers, "evidence": evidence, "type": "f", "doc": "a.txt"}) + "\n"
+                            for i, (q, lang, answers, evidence) in enumerate(questions)), encoding="utf-8")
+    return examples(str(corpus), [str(gold)])
+
+
+def test_every_answerable_english_question_teaches_its_span_and_a_sentence_without_it(tmp_path):
+    founded = "The institute was founded in 1928 in Milan."
+    found = _pairs(tmp_path, founded + " The institute has 400 beds. The institute is in Milan.",
+                   [("When was the institute founded?", "en", ["1928"], founded), ("Quando?", "it", ["1928"], founded),
+                    ("Who runs it?", "en", [], "")])
     positive = Example("When was the institute founded?", "The institute was founded in 1928 in Milan.", 29, 33, "a.txt")
     assert found[0] == positive and found[0].sentence[29:33] == "1928"
     assert len(found) == 2 and found[1].start == found[1].end == -1 and "1928" not in found[1].sentence
 
 
 def test_unanswerable_questions_and_swapped_names_teach_no_answer(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("The INT institute was founded in 1928. Its director is Marco Rossi. "
-                                  "The IEO institute has 400 beds.", encoding="utf-8")
-    gold = tmp_path / "q.jsonl"
-    gold.write_text(
-        '{"id": "1", "question": "When was the INT institute founded?", "lang": "en", "answerable": true, '
-        '"answers": ["1928"], "evidence": "The INT institute was founded in 1928.", "type": "f", "doc": "a.txt"}\n'
-        '{"id": "2", "question": "Who is the director of IEO?", "lang": "en", "answerable": false, "answers": [], '
-        '"evidence": "", "type": "f", "doc": "a.txt"}\n', encoding="utf-8")
-    found = examples(str(corpus), [str(gold)])
+    founded = "The INT institute was founded in 1928."
+    found = _pairs(tmp_path, founded + " Its director is Marco Rossi. The IEO institute has 400 beds.",
+                   [("When was the INT institute founded?", "en", ["1928"], founded),
+                    ("Who is the director of IEO?", "en", [], "")])
     negatives = {(e.question, e.sentence) for e in found if e.start == -1}
     assert ("When was the IEO institute founded?", "The INT institute was founded in 1928.") in negatives
     assert ("Who is the director of IEO?", "Its director is Marco Rossi.") in negatives
