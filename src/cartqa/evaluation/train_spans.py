@@ -128,7 +128,7 @@ def _swapped(question: str, evidence: str, sentences: list[str], rng: random.Ran
                     and not _holds(evidence, o) and not _holds(question, o))
     if not others:
         return None
-    return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda _: rng.choice(others), question, count=1)
+    return _whole(name).sub(lambda _: rng.choice(others), question, count=1)
 
 
 def _unstarted(m: re.Match) -> str:
@@ -142,7 +142,12 @@ def _proper(name: str) -> bool:
 
 
 def _holds(text: str, name: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+    return _whole(name).search(text) is not None
+
+
+def _whole(name: str) -> re.Pattern:
+    """``name`` as a whole word or words (not "INT" inside "INTERNATIONAL")."""
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
 def fit(train: list[Example], base: str, epochs: int = EPOCHS, lr: float = LR) -> dict[str, np.ndarray]:
