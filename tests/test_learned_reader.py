@@ -45,6 +45,21 @@ def test_a_signed_number_is_a_candidate_with_its_sign():
     assert "n" not in {t for t, labels in spans.items() if "NUM" in labels}  # "n-butane" is no number
 
 
+def test_sentences_parsed_in_one_batch_are_parsed_as_one_at_a_time_and_kept(monkeypatch):
+    from cartqa.reading import candidates
+
+    texts = ["INT has 464 beds.", "Plagencell was funded in 2021 by the region.", "INT has 464 beds."]
+    monkeypatch.setattr(candidates, "_analysed", type(candidates._analysed)())
+    monkeypatch.setattr(candidates, "CACHED", 2)
+    nlp = candidates._nlp()
+    alone = [candidates._analysis(nlp(t, disable=["lemmatizer"])) for t in texts]
+    assert candidates.analyse_many(texts) == alone
+    assert list(candidates._analysed) == [texts[1], texts[0]]  # each once, the last asked last
+    assert candidates.analyse(texts[1]) is candidates._analysed[texts[1]]  # from the cache, not parsed again
+    candidates.analyse("The bank opened in Pavia.")
+    assert list(candidates._analysed) == [texts[1], "The bank opened in Pavia."]  # CACHED at most: the oldest out
+
+
 def test_the_rules_pick_is_a_labelled_candidate_even_when_nothing_else_proposes_it():
     spans = {(c.start, c.end): c.labels for c in propose(SENTENCE.text, (4, 12))}
     assert "RULE" in spans[(4, 12)]

@@ -17,7 +17,6 @@ Its output is a feature of each candidate (:func:`features`); the learned scorer
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from collections.abc import Sequence
@@ -26,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from cartqa.reading.once import read_once
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class SpanModel:
         return SpanModel(NumpyMiniLM(base).adapted(deltas), head, bias)
 
     @staticmethod
-    @functools.lru_cache(maxsize=1)
+    @read_once  # a question arriving while the background warm-up loads it waits for that load
     def load() -> SpanModel | None:
         """The committed adapter over the MiniLM the package ships, once per process."""
         from cartqa.index.embedders import minilm_path
