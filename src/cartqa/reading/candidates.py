@@ -102,24 +102,21 @@ def analyse_many(sentences: Sequence[str]) -> list[Analysis]:
     """:func:`analyse` of each sentence, those not cached parsed in one batch (``nlp.pipe``: a
     question's six sentences took ~8 ms each so, ~15 ms each one call at a time)."""
     with _cache_lock:
-        missing = [s for s in dict.fromkeys(sentences) if s not in _analysed]
-    fresh: dict[str, Analysis] = {}
+        known = {s: _analysed[s] for s in sentences if s in _analysed}
+        for s in known:
+            _analysed.move_to_end(s)  # asked again: the last to be pushed out
+    missing = [s for s in dict.fromkeys(sentences) if s not in known]
     if missing:
         nlp = _nlp()
         # tokens, tags, parse and entities of each sentence's first 20,000 characters, or the pipeline's limit
         cut = min(20_000, nlp.max_length)
-        fresh = {s: _analysis(doc) for s, doc in zip(missing, nlp.pipe([s[:cut] for s in missing],
-                                                                        disable=["lemmatizer"]))}
+        known.update((s, _analysis(doc)) for s, doc in zip(missing, nlp.pipe([s[:cut] for s in missing],
+                                                                              disable=["lemmatizer"])))
         with _cache_lock:
-            _analysed.update(fresh)
+            _analysed.update((s, known[s]) for s in missing)
             while len(_analysed) > CACHED:
                 _analysed.popitem(last=False)
-    with _cache_lock:
-        for s in sentences:
-            if s in _analysed:
-                _analysed.move_to_end(s)
-        # a sentence parsed here but already pushed out by the others' is still this call's
-        return [_analysed.get(s) or fresh[s] for s in sentences]
+    return [known[s] for s in sentences]
 
 
 def _analysis(doc) -> Analysis:
