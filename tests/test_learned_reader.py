@@ -53,11 +53,13 @@ def test_sentences_parsed_in_one_batch_are_parsed_as_one_at_a_time_and_kept(monk
     monkeypatch.setattr(candidates, "CACHED", 2)
     nlp = candidates._nlp()
     alone = [candidates._analysis(nlp(t, disable=["lemmatizer"])) for t in texts]
-    assert candidates.analyse_many(texts) == alone
+    first = candidates.analyse_many(texts)
+    assert first == alone
     assert list(candidates._analysed) == texts[:2]  # each once
-    assert candidates.analyse(texts[0]) is candidates._analysed[texts[0]]  # from the cache, not parsed again
+    assert candidates.analyse(texts[0]) is first[0]  # from the cache, not parsed again
     candidates.analyse("The bank opened in Pavia.")
-    assert list(candidates._analysed) == [texts[0], "The bank opened in Pavia."]  # CACHED at most: the least recent out
+    # no more than CACHED kept: the one asked least recently is out
+    assert list(candidates._analysed) == [texts[0], "The bank opened in Pavia."]
 
 
 def test_the_rules_pick_is_a_labelled_candidate_even_when_nothing_else_proposes_it():
