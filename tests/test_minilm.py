@@ -72,3 +72,47 @@ def test_indexing_a_small_change_imports_no_sentence_transformers(tmp_path):
             "print(r.added, 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["1", "False"]
+
+
+def test_without_onnxruntime_or_with_it_turned_off_numpy_runs(monkeypatch):
+    from cartqa.index import onnxpass
+
+    monkeypatch.setenv("CARTQA_ONNX", "0")
+    assert onnxpass.session({}, 6, 12, 1e-12) is None
+    monkeypatch.setenv("CARTQA_ONNX", "1")
+    assert onnxpass.session({}, 6, 12, 1e-12) is None  # weights the graph needs are missing: numpy's pass
+
+
+@pytest.mark.slow
+def test_the_committed_graph_is_what_the_code_builds():
+    from importlib import resources
+
+    from cartqa.index import onnxpass
+    from cartqa.index.embedders import minilm_path
+
+    built = onnxpass.build(onnxpass.shapes_of(minilm_path()))
+    assert (resources.files("cartqa.index") / onnxpass.GRAPH).read_bytes() == built
+
+
+@pytest.mark.slow
+def test_onnxruntime_gives_the_numpy_pass_outputs_and_an_adapted_copy_runs_its_own_weights():
+    from cartqa.index.embedders import minilm_path
+    from cartqa.index.minilm import NumpyMiniLM
+    from cartqa.index.onnxpass import OnnxPass
+
+    model = NumpyMiniLM(minilm_path())
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1000, 20000, (3, 40))
+    mask = np.ones((3, 40), np.float32)
+    mask[1, 25:] = 0  # padding, as a shorter pair beside longer ones
+    types = np.zeros((3, 40), np.int64)
+    types[:, 15:] = 1
+    fast = model._pass()
+    assert isinstance(fast, OnnxPass)
+    assert np.abs(fast(ids, mask, types) - model._forward(ids, mask, types)).max() < 1e-5
+    name = "encoder.layer.2.intermediate.dense.weight"  # stored (in, out); deltas come (out, in)
+    twin = model.adapted({name: rng.normal(0, 0.05, model.w[name].shape[::-1]).astype(np.float32)})
+    assert twin._pass() is not fast
+    out = twin._pass()(ids, mask, types)
+    assert np.abs(out - twin._forward(ids, mask, types)).max() < 1e-5
+    assert np.abs(out - fast(ids, mask, types)).max() > 1e-2

@@ -1,4 +1,4 @@
-"""MiniLM's forward pass in numpy, for the short texts a question embeds.
+"""MiniLM's forward pass without torch, for the short texts a question embeds.
 
 A new process answering its first question needs one vector, of the question. Getting it
 through sentence-transformers imports torch, transformers and scikit-learn first: 5 to 12
@@ -11,7 +11,9 @@ question's few tokens are a few milliseconds of numpy. Index builds keep sentenc
 
 The pass is all-MiniLM-L6-v2's: BERT (absolute positions, post-layer norm, exact GELU), mean
 pooling over the real tokens, L2 normalisation; texts are cut at 256 tokens as
-sentence-transformers cuts them.
+sentence-transformers cuts them. Written here in numpy (:meth:`NumpyMiniLM._forward`), it runs
+in onnxruntime where that is installed (:mod:`cartqa.index.onnxpass`: the same graph and weights,
+about twice as fast); numpy is the fallback and the reference the tests hold it to.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class NumpyMiniLM:
         self.dim = int(self.w["embeddings.word_embeddings.weight"].shape[1])
         self._lock = threading.Lock()  # the tokenizer's settings are shared state
         self._passing = threading.Lock()  # one forward pass at a time (_hidden)
+        self._run = None  # the pass, chosen at the first (_pass)
         self._counter = None  # a copy that cuts nothing, made when first counting
         from threadpoolctl import ThreadpoolController
 
@@ -118,6 +121,7 @@ class NumpyMiniLM:
             if name not in twin.w or twin.w[name].shape != delta.T.shape:
                 raise ValueError(f"no weight {name} of shape {delta.shape[::-1]} to adapt")
             twin.w[name] = np.ascontiguousarray(twin.w[name] + delta.T.astype(np.float32))
+        twin._run = None  # its own pass, over its own weights
         return twin
 
     def _passes(self, texts: Sequence[str]):
@@ -148,7 +152,16 @@ class NumpyMiniLM:
         # a time: the limit is the process's, and two threads setting and restoring it out of step
         # would leave it wrong.
         with self._passing, self._blas.limit(limits=1, user_api="blas"):
-            return self._forward(ids, mask, types), mask
+            return self._pass()(ids, mask, types), mask
+
+    def _pass(self):
+        """onnxruntime's pass over these weights where it runs (:mod:`cartqa.index.onnxpass`: the same
+        outputs, about twice as fast), else :meth:`_forward`; chosen once."""
+        if self._run is None:
+            from cartqa.index.onnxpass import session
+
+            self._run = session(self.w, self.layers, self.heads, self.eps) or self._forward
+        return self._run
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         w, n = self.w, ids.shape[1]
