@@ -95,24 +95,49 @@ def test_the_committed_graph_is_what_the_code_builds():
 
 
 @pytest.mark.slow
-def test_onnxruntime_gives_the_numpy_pass_outputs_and_an_adapted_copy_runs_its_own_weights():
+def test_onnxruntime_gives_the_numpy_pass_outputs_and_an_adapted_copy_runs_its_own_weights(monkeypatch):
     from cartqa.index.embedders import minilm_path
     from cartqa.index.minilm import NumpyMiniLM
     from cartqa.index.onnxpass import OnnxPass
 
-    model = NumpyMiniLM(minilm_path())
     rng = np.random.default_rng(0)
     ids = rng.integers(1000, 20000, (3, 40))
     mask = np.ones((3, 40), np.float32)
     mask[1, 25:] = 0  # padding, as a shorter pair beside longer ones
     types = np.zeros((3, 40), np.int64)
     types[:, 15:] = 1
-    fast = model._pass()
-    assert isinstance(fast, OnnxPass)
-    assert np.abs(fast(ids, mask, types) - model._forward(ids, mask, types)).max() < 1e-5
     name = "encoder.layer.2.intermediate.dense.weight"  # stored (in, out); deltas come (out, in)
-    twin = model.adapted({name: rng.normal(0, 0.05, model.w[name].shape[::-1]).astype(np.float32)})
-    assert twin._pass() is not fast
-    out = twin._pass()(ids, mask, types)
-    assert np.abs(out - twin._forward(ids, mask, types)).max() < 1e-5
-    assert np.abs(out - fast(ids, mask, types)).max() > 1e-2
+    model = NumpyMiniLM(minilm_path())
+    deltas = {name: rng.normal(0, 0.05, model.w[name].shape[::-1]).astype(np.float32)}
+    twin = model.adapted(deltas)
+    reference = NumpyMiniLM(minilm_path())  # numpy's pass, the same weights
+    reference_twin = reference.adapted(deltas)
+    fast, fast_twin = model._pass(), twin._pass()
+    assert isinstance(fast, OnnxPass) and isinstance(fast_twin, OnnxPass) and fast_twin is not fast
+    assert not model.w and not twin.w  # handed to onnxruntime, not kept twice
+    with pytest.raises(RuntimeError, match="adapt it before"):
+        model.adapted(deltas)
+    out = fast(ids, mask, types)
+    assert np.abs(out - reference._forward(ids, mask, types)).max() < 1e-5
+    assert np.abs(fast_twin(ids, mask, types) - reference_twin._forward(ids, mask, types)).max() < 1e-5
+    assert np.abs(fast_twin(ids, mask, types) - out).max() > 1e-2
+    monkeypatch.setenv("CARTQA_ONNX", "0")
+    assert NumpyMiniLM(minilm_path())._pass().__name__ == "_forward"  # numpy's, its weights kept
+
+
+@pytest.mark.slow
+def test_pairs_run_in_passes_of_like_length_come_back_in_the_order_asked():
+    from cartqa.index.embedders import minilm_path
+    from cartqa.index.minilm import NumpyMiniLM, batches
+
+    model = NumpyMiniLM(minilm_path())
+    question = "When was the National Cancer Institute of Milan established?"
+    sentences = ["It has 464 inpatient beds.", TEXTS[4] * 2, "The National Cancer Institute of Milan (INT), "
+                 "established in 1928, is a public hospital.", "beds"]
+    lengths = [len(e.ids) for e in model.tokenizer.encode_batch([(question, s) for s in sentences])]
+    assert len(batches(lengths, model._overhead())) > 1  # not all padded to the longest
+    together = model.pair_states(question, sentences)
+    for sentence, (states, offsets, seq) in zip(sentences, together):
+        alone, alone_offsets, alone_seq = model.pair_states(question, [sentence])[0]
+        assert offsets == alone_offsets and seq == alone_seq
+        assert states.shape == alone.shape and np.abs(states - alone).max() < 1e-5

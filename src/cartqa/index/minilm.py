@@ -119,7 +119,10 @@ class NumpyMiniLM:
     def adapted(self, deltas: dict[str, np.ndarray]) -> NumpyMiniLM:
         """A copy whose named weights (as the checkpoint names them, stored (out, in)) have ``deltas``
         added: a fine-tuning's low-rank updates, merged once. The other weights are shared, not copied, and
-        so are the tokenizer and the lock of the passes (the BLAS limit each sets is the process's)."""
+        so are the tokenizer and the lock of the passes (the BLAS limit each sets is the process's).
+        Called before the model's first pass: onnxruntime then takes the weights (:meth:`_pass`)."""
+        if not self.w:
+            raise RuntimeError("this model's weights went to onnxruntime at its first pass: adapt it before")
         twin = copy.copy(self)
         twin.w = dict(self.w)
         for name, delta in deltas.items():
@@ -164,7 +167,12 @@ class NumpyMiniLM:
             if self._run is None:
                 from cartqa.index.onnxpass import session
 
-                self._run = session(self.w, self.layers, self.heads, self.eps) or self._forward
+                fast = session(self.w, self.layers, self.heads, self.eps)
+                if fast is not None:
+                    # onnxruntime keeps its own copy of the weights (an array changed after the session is
+                    # made leaves its outputs as they were): numpy's, ~90 MB a model, would be a second.
+                    self.w = {}
+                self._run = fast or self._forward
             return self._run
 
     def _overhead(self) -> float:

@@ -8,7 +8,8 @@ outputs within 4e-6 of numpy's.
 
 The graph holds no weights. It is a 19 KB file committed beside this module (``minilm.onnx``, made by
 ``python -m cartqa.index.onnxpass``; a test checks that the file is what this code builds), and each
-model hands its own arrays to onnxruntime as the graph's external initializers, so the question
+model hands its own arrays to onnxruntime as the graph's external initializers (copied into the session:
+the numpy model then lets its own go), so the question
 encoder and the span model's adapted copy share one graph, and importing ``onnx`` (0.6 s) is never
 paid at run time. The graph fits the model it was made for (layers, heads, layer-norm epsilon, kept
 in its metadata); for any other, or without onnxruntime, :func:`session` returns None and numpy runs.
@@ -46,18 +47,15 @@ def fits(meta: Mapping[str, str], layers: int, heads: int, eps: float) -> bool:
 
 
 class OnnxPass:
-    """A session of the committed graph over one model's weights; called as the numpy pass is.
-
-    The arrays are handed over, not copied: they must live as long as the session (the model
-    holding both keeps them)."""
+    """A session of the committed graph over one model's weights (onnxruntime keeps its own copy of
+    them); called as the numpy pass is."""
 
     # What a pass costs beyond its tokens, in tokens (minilm.batches): on one core, one text of 4 tokens
     # 2.0 ms, of 128 tokens 24 ms, 16 texts of 8 tokens 23 ms: ~1.5 ms a pass, ~0.18 ms a token.
     OVERHEAD = 8.0
 
-    def __init__(self, session, weights: Mapping[str, np.ndarray]) -> None:
+    def __init__(self, session) -> None:
         self._session = session
-        self._weights = weights  # the session reads these arrays' memory
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         """The last layer's output tokens, (batch, length, dim) float32."""
@@ -93,7 +91,7 @@ def session(weights: Mapping[str, np.ndarray], layers: int, heads: int, eps: flo
         return None
     if not fits(made.get_modelmeta().custom_metadata_map, layers, heads, eps):
         return None
-    return OnnxPass(made, weights)
+    return OnnxPass(made)
 
 
 def _names(layers: int):

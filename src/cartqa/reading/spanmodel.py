@@ -81,7 +81,7 @@ def features(scores: SpanScores, a: int, b: int, best: float) -> dict[str, float
 
 
 class SpanModel:
-    """The fine-tuned MiniLM and its head, run with numpy (:class:`cartqa.index.minilm.NumpyMiniLM`).
+    """The fine-tuned MiniLM and its head, run without torch (:class:`cartqa.index.minilm.NumpyMiniLM`).
 
     ``SpanModel.load()`` returns None when the adapter or the base model is missing: reading goes on
     without the neural vote."""
