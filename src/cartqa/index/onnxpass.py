@@ -6,7 +6,7 @@ graph with fused kernels (bias + GELU, residual + layer norm) and no Python betw
 one core: a question alone 13 -> 4 ms, three question-sentence pairs of 60 tokens 54 -> 31 ms, with
 outputs within 4e-6 of numpy's.
 
-The graph holds no weights. It is a 19 KB file committed beside this module (``minilm.onnx``, made by
+The graph holds no weights. It is a 26 KB file committed beside this module (``minilm.onnx``, made by
 ``python -m cartqa.index.onnxpass``; a test checks that the file is what this code builds), and each
 model hands its own arrays to onnxruntime as the graph's external initializers (copied into the session:
 the numpy model then lets its own go), so the question
